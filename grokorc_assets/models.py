@@ -1,0 +1,84 @@
+"""Typed models at the boundaries: the request, the plan and LLM usage.
+
+The JSON shapes follow ../shared/DESIGN.md ("Plan"). These models are what the CLI prints, what the
+``plan`` asset stores and what an LLM provider's structured output is validated against.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+Archetype = Literal[
+    "dashboard", "ecommerce", "chat", "content", "crud", "landing",
+    "api", "game", "ml", "booking", "social", "cli",
+]
+ARCHETYPES: tuple[str, ...] = Archetype.__args__  # type: ignore[attr-defined]
+
+FRONTEND = ("react", "vue", "svelte", "angular", "nextjs", "htmx", "vanilla")
+BACKEND = ("fastapi", "django", "flask", "express", "node", "rails", "spring", "go", "python")
+DATABASE = ("postgres", "mysql", "sqlite", "mongodb", "redis")
+DEVOPS = ("docker-compose", "kubernetes")
+STACK_LAYERS: dict[str, tuple[str, ...]] = {
+    "frontend": FRONTEND, "backend": BACKEND, "database": DATABASE, "devops": DEVOPS,
+}
+
+
+class Stack(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    frontend: list[str] = Field(default_factory=list)
+    backend: list[str] = Field(default_factory=list)
+    database: list[str] = Field(default_factory=list)
+    devops: list[str] = Field(default_factory=list)
+
+
+class Neighbour(BaseModel):
+    id: str
+    similarity: float
+    archetype: str
+
+
+class Usage(BaseModel):
+    """Tokens and cost of one or more LLM exchanges."""
+
+    model: str = "offline"
+    input_tokens: int = 0
+    output_tokens: int = 0
+    cost_usd: float = 0.0
+    estimated: bool = True
+
+    @property
+    def tokens(self) -> int:
+        return self.input_tokens + self.output_tokens
+
+
+class Tasks(BaseModel):
+    frontend: list[str] = Field(default_factory=list)
+    backend: list[str] = Field(default_factory=list)
+    devops: list[str] = Field(default_factory=list)
+
+
+class Plan(BaseModel):
+    archetype: Archetype
+    confidence: float = Field(ge=0.0, le=1.0)
+    has_ui: bool
+    stack: Stack
+    explicit: list[str] = Field(default_factory=list)
+    entities: list[str] = Field(default_factory=list)
+    features: list[str] = Field(default_factory=list)
+    pages: list[str] = Field(default_factory=list)
+    tasks: Tasks = Field(default_factory=Tasks)
+    neighbours: list[Neighbour] = Field(default_factory=list)
+    usage: Usage = Field(default_factory=Usage)
+
+
+class ProjectRequest(BaseModel):
+    """A stored request: one revision of one project."""
+
+    project_id: str
+    revision: int
+    message: str
+    submitted_at: datetime

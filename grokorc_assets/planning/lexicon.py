@@ -1,0 +1,118 @@
+"""Typed view of the YAML lexicons (aliases.yaml, lexicons.yaml), compiled for matching."""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from grokorc_assets.models import ARCHETYPES, STACK_LAYERS
+from grokorc_assets.planning.text import phrase_key
+
+Key = tuple[str, ...]
+
+
+class TechEntry(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    layer: str
+    phrases: list[str] = Field(default_factory=list)
+    ambiguous: list[str] = Field(default_factory=list)
+    weak: list[str] = Field(default_factory=list)
+    lower_with_cue: bool = False
+    capitalised_alone: bool = False
+    stop_next: list[str] = Field(default_factory=list)
+
+
+class TechContext(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    role_next: list[str]
+    role_window: list[str]
+    role_window_size: int
+    cue_prev: list[str]
+    connectors: list[str]
+
+
+class Aliases(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    technologies: dict[str, TechEntry]
+    context: TechContext
+
+    @model_validator(mode="after")
+    def _canonical(self) -> Aliases:
+        for name, entry in self.technologies.items():
+            if name not in STACK_LAYERS.get(entry.layer, ()):
+                raise ValueError(f"alias {name!r} is not a canonical {entry.layer} name")
+        return self
+
+
+class ConfidenceWeights(BaseModel):
+    base: float
+    keyword: float
+    keyword_scale: float
+    margin: float
+    neighbour: float
+    detail: float
+    detail_scale: float
+    cap: float
+
+
+class VoteWeights(BaseModel):
+    neighbours_k: int
+    neighbour_weight: float
+
+
+class Lexicons(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    archetypes: dict[str, dict[int, list[str]]]
+    no_ui_archetypes: list[str]
+    no_ui_phrases: list[str]
+    ui_phrases: list[str]
+    features: dict[str, list[str]]
+    entities: dict[str, list[str]]
+    confidence: ConfidenceWeights
+    vote: VoteWeights
+    entity_page_archetypes: list[str]
+    feature_roles: dict[str, list[str]]
+    tasks: dict[str, dict[str, str]]
+    llm_prompt: str
+    avoid_with: dict[str, list[str]]
+    core_features: dict[str, list[str]]
+
+    @model_validator(mode="after")
+    def _all_archetypes(self) -> Lexicons:
+        if sorted(self.archetypes) != sorted(ARCHETYPES):
+            raise ValueError("lexicons.yaml must list every archetype")
+        return self
+
+
+def compile_terms(entries: list[str]) -> list[tuple[Key, bool]]:
+    """Lexicon strings -> (token key, exact?) pairs; "=word" means match the raw token."""
+    out = []
+    for entry in entries:
+        exact = entry.startswith("=")
+        key = phrase_key(entry.lstrip("="), exact=exact)
+        if key:
+            out.append((key, exact))
+    return out
+
+
+def _read(name: str) -> dict:
+    return yaml.safe_load(
+        resources.files("grokorc_assets.planning").joinpath(f"data/{name}").read_text("utf-8")
+    )
+
+
+@lru_cache(maxsize=1)
+def load_aliases() -> Aliases:
+    return Aliases.model_validate(_read("aliases.yaml"))
+
+
+@lru_cache(maxsize=1)
+def load_lexicons() -> Lexicons:
+    return Lexicons.model_validate(_read("lexicons.yaml"))

@@ -1,0 +1,77 @@
+"""Submitting and building projects on the shared Dagster instance (used by the CLI and tests)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+import uuid
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from grokorc_assets.settings import Settings
+from grokorc_assets.storage.database import ensure_database
+from grokorc_assets.storage.requests import RequestStore, StoredRequest
+from grokorc_assets.validation import validate_message, validate_project_id
+
+BUILD_TAG = "grokorc/build"
+# The CLI shows its own progress; Dagster's DEBUG event lines stay in the event log (and the UI).
+QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+
+
+def derive_project_id(message: str) -> str:
+    """A readable id from the first words plus a short hash, e.g. ``sales-analytics-dashboard-3f2a9c``."""
+    words = re.findall(r"[a-z0-9]+", message.lower())[:4]
+    stem = "-".join(words)[:40].strip("-") or "project"
+    digest = hashlib.sha256(f"{message}{uuid.uuid4()}".encode("utf-8", "surrogatepass")).hexdigest()[:6]
+    return f"{stem}-{digest}"
+
+
+def submit_request(settings: Settings, message: str, project_id: str | None = None) -> StoredRequest:
+    validate_message(message)
+    project_id = derive_project_id(message) if project_id is None else validate_project_id(project_id)
+    return RequestStore(ensure_database(settings)).submit(project_id, message)
+
+
+@dataclass
+class StepProgress:
+    status: str = "waiting"  # waiting | running | done | failed | skipped
+    seconds: float | None = None
+
+
+@dataclass
+class BuildOutcome:
+    request: StoredRequest
+    run_id: str
+    success: bool
+    steps: dict[str, StepProgress] = field(default_factory=dict)
+
+
+ProgressCallback = Callable[[str, dict[str, StepProgress]], None]
+
+
+def build_request(
+    settings: Settings, request: StoredRequest, on_progress: ProgressCallback | None = None
+) -> BuildOutcome:
+    """Materialise the whole graph for the request's partition and revision, in this process."""
+    from dagster import execute_job, reconstructable
+
+    from grokorc_assets.definitions import build_project
+    from grokorc_assets.instance import get_instance
+    from grokorc_assets.partitions import projects_partitions
+    from grokorc_assets.progress import RunWatcher
+    from grokorc_assets.resources.grokorc_state import REVISION_TAG
+
+    instance = get_instance(settings)
+    if not instance.has_dynamic_partition(projects_partitions.name, request.project_id):
+        instance.add_dynamic_partitions(projects_partitions.name, [request.project_id])
+    build_token = uuid.uuid4().hex
+    tags = {
+        "dagster/partition": request.project_id,
+        REVISION_TAG: str(request.revision),
+        BUILD_TAG: build_token,
+    }
+    with RunWatcher(instance, build_token, on_progress) as watcher:
+        result = execute_job(
+            reconstructable(build_project), instance=instance, tags=tags, run_config=QUIET_RUN_CONFIG
+        )
+    return BuildOutcome(request=request, run_id=result.run_id, success=result.success, steps=watcher.steps)

@@ -1,0 +1,52 @@
+"""`project_request_sensor`: each newly stored request revision becomes a partition and one run.
+
+The cursor is the id of the last request seen. The run key names the revision, so even a tick that
+is retried after its cursor update was lost cannot launch a second run for the same revision.
+"""
+
+
+from dagster import (
+    DefaultSensorStatus,
+    RunRequest,
+    SensorEvaluationContext,
+    SensorResult,
+    SkipReason,
+    sensor,
+)
+
+from grokorc_assets.jobs import build_project_job
+from grokorc_assets.partitions import projects_partitions
+from grokorc_assets.resources import GrokorcState
+from grokorc_assets.resources.grokorc_state import REVISION_TAG
+
+
+def run_key(project_id: str, revision: int) -> str:
+    return f"{project_id}:r{revision}"
+
+
+@sensor(
+    job=build_project_job,
+    minimum_interval_seconds=5,
+    default_status=DefaultSensorStatus.RUNNING,
+    description="Turns submitted project requests into `projects` partitions and build runs.",
+)
+def project_request_sensor(context: SensorEvaluationContext, grokorc: GrokorcState):
+    cursor = int(context.cursor or 0)
+    new = grokorc.requests.after(cursor)
+    if not new:
+        return SkipReason(f"no request after id {cursor}")
+    known = set(context.instance.get_dynamic_partitions(projects_partitions.name))
+    to_add = sorted({r.project_id for r in new} - known)
+    runs = [
+        RunRequest(
+            run_key=run_key(r.project_id, r.revision),
+            partition_key=r.project_id,
+            tags={REVISION_TAG: str(r.revision)},
+        )
+        for r in new
+    ]
+    return SensorResult(
+        run_requests=runs,
+        dynamic_partitions_requests=[projects_partitions.build_add_request(to_add)] if to_add else [],
+        cursor=str(new[-1].id),
+    )

@@ -1,0 +1,1 @@
+"""State: one Postgres (embedded by default) for Dagster's storage and grokorc's own tables."""

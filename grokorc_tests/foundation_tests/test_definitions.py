@@ -1,0 +1,32 @@
+import os
+import subprocess
+import sys
+
+from grokorc_tests.conftest import REPO_ROOT
+
+
+def test_definitions_load():
+    from grokorc_assets.definitions import build_project, defs
+
+    repo = defs.get_repository_def()
+    keys = {key.to_user_string() for key in repo.asset_graph.get_all_asset_keys()}
+    assert "project_request" in keys
+    assert build_project().name == "build_project"
+    assert defs.get_sensor_def("project_request_sensor").job_name == "build_project"
+
+
+def test_dagster_definitions_validate_passes_on_the_project_instance(instance):
+    # `instance` prepared DAGSTER_HOME and the storage URL in os.environ, as `grokorc env` does.
+    proc = subprocess.run(
+        [sys.executable, "-m", "dagster", "definitions", "validate", "-w", "workspace.yaml"],
+        cwd=REPO_ROOT, env=dict(os.environ), capture_output=True, text=True, timeout=300,
+    )
+    assert proc.returncode == 0, proc.stdout + proc.stderr
+    assert "Validation successful" in proc.stdout + proc.stderr
+
+
+def test_instance_uses_postgres_storage(instance):
+    from dagster_postgres import PostgresEventLogStorage, PostgresRunStorage
+
+    assert isinstance(instance.run_storage, PostgresRunStorage)
+    assert isinstance(instance.event_log_storage, PostgresEventLogStorage)

@@ -1,0 +1,59 @@
+"""Targets on the labelled development set and on our own hold-out set (written before tuning)."""
+
+from __future__ import annotations
+
+import pytest
+
+from grokorc_tests.planning_tests.eval_helpers import Score, load, score
+
+
+@pytest.fixture(scope="module")
+def dev() -> Score:
+    rows = load("stack_dev.jsonl")
+    assert len(rows) == 44
+    return score(rows)
+
+
+@pytest.fixture(scope="module")
+def holdout() -> Score:
+    rows = load("stack_holdout.jsonl")
+    archetypes = {a for r in rows for a in r["archetypes"]}
+    assert len(rows) >= 30 and len(archetypes) == 12
+    return score(rows)
+
+
+def test_dev_archetype_accuracy(dev: Score) -> None:
+    assert dev.archetype_accuracy >= 0.9
+
+
+def test_dev_every_named_technology_found_in_its_layer(dev: Score) -> None:
+    assert dev.tech_missing == []
+
+
+def test_dev_vague_requests_below_threshold(dev: Score) -> None:
+    assert dev.vague_total == 5 and dev.vague_over == []
+
+
+def test_dev_specific_requests_confident(dev: Score) -> None:
+    assert dev.specific_rate >= 0.9
+
+
+def test_dev_has_ui_agreement(dev: Score) -> None:
+    assert dev.ui_agreement >= 0.9
+
+
+def test_holdout_archetype_accuracy(holdout: Score) -> None:
+    assert holdout.archetype_accuracy >= 0.85
+
+
+def test_holdout_every_named_technology_found(holdout: Score) -> None:
+    assert holdout.tech_missing == []
+
+
+def test_holdout_confidence_calibrated(holdout: Score) -> None:
+    assert holdout.vague_over == []
+    assert holdout.specific_rate >= 0.85
+
+
+def test_holdout_has_ui_agreement(holdout: Score) -> None:
+    assert holdout.ui_agreement >= 0.9

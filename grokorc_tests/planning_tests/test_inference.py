@@ -1,0 +1,120 @@
+"""infer_plan: the kNN seam, has_ui, confidence, usage and determinism."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from grokorc_assets.models import Neighbour, Plan
+from grokorc_assets.planning.catalogue import load_catalogue
+from grokorc_assets.planning.embeddings import HashingEmbedder
+from grokorc_assets.planning.inference import ExactKnn, infer_plan
+
+DASHBOARD = (
+    "Sales analytics dashboard with revenue by region, top products and CSV export. "
+    "React and FastAPI on Postgres."
+)
+
+
+@pytest.mark.parametrize(
+    "message", ["Build something useful", "make an app", "I need a website", "A platform."]
+)
+def test_vague_requests_are_not_confident(message: str) -> None:
+    assert infer_plan(message).confidence < 0.8
+
+
+def test_specific_request_plan_shape() -> None:
+    plan = infer_plan(DASHBOARD)
+    assert plan.archetype == "dashboard" and plan.confidence >= 0.8 and plan.has_ui
+    assert plan.explicit == ["react", "fastapi", "postgres"]
+    assert {"charts", "csv_export"} <= set(plan.features)
+    assert {"region", "product"} <= set(plan.entities)
+    assert plan.pages[0] == "overview"
+    assert plan.tasks.frontend and plan.tasks.backend and plan.tasks.devops
+    assert len(plan.neighbours) == 5
+    assert "dashboard" in {n.archetype for n in plan.neighbours}
+    sims = [n.similarity for n in plan.neighbours]
+    assert sims == sorted(sims, reverse=True)
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Command-line tool that counts words in text files.",
+        "JSON REST API for a parking garage: spaces, tickets and payments. No UI.",
+        "Snake game played in the terminal with arrow keys.",
+    ],
+)
+def test_no_ui_for_services_clis_and_terminal_games(message: str) -> None:
+    plan = infer_plan(message)
+    assert plan.has_ui is False
+    assert plan.stack.frontend == [] and plan.pages == [] and plan.tasks.frontend == []
+
+
+def test_usage_is_estimated_offline() -> None:
+    plan = infer_plan(DASHBOARD)
+    assert plan.usage.model == "offline" and plan.usage.cost_usd == 0.0 and plan.usage.estimated
+    assert plan.usage.input_tokens > len(DASHBOARD) // 4
+    assert plan.usage.output_tokens > 50
+
+
+def test_same_input_byte_identical_json() -> None:
+    assert infer_plan(DASHBOARD).model_dump_json() == infer_plan(DASHBOARD).model_dump_json()
+
+
+def test_byte_identical_across_processes_with_different_hash_seeds() -> None:
+    code = (
+        "from grokorc_assets.planning.inference import infer_plan;"
+        f"print(infer_plan({DASHBOARD!r}).model_dump_json())"
+    )
+    outputs = set()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        outputs.add(
+            subprocess.run(
+                [sys.executable, "-c", code], env=env, check=True, capture_output=True, text=True
+            ).stdout
+        )
+    assert outputs == {infer_plan(DASHBOARD).model_dump_json() + "\n"}
+
+
+def test_injected_knn_is_used() -> None:
+    calls: list[tuple[int, int]] = []
+
+    def knn(query: np.ndarray, k: int) -> list[tuple[str, float]]:
+        calls.append((query.shape[0], k))
+        return [("game-sudoku", 0.9), ("not-in-catalogue", 0.8), ("game-breakout", 0.7)]
+
+    plan = infer_plan("Something fun for the weekend", knn=knn)
+    assert calls == [(384, 5)]
+    assert [n.id for n in plan.neighbours] == ["game-sudoku", "game-breakout"]  # unknown id dropped
+    assert plan.archetype == "game"
+
+
+def test_given_neighbours_skip_search() -> None:
+    def knn(query: np.ndarray, k: int) -> list[tuple[str, float]]:
+        raise AssertionError("search must not run when neighbours are given")
+
+    given = [Neighbour(id="book-hair-salon", similarity=0.6, archetype="booking")]
+    plan = infer_plan("Make it modern", given, knn=knn)
+    assert plan.neighbours == given and plan.archetype == "booking"
+
+
+def test_exact_knn_matches_brute_force() -> None:
+    emb = HashingEmbedder()
+    knn = ExactKnn.from_catalogue(load_catalogue(), emb)
+    q = emb.embed(["chat rooms with websockets"])[0]
+    hits = knn(q, 3)
+    assert len(hits) == 3
+    best = int(np.argmax(knn.matrix @ q))
+    assert hits[0][0] == knn.ids[best]
+    assert hits[0][1] == pytest.approx(float(knn.matrix[best] @ q), abs=1e-4)
+
+
+def test_plan_round_trips_through_json() -> None:
+    plan = infer_plan(DASHBOARD)
+    assert Plan.model_validate_json(plan.model_dump_json()) == plan

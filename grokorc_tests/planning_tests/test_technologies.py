@@ -1,0 +1,80 @@
+"""Explicit technology extraction: aliases, short names in context, and English-word false hits."""
+
+from __future__ import annotations
+
+import pytest
+
+from grokorc_assets.planning.inference import extract_technologies, infer_plan
+
+
+@pytest.mark.parametrize(
+    ("message", "expected"),
+    [
+        ("A URL shortener written in Go.", ["go"]),
+        ("a Go backend for the inventory", ["go"]),
+        ("Go and Postgres for the ledger service", ["go", "postgres"]),
+        ("a small cli in go", ["go"]),
+        ("a tool in Go for nightly backups", ["go"]),
+        ("Golang microservice", ["go"]),
+        ("Node with Express and Mongo", ["node", "express", "mongodb"]),
+        ("Express.js on k8s", ["express", "kubernetes"]),
+        ("a node backend", ["node"]),
+        ("Rails and Postgres", ["rails", "postgres"]),
+        ("Ruby on Rails app with MySQL", ["rails", "mysql"]),
+        ("Spring Boot service", ["spring"]),
+        ("Use React for the UI", ["react"]),
+        ("Next.js frontend, PostgreSQL database, docker compose", ["nextjs", "postgres", "docker-compose"]),
+        ("Plain HTML and CSS, no framework.", ["vanilla"]),
+        ("vanilla JS only", ["vanilla"]),
+        ("an Angular frontend", ["angular"]),
+        ("Svelte + Go + SQLite", ["svelte", "go", "sqlite"]),
+        ("Use Flask and psql", ["flask", "postgres"]),
+        ("A CLI tool in Python", ["python"]),
+    ],
+)
+def test_named_technologies_found(message: str, expected: list[str]) -> None:
+    assert extract_technologies(message) == expected
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "Users go to the page and pick a seat.",
+        "We need it ready to go by Friday.",
+        "The further you go the more points you get.",
+        "Go to settings to change your password.",
+        "Each node in the graph has edges; nodes can be dragged around.",
+        "Add guard rails and hand rails to the stair designer.",
+        "A booking site for tulip tours in spring.",
+        "Spring sale landing page with discounts",
+        "Users can react to posts with emoji.",
+        "React to incidents quickly with an on-call rota.",
+        "Express delivery tracking for parcels",
+        "Next page shows the results",
+        "vanilla ice cream shop",
+        "Angular momentum simulator for a physics class",
+    ],
+)
+def test_english_words_are_not_technologies(message: str) -> None:
+    assert extract_technologies(message) == []
+
+
+def test_false_hits_do_not_reach_the_plan() -> None:
+    plan = infer_plan("A game where users go to the next level and react to enemies; nodes on a graph map.")
+    assert plan.explicit == []
+    assert "go" not in plan.stack.backend and "node" not in plan.stack.backend
+
+
+def test_explicit_choice_fills_its_layer_and_keeps_ecosystem() -> None:
+    plan = infer_plan("Online shop for vinyl records with a cart and checkout, Express backend.")
+    assert plan.stack.backend == ["express"]
+    plan = infer_plan("Recipe blog with comments and MongoDB.")
+    assert plan.stack.database == ["mongodb"]
+    assert not set(plan.stack.backend) & {"django", "rails", "spring"}
+
+
+def test_explicit_in_order_of_mention_and_in_stack() -> None:
+    plan = infer_plan("Team chat with Redis pub/sub, a Svelte frontend and a Go server.")
+    assert plan.explicit == ["redis", "svelte", "go"]
+    assert plan.stack.database == ["redis"] and plan.stack.frontend == ["svelte"]
+    assert plan.stack.backend == ["go"]
