@@ -17,6 +17,7 @@ from rich.console import Console
 from rich.live import Live
 from rich.table import Table
 
+from grokorc_assets.llm.errors import ConfigError as LLMConfigError
 from grokorc_assets.settings import ConfigError, Settings
 from grokorc_assets.validation import BadInputError, decode_message
 
@@ -44,6 +45,29 @@ def _read_message(message: str) -> str:
     if message == "-":
         return decode_message(sys.stdin.buffer.read())
     return message
+
+
+@app.command()
+def plan(message: MessageArg, as_json: JsonOpt = False) -> None:
+    """Stack inference only: print the plan for a request without building anything."""
+    from grokorc_assets.planning.service import Planner
+    from grokorc_assets.storage.database import ensure_database
+    from grokorc_assets.validation import validate_message
+
+    text = validate_message(_read_message(message))
+    planned, _ = Planner(ensure_database(Settings.from_env())).plan(text, "cli-plan", 1)
+    if as_json:
+        out.print_json(planned.model_dump_json())
+        return
+    table = Table(title=f"{planned.archetype} (confidence {planned.confidence:.2f})", show_header=False)
+    for layer, techs in planned.stack.model_dump().items():
+        table.add_row(layer, ", ".join(techs) or "-")
+    table.add_row("named", ", ".join(planned.explicit) or "-")
+    table.add_row("entities", ", ".join(planned.entities))
+    table.add_row("features", ", ".join(planned.features))
+    table.add_row("pages", ", ".join(planned.pages) or "(no UI)")
+    table.add_row("neighbours", ", ".join(f"{n.id} {n.similarity:.2f}" for n in planned.neighbours))
+    out.print(table)
 
 
 @app.command()
@@ -119,6 +143,36 @@ def _steps_table(steps: dict) -> Table:
     return table
 
 
+@app.command()
+def diff(
+    image_a: Annotated[str, typer.Argument(help="Expected PNG.")],
+    image_b: Annotated[str, typer.Argument(help="Actual PNG.")],
+    output: Annotated[str | None, typer.Option("--output", help="Write the diff image here.")] = None,
+    threshold: Annotated[float, typer.Option(help="Per-pixel YIQ threshold, 0..1.")] = 0.1,
+) -> None:
+    """Count mismatched pixels between two PNGs (pixelmatch v7.2.0 semantics) and print the count."""
+    import numpy as np
+
+    from grokorc_assets.visual import pixelmatch, read_png, write_png
+
+    if not 0.0 <= threshold <= 1.0:
+        raise BadInputError(f"--threshold must be between 0 and 1, got {threshold}")
+    try:
+        img_a, img_b = read_png(image_a), read_png(image_b)
+    except (OSError, ValueError) as exc:
+        raise BadInputError(f"cannot read the images: {exc}") from None
+    if img_a.shape != img_b.shape:
+        raise BadInputError(
+            f"image sizes differ: {image_a} is {img_a.shape[1]}x{img_a.shape[0]}, "
+            f"{image_b} is {img_b.shape[1]}x{img_b.shape[0]}"
+        )
+    diff_image = np.zeros_like(img_a) if output else None
+    count = pixelmatch(img_a, img_b, diff_image, threshold=threshold)
+    if output:
+        write_png(output, diff_image)
+    out.print(count)
+
+
 @app.command("env")
 def env_command() -> None:
     """Print shell exports that point `dagster` commands at grokorc's instance (eval "$(grokorc env)")."""
@@ -171,7 +225,7 @@ def db_stop() -> None:
 def main() -> None:
     try:
         app(standalone_mode=False)
-    except (BadInputError, ConfigError) as exc:
+    except (BadInputError, ConfigError, LLMConfigError) as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False)
         sys.exit(EXIT_BAD_INPUT)
     except typer.Exit as exc:

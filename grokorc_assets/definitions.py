@@ -2,6 +2,7 @@
 
 from dagster import Definitions
 
+from grokorc_assets.assets.plan import plan
 from grokorc_assets.assets.project_request import project_request
 from grokorc_assets.jobs import build_project_job
 from grokorc_assets.resources import GrokorcState, JsonIOManager
@@ -9,7 +10,7 @@ from grokorc_assets.sensors.project_request_sensor import project_request_sensor
 from grokorc_assets.settings import Settings
 
 defs = Definitions(
-    assets=[project_request],
+    assets=[project_request, plan],
     jobs=[build_project_job],
     sensors=[project_request_sensor],
     resources={

@@ -42,7 +42,8 @@ class LLMSettings(BaseModel):
     max_output_attempts: int = Field(default=3, ge=1, le=10)
     backoff_base_s: float = Field(default=0.5, ge=0)
     backoff_cap_s: float = Field(default=30.0, ge=0)
-    record_mode: Literal["live", "record", "replay"] = "live"
+    # Record by default: every build can later be replayed (a backfill re-run then costs nothing).
+    record_mode: Literal["live", "record", "replay"] = "record"
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> LLMSettings:

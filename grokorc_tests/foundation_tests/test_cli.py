@@ -79,3 +79,18 @@ def test_build_json_materialises_the_partition(cli_env, instance, project_id):
 def test_unknown_command_is_a_usage_error(cli_env):
     proc = run(["frobnicate"], cli_env)
     assert proc.returncode == 2
+
+
+def test_diff_prints_the_pixelmatch_count_and_writes_the_diff(cli_env, tmp_path):
+    from grokorc_tests.conftest import REPO_ROOT
+
+    fixtures = REPO_ROOT / "grokorc_tests" / "fixtures" / "pixelmatch_v7"
+    out_png = tmp_path / "diff.png"
+    proc = run(["diff", str(fixtures / "1a.png"), str(fixtures / "1b.png"), "--output", str(out_png)], cli_env)
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == b"106"  # cases.json "1diffdefaultthreshold": expected 106
+    assert out_png.stat().st_size > 0
+    strict = run(["diff", str(fixtures / "1a.png"), str(fixtures / "1b.png"), "--threshold", "0.05"], cli_env)
+    assert strict.stdout.strip() == b"143"  # cases.json "1diff"
+    missing = run(["diff", str(tmp_path / "nope.png"), str(fixtures / "1b.png")], cli_env)
+    assert missing.returncode == 2 and b"cannot read" in missing.stderr

@@ -10,7 +10,7 @@ BASE = {"GROKORC_LLM_PROVIDER": "openai", "GROKORC_LLM_BASE_URL": "https://openr
 
 def test_defaults_are_offline() -> None:
     s = load_settings({})
-    assert (s.provider, s.model, s.api_key, s.record_mode) == ("offline", "offline", None, "live")
+    assert (s.provider, s.model, s.api_key, s.record_mode) == ("offline", "offline", None, "record")
 
 
 def test_openai_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -59,7 +59,7 @@ def upgrade() -> None:
             output_tokens INTEGER NOT NULL,
             cost_usd      DOUBLE PRECISION NOT NULL,
             estimated     BOOLEAN NOT NULL,
-            mode          TEXT NOT NULL,
+            provider      TEXT NOT NULL,
             created_at    TIMESTAMPTZ NOT NULL DEFAULT now()
         )
         """

@@ -1,0 +1,26 @@
+"""Small helpers that turn values into metadata a person would rather look at than read."""
+
+from grokorc_assets.models import Usage
+
+
+def markdown_table(header: list[str], rows: list[list[object]]) -> str:
+    def cell(value: object) -> str:
+        # Cells may hold user text: neutralise Markdown/HTML control characters.
+        text = str(value).replace("|", "\\|").replace("<", "&lt;").replace(">", "&gt;")
+        return text.replace("\n", " ")
+
+    lines = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    lines += ["| " + " | ".join(cell(v) for v in row) + " |" for row in rows]
+    return "\n".join(lines)
+
+
+def usage_metadata(usage: Usage) -> dict:
+    """The per-asset LLM accounting the cost SLO sums (DESIGN.md: tokens, cost_usd, model)."""
+    return {
+        "tokens": usage.input_tokens + usage.output_tokens,
+        "input_tokens": usage.input_tokens,
+        "output_tokens": usage.output_tokens,
+        "cost_usd": float(usage.cost_usd),
+        "model": usage.model,
+        "tokens_estimated": usage.estimated,
+    }

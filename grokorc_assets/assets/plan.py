@@ -1,0 +1,48 @@
+"""`plan`: stack inference + task breakdown for the request (DESIGN.md "Plan")."""
+# No `from __future__ import annotations` in Dagster modules: Dagster inspects real annotations.
+
+import json
+
+from dagster import AssetExecutionContext, MetadataValue, RetryPolicy, asset
+
+from grokorc_assets.assets.metadata import markdown_table, usage_metadata
+from grokorc_assets.partitions import projects_partitions
+from grokorc_assets.planning.service import Planner
+from grokorc_assets.resources import GrokorcState
+
+
+@asset(
+    partitions_def=projects_partitions,
+    group_name="plan",
+    kinds={"python", "pgvector"},
+    description="Archetype, stack, entities, features, pages and agent tasks inferred from the request.",
+    # The LLM path can meet a flaky endpoint; the provider already backs off per exchange.
+    retry_policy=RetryPolicy(max_retries=2, delay=1.0),
+)
+def plan(context: AssetExecutionContext, grokorc: GrokorcState, project_request: dict) -> dict:
+    planned, response = Planner(grokorc.engine).plan(
+        project_request["message"], project_request["project_id"], project_request["revision"]
+    )
+    value = planned.model_dump(mode="json")
+    workspace = grokorc.settings.workspace(project_request["project_id"], project_request["revision"])
+    (workspace / "plan.json").write_text(json.dumps(value, indent=2, sort_keys=True))
+    context.add_output_metadata(
+        {
+            "archetype": planned.archetype,
+            "confidence": planned.confidence,
+            "has_ui": planned.has_ui,
+            "stack": MetadataValue.md(
+                markdown_table(["layer", "technologies"],
+                               [[layer, ", ".join(techs)] for layer, techs in value["stack"].items()])
+            ),
+            "explicit": ", ".join(planned.explicit) or "(none named)",
+            "neighbours": MetadataValue.md(
+                markdown_table(["reference project", "archetype", "similarity"],
+                               [[n.id, n.archetype, f"{n.similarity:.3f}"] for n in planned.neighbours])
+            ),
+            "pages": ", ".join(planned.pages),
+            "replayed": response.replayed,
+            **usage_metadata(planned.usage),
+        }
+    )
+    return value

@@ -1,0 +1,243 @@
+"""Turn a Plan into a sanitised project spec shared by every generator.
+
+Each agent runs in its own process and derives the same spec from the same plan, so the frontend's
+``api.js`` and the backend's routes agree without the agents talking to each other. Every name that
+reaches generated code is rebuilt from ``[a-z0-9_]`` here; the request's own spelling survives only
+as a ``label`` that templates escape for their context.
+"""
+
+from __future__ import annotations
+
+import keyword
+import re
+import unicodedata
+
+from pydantic import BaseModel
+
+from grokorc_assets.generation.models import Endpoint, FieldSpec, ResourceSpec
+from grokorc_assets.models import Plan
+
+MAX_RESOURCES = 12
+MAX_PAGES = 12
+MAX_LABEL = 80
+DEFAULT_ENTITY = "item"
+BACKEND_PORT = 8000
+FRONTEND_PORT = 8080
+CLI_ARCHETYPES = frozenset({"cli"})
+# Names the generated modules already use at top level or that would read badly as a resource.
+RESERVED = frozenset({"app", "api", "health", "settings", "store", "main", "models", "config", "self"})
+
+_IDENT_RE = re.compile(r"^[a-z][a-z0-9_]*$")
+
+
+class ProjectSpec(BaseModel):
+    title: str
+    slug: str
+    archetype: str
+    is_cli: bool
+    has_ui: bool
+    resources: list[ResourceSpec]
+    features: list[str]  # labels, display only
+    feature_keys: list[str]  # sanitised, for logic
+    pages: list[tuple[str, str]]  # (label, slug)
+    port: int = BACKEND_PORT
+    frontend_port: int = FRONTEND_PORT
+    env: dict[str, str]
+
+
+def label_of(text: str, limit: int = MAX_LABEL) -> str:
+    """Display text: whitespace collapsed and bounded; escaping is the template's job."""
+    collapsed = " ".join(str(text).split())
+    return collapsed[:limit] or "untitled"
+
+
+def snake(text: str) -> str:
+    """Lower snake ASCII, or "" when nothing usable is left."""
+    ascii_text = unicodedata.normalize("NFKD", str(text)).encode("ascii", "ignore").decode()
+    ascii_text = re.sub(r"([a-z0-9])([A-Z])", r"\1_\2", ascii_text)
+    return re.sub(r"[^a-z0-9]+", "_", ascii_text.lower()).strip("_")[:40].strip("_")
+
+
+def identifier(text: str, prefix: str = "entity") -> str:
+    """A safe lower-snake identifier; never a keyword, never starting with a digit."""
+    name = snake(text)
+    if not name:
+        return ""
+    if name[0].isdigit() or keyword.iskeyword(name) or name in RESERVED:
+        name = f"{prefix}_{name}"
+    assert _IDENT_RE.match(name), name
+    return name
+
+
+# Words whose singular and plural agree; the URL is /api/news, not /api/newses.
+UNCOUNTABLE = frozenset({"news", "series", "species", "data", "analytics", "settings", "feedback",
+                         "info", "equipment", "inventory", "metadata"})
+
+
+def singular(word: str) -> str:
+    head, _, last = word.rpartition("_")
+    if last in UNCOUNTABLE:
+        pass
+    elif last.endswith("ies") and len(last) > 4:
+        last = last[:-3] + "y"
+    elif last.endswith(("ses", "xes", "zes", "ches", "shes")) and len(last) > 4:
+        last = last[:-2]
+    elif last.endswith("s") and not last.endswith(("ss", "us", "is")) and len(last) > 3:
+        last = last[:-1]
+    return f"{head}_{last}" if head else last
+
+
+def plural(word: str) -> str:
+    head, _, last = word.rpartition("_")
+    if last in UNCOUNTABLE:
+        pass
+    elif last.endswith("y") and len(last) > 1 and last[-2] not in "aeiou":
+        last = last[:-1] + "ies"
+    elif last.endswith(("s", "x", "z", "ch", "sh")):
+        last += "es"
+    else:
+        last += "s"
+    return f"{head}_{last}" if head else last
+
+
+def camel(name: str) -> str:
+    return "".join(part[:1].upper() + part[1:] for part in name.split("_") if part)
+
+
+def kebab(text: str) -> str:
+    return snake(text).replace("_", "-")
+
+
+# Fields are inferred from the entity's name: a request says "orders", not "orders have an amount".
+_MONEY = ("order", "product", "sale", "invoice", "payment", "transaction", "revenue", "price",
+          "booking", "subscription", "expense", "deal", "purchase", "cart")
+_COUNTED = ("product", "inventory", "stock", "item", "cart", "ticket")
+_PEOPLE = ("user", "customer", "member", "employee", "author", "contact", "student", "patient",
+           "client", "subscriber", "guest", "account")
+_DONE = ("task", "todo", "ticket", "issue", "booking", "appointment", "reservation")
+
+
+def infer_fields(name: str) -> list[FieldSpec]:
+    fields = [
+        FieldSpec(name="name", label="Name", type="str", required=True, example="Sample", invalid=""),
+        FieldSpec(name="description", label="Description", type="str", required=False,
+                  example="A short note", invalid=123),
+    ]
+    words = set(name.split("_"))
+    if any(word.startswith(_MONEY) for word in words):
+        fields.append(FieldSpec(name="amount", label="Amount", type="float", required=True,
+                                example=19.5, invalid=-1))
+    if any(word.startswith(_COUNTED) for word in words):
+        fields.append(FieldSpec(name="quantity", label="Quantity", type="int", required=False,
+                                example=3, invalid=-5))
+    if any(word.startswith(_PEOPLE) for word in words):
+        fields.append(FieldSpec(name="email", label="Email", type="email", required=True,
+                                example="someone@example.com", invalid="not-an-email"))
+    if any(word.startswith(_DONE) for word in words):
+        fields.append(FieldSpec(name="completed", label="Completed", type="bool", required=False,
+                                example=True, invalid="maybe"))
+    return fields
+
+
+def _derived(name: str) -> set[str]:
+    return {name, plural(name), f"{name}_input", f"{name}_record"}
+
+
+def _taken(name: str, seen: set[str]) -> bool:
+    return bool(_derived(name) & seen)
+
+
+def resources_of(plan: Plan) -> list[ResourceSpec]:
+    """Sanitised, de-duplicated resources; the default entity when the plan names none."""
+    raw = plan.entities or [DEFAULT_ENTITY]
+    seen: set[str] = set()
+    out: list[ResourceSpec] = []
+    for entity in raw:
+        name = singular(identifier(entity)) or f"entity_{len(out) + 1}"
+        name = identifier(name) or f"entity_{len(out) + 1}"
+        base, n = name, 2
+        # Class names are <Camel>Input/<Camel>Record: "order" and "order_input" must not meet.
+        while _taken(name, seen):
+            name, n = f"{base}_{n}", n + 1
+        seen.update(_derived(name))
+        out.append(ResourceSpec(
+            name=name, plural=plural(name), label=label_of(entity), class_name=camel(name),
+            js_name=camel(plural(name)), fields=infer_fields(name),
+        ))
+        if len(out) == MAX_RESOURCES:
+            break
+    return out
+
+
+def endpoints_of(resources: list[ResourceSpec]) -> list[Endpoint]:
+    """The REST surface the backend serves and api.js calls: one function per endpoint."""
+    endpoints = [Endpoint(method="GET", path="/api/health", operation="health", js_function="health")]
+    for r in resources:
+        collection, item = f"/api/{r.plural}", f"/api/{r.plural}/{{item_id}}"
+        endpoints += [
+            Endpoint(method="GET", path=collection, operation=f"{r.plural}.list",
+                     js_function=f"list{r.js_name}", resource=r.name),
+            Endpoint(method="GET", path=item, operation=f"{r.plural}.get",
+                     js_function=f"get{r.class_name}", resource=r.name),
+            Endpoint(method="POST", path=collection, operation=f"{r.plural}.create",
+                     js_function=f"create{r.class_name}", resource=r.name),
+            Endpoint(method="PUT", path=item, operation=f"{r.plural}.update",
+                     js_function=f"update{r.class_name}", resource=r.name),
+            Endpoint(method="DELETE", path=item, operation=f"{r.plural}.delete",
+                     js_function=f"delete{r.class_name}", resource=r.name),
+        ]
+    return endpoints
+
+
+def pages_of(plan: Plan, resources: list[ResourceSpec]) -> list[tuple[str, str]]:
+    """(label, file slug) per page; an overview plus one page per resource when the plan has none."""
+    raw = plan.pages or ["overview", *[r.plural for r in resources]]
+    seen: set[str] = set()
+    out: list[tuple[str, str]] = []
+    for index, page in enumerate(raw[:MAX_PAGES], start=1):
+        slug = kebab(page) or f"page-{index}"
+        base, n = slug, 2
+        while slug in seen or slug == "index":
+            slug, n = f"{base}-{n}", n + 1
+        seen.add(slug)
+        out.append((label_of(page), slug))
+    return out
+
+
+def backend_env(is_cli: bool) -> dict[str, str]:
+    """Environment the generated backend reads, with defaults; devops writes the same keys."""
+    if is_cli:
+        return {"APP_DATA_FILE": "data.json"}
+    return {
+        "APP_PORT": str(BACKEND_PORT),
+        "APP_DATABASE_PATH": ":memory:",
+        "APP_CORS_ORIGINS": "*",
+        "APP_LOG_LEVEL": "info",
+    }
+
+
+def default_title(plan: Plan) -> str:
+    first = plan.entities[0] if plan.entities else ""
+    words = {"api": "API", "cli": "CLI", "ml": "ML"}
+    kind = words.get(plan.archetype, plan.archetype.capitalize())
+    return label_of(f"{first.capitalize()} {kind}".strip() if first else f"{kind} project")
+
+
+def project_spec(plan: Plan, title: str | None = None) -> ProjectSpec:
+    """Deterministic: the same plan (and title) gives the same spec in every process."""
+    # Plan has no title field yet; accept one from the caller and fall back to the archetype.
+    title = label_of(title or getattr(plan, "title", None) or default_title(plan), 120)
+    resources = resources_of(plan)
+    is_cli = plan.archetype in CLI_ARCHETYPES
+    return ProjectSpec(
+        title=title,
+        slug=kebab(title) or "project",
+        archetype=plan.archetype,
+        is_cli=is_cli,
+        has_ui=plan.has_ui and not is_cli,
+        resources=resources,
+        features=[label_of(f) for f in plan.features],
+        feature_keys=[snake(f) for f in plan.features],
+        pages=pages_of(plan, resources),
+        env=backend_env(is_cli),
+    )

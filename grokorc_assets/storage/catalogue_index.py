@@ -1,0 +1,70 @@
+"""The stack catalogue in pgvector: synced when its content hash changes, searched with HNSW."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import sqlalchemy as sa
+
+from grokorc_assets.planning.catalogue import Catalogue, index_rows
+from grokorc_assets.planning.embeddings import Embedder
+
+# Candidates HNSW examines per query; pgvector's default (40) loses recall on large catalogues.
+EF_SEARCH = 100
+
+
+def vector_literal(values) -> str:
+    return "[" + ",".join(f"{float(v):.7g}" for v in values) + "]"
+
+
+def sync_catalogue(engine: sa.Engine, catalogue: Catalogue, embedder: Embedder) -> bool:
+    """(Re-)index the catalogue for this embedder if it changed. Returns True when it wrote rows."""
+    content_hash = catalogue.content_hash(embedder.name)
+    with engine.begin() as conn:
+        conn.execute(sa.text("SELECT pg_advisory_xact_lock(4242002)"))
+        current = conn.execute(
+            sa.text("SELECT content_hash FROM grokorc.catalogue_vectors WHERE embedder = :e LIMIT 1"),
+            {"e": embedder.name},
+        ).scalar()
+        if current == content_hash:
+            return False
+        conn.execute(sa.text("DELETE FROM grokorc.catalogue_vectors WHERE embedder = :e"), {"e": embedder.name})
+        conn.execute(
+            sa.text(
+                "INSERT INTO grokorc.catalogue_vectors "
+                "(embedder, id, archetype, description, stack, embedding, content_hash) "
+                "VALUES (:e, :id, :a, :d, CAST(:s AS jsonb), CAST(:v AS vector), :h)"
+            ),
+            [
+                {
+                    "e": embedder.name, "id": row.id, "a": row.archetype, "d": row.description,
+                    "s": json.dumps(row.stack.model_dump()), "v": vector_literal(row.embedding),
+                    "h": content_hash,
+                }
+                for row in index_rows(catalogue, embedder)
+            ],
+        )
+    return True
+
+
+class PgVectorKnn:
+    """The planning seam ``knn(query, k) -> [(id, cosine similarity)]`` over the HNSW index."""
+
+    def __init__(self, engine: sa.Engine, embedder_name: str):
+        self._engine = engine
+        self._embedder = embedder_name
+
+    def __call__(self, query: np.ndarray, k: int) -> list[tuple[str, float]]:
+        with self._engine.connect() as conn:
+            conn.execute(sa.text(f"SET LOCAL hnsw.ef_search = {EF_SEARCH}"))
+            rows = conn.execute(
+                sa.text(
+                    "SELECT id, 1 - (embedding <=> CAST(:q AS vector)) AS similarity "
+                    "FROM grokorc.catalogue_vectors WHERE embedder = :e "
+                    "ORDER BY embedding <=> CAST(:q AS vector), id LIMIT :k"
+                ),
+                {"q": vector_literal(query), "e": self._embedder, "k": k},
+            ).all()
+        # Same rounding as the exact search, so both give identical plans.
+        return [(row.id, round(float(row.similarity), 4)) for row in rows]

@@ -1,0 +1,74 @@
+"""Hand-built plans for the generator tests: one per archetype family, plus a hostile one."""
+
+from __future__ import annotations
+
+from grokorc_assets.models import Plan, Stack
+
+HOSTILE = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "{{7*7}}", "{% raw %}"]
+HOSTILE_TITLE = '"><img src=x onerror=alert(1)> <script>alert(1)</script> {{7*7}} {% raw %}'
+
+
+def dashboard() -> Plan:
+    return Plan(
+        archetype="dashboard", confidence=0.91, has_ui=True,
+        stack=Stack(frontend=["react"], backend=["fastapi"], database=["postgres"],
+                    devops=["docker-compose"]),
+        explicit=["react"], entities=["order", "region", "product"],
+        features=["charts", "csv_export", "filters"], pages=["overview", "orders"],
+    )
+
+
+def ecommerce() -> Plan:
+    return Plan(
+        archetype="ecommerce", confidence=0.88, has_ui=True,
+        stack=Stack(frontend=["nextjs"], backend=["express"], database=["mongodb"]),
+        entities=["product", "customer", "order", "cart"], features=["search", "checkout"],
+        pages=["home", "products", "checkout", "customers"],
+    )
+
+
+def awkward_crud() -> Plan:
+    return Plan(
+        archetype="crud", confidence=0.85, has_ui=True,
+        stack=Stack(frontend=["vanilla"], backend=["flask"], database=["sqlite"]),
+        entities=["Order Item", "class", "2fa-token", "Café Menü", "items", "item", "", "order_item",
+                  "self", "To-Do Tasks!!", "x" * 300],
+        features=["filters"], pages=[],
+    )
+
+
+def cli_tool() -> Plan:
+    return Plan(
+        archetype="cli", confidence=0.9, has_ui=False,
+        stack=Stack(backend=["python"]), entities=["note", "tag"], features=["export"],
+    )
+
+
+def api_only() -> Plan:
+    return Plan(
+        archetype="api", confidence=0.86, has_ui=False,
+        stack=Stack(backend=["fastapi"], database=["postgres"], devops=["docker-compose", "kubernetes"]),
+        entities=["invoice", "customer"], features=["auth"],
+    )
+
+
+def no_entities() -> Plan:
+    return Plan(archetype="landing", confidence=0.5, has_ui=True, stack=Stack())
+
+
+def hostile() -> Plan:
+    return Plan(
+        archetype="dashboard", confidence=0.9, has_ui=True,
+        stack=Stack(frontend=["react"], backend=["fastapi"]),
+        entities=["order", *HOSTILE], features=["charts", "csv_export", "filters", *HOSTILE],
+        pages=["overview", *HOSTILE],
+    )
+
+
+UI_PLANS = {"dashboard": dashboard, "ecommerce": ecommerce, "awkward_crud": awkward_crud,
+            "no_entities": no_entities, "hostile": hostile}
+ALL_PLANS = {**UI_PLANS, "cli": cli_tool, "api": api_only}
+
+
+def title_for(name: str) -> str | None:
+    return HOSTILE_TITLE if name == "hostile" else None
