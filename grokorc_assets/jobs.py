@@ -8,12 +8,12 @@ build_project_job = define_asset_job(
     name="build_project",
     selection=AssetSelection.all(),
     partitions_def=projects_partitions,
-    # frontend, backend and devops run side by side; two cores, so two step processes.
     # forkserver with the definitions preloaded: a step process forks from a warm interpreter instead
     # of importing Dagster afresh (seconds per step on these machines).
     executor_def=multiprocess_executor.configured(
         {
-            "max_concurrent": 2,
+            # 4: the three agents (frontend, backend, devops) never wait for each other.
+            "max_concurrent": 4,
             "start_method": {"forkserver": {"preload_modules": ["grokorc_assets.definitions"]}},
         }
     ),

@@ -24,3 +24,20 @@ def usage_metadata(usage: Usage) -> dict:
         "model": usage.model,
         "tokens_estimated": usage.estimated,
     }
+
+
+def file_tree_markdown(paths: list[str], limit: int = 200) -> str:
+    """An indented tree of relative paths, as a Markdown code block."""
+    lines: list[str] = []
+    seen: set[tuple[str, ...]] = set()
+    for path in sorted(paths)[:limit]:
+        parts = path.split("/")
+        for depth in range(len(parts)):
+            key = tuple(parts[: depth + 1])
+            if key in seen:
+                continue
+            seen.add(key)
+            suffix = "" if depth == len(parts) - 1 else "/"
+            lines.append("  " * depth + parts[depth] + suffix)
+    more = f"\n… and {len(paths) - limit} more" if len(paths) > limit else ""
+    return "```\n" + "\n".join(lines) + "\n```" + more

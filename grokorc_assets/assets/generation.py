@@ -1,0 +1,75 @@
+"""`frontend`, `backend`, `devops`: the three agents, built side by side (multiprocess executor).
+
+Offline, each renders templates from the plan; with GROKORC_LLM_PROVIDER=openai each asks the model
+for files, which are validated before anything is written. Values are JSON summaries; the files
+live in the revision's workspace under ``agents/<agent>/``.
+"""
+# No `from __future__ import annotations` in Dagster modules: Dagster inspects real annotations.
+
+from dagster import AssetExecutionContext, AssetsDefinition, MetadataValue, RetryPolicy, asset
+
+from grokorc_assets.assets.metadata import file_tree_markdown, usage_metadata
+from grokorc_assets.generation import GenerationResult, generate_backend, generate_devops, generate_frontend
+from grokorc_assets.generation.llm_agent import generate_with_llm
+from grokorc_assets.llm import LLMSettings, make_provider
+from grokorc_assets.models import Plan
+from grokorc_assets.partitions import projects_partitions
+from grokorc_assets.resources import GrokorcState
+from grokorc_assets.storage.exchanges import PostgresExchangeStore
+
+OFFLINE_GENERATORS = {"frontend": generate_frontend, "backend": generate_backend, "devops": generate_devops}
+
+
+def run_agent(agent: str, context: AssetExecutionContext, grokorc: GrokorcState, plan: dict) -> dict:
+    planned = Plan.model_validate(plan)
+    request = grokorc.request_for_run(context.partition_key, context.run.tags)
+    workspace = grokorc.workspace(request)
+    llm = LLMSettings.from_env()
+    if llm.provider == "offline":
+        result: GenerationResult = OFFLINE_GENERATORS[agent](planned, workspace)
+    else:
+        def offline(_request):  # never called for the openai provider; the factory wants one
+            raise AssertionError("offline generation does not go through the LLM provider")
+
+        provider = make_provider(llm, offline, PostgresExchangeStore(grokorc.engine))
+        result = generate_with_llm(
+            agent, planned, workspace, provider, project_id=request.project_id, revision=request.revision
+        )
+    context.add_output_metadata(generation_metadata(result))
+    return result.model_dump(mode="json")
+
+
+def generation_metadata(result: GenerationResult) -> dict:
+    substitutions = [f"{s.layer}: {s.recommended} → {s.generated} ({s.reason})" for s in result.substitutions]
+    return {
+        "applicable": result.applicable,
+        "files": len(result.files),
+        "bytes": sum(f.bytes for f in result.files),
+        "file_tree": MetadataValue.md(file_tree_markdown([f.path for f in result.files])),
+        "recommended": MetadataValue.json(result.recommended.model_dump()),
+        "generated": MetadataValue.json(result.generated.model_dump()),
+        "substitutions": MetadataValue.md("\n".join(f"- {s}" for s in substitutions) or "none"),
+        "endpoints": len(result.endpoints),
+        "root": MetadataValue.path(result.root),
+        **usage_metadata(result.usage),
+    }
+
+
+def agent_asset(agent: str, description: str) -> AssetsDefinition:
+    @asset(
+        name=agent,
+        partitions_def=projects_partitions,
+        group_name="generation",
+        kinds={"python"},
+        description=description,
+        retry_policy=RetryPolicy(max_retries=2, delay=1.0),
+    )
+    def _agent(context: AssetExecutionContext, grokorc: GrokorcState, plan: dict) -> dict:
+        return run_agent(agent, context, grokorc, plan)
+
+    return _agent
+
+
+frontend = agent_asset("frontend", "Static front end: HTML shell, CSS, a JavaScript client for the API.")
+backend = agent_asset("backend", "FastAPI application (or a CLI program) with its own pytest tests.")
+devops = agent_asset("devops", "Dockerfiles, docker-compose, CI workflow and .env.example.")

@@ -1,0 +1,42 @@
+"""`ui`: a component tree per page, bound to backend endpoints that exist, rendered to final pages."""
+# No `from __future__ import annotations` in Dagster modules: Dagster inspects real annotations.
+
+from dagster import AssetExecutionContext, MetadataValue, asset
+
+from grokorc_assets.assets.metadata import markdown_table, usage_metadata
+from grokorc_assets.generation import GenerationResult, infer_ui
+from grokorc_assets.models import Plan
+from grokorc_assets.partitions import projects_partitions
+from grokorc_assets.resources import GrokorcState
+
+
+@asset(
+    partitions_def=projects_partitions,
+    group_name="generation",
+    kinds={"html"},
+    description="Inferred UI component trees per page, rendered with the frontend's shell and styles.",
+)
+def ui(
+    context: AssetExecutionContext, grokorc: GrokorcState, plan: dict, frontend: dict, backend: dict, devops: dict
+) -> dict:
+    request = grokorc.request_for_run(context.partition_key, context.run.tags)
+    result = infer_ui(
+        Plan.model_validate(plan), grokorc.workspace(request), backend=GenerationResult.model_validate(backend)
+    )
+    rows = [
+        [page.slug, page.path, sum(node.count() for node in page.components),
+         ", ".join(sorted({n.binding.path for n in page.components if n.binding}))]
+        for page in result.pages
+    ]
+    context.add_output_metadata(
+        {
+            "applicable": result.applicable,
+            "reason": result.reason or "",
+            "components_generated": result.components_generated,
+            "pages": MetadataValue.md(
+                markdown_table(["page", "file", "components", "bound endpoints"], rows) if rows else "no pages"
+            ),
+            **usage_metadata(result.usage),
+        }
+    )
+    return result.model_dump(mode="json")
