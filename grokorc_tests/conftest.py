@@ -7,6 +7,8 @@ unique project ids, so tests never depend on each other's data.
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -18,8 +20,10 @@ SECRET_ENV = ("GROKORC_LLM_API_KEY", "OPENAI_API_KEY")
 
 
 @pytest.fixture(scope="session")
-def grokorc_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    home = tmp_path_factory.mktemp("grokorc_home")
+def grokorc_home() -> Iterator[Path]:
+    # Not under pytest's basetemp: every pytest session re-tightens /tmp/pytest-of-<user> to 0700,
+    # which would lock the embedded server's unprivileged user out of its data directory.
+    home = Path(tempfile.mkdtemp(prefix="grokorc-test-"))
     saved = {k: os.environ.get(k) for k in ("GROKORC_HOME", "GROKORC_DATABASE_URL", "DAGSTER_HOME")}
     os.environ["GROKORC_HOME"] = str(home)
     os.environ.pop("GROKORC_DATABASE_URL", None)
@@ -27,6 +31,7 @@ def grokorc_home(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     from grokorc_assets.storage import embedded
 
     embedded.stop(home / "pg")
+    shutil.rmtree(home, ignore_errors=True)
     for key, value in saved.items():
         if value is None:
             os.environ.pop(key, None)

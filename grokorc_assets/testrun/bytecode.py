@@ -1,0 +1,46 @@
+"""A read-only bytecode cache for the interpreter used inside the sandbox (see defaults.yaml)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import sysconfig
+from functools import lru_cache
+from pathlib import Path
+
+from grokorc_assets.testrun.common import defaults
+
+_MARKER = ".complete"
+
+
+def _commands() -> list[list[str]]:
+    """compileall of the stdlib (minus its tests and site-packages), then of the listed packages."""
+    cfg = defaults()["bytecode_cache"]
+    site = Path(sysconfig.get_paths()["purelib"])
+    packages = [str(site / name) for name in cfg["packages"] if (site / name).exists()]
+    compileall = [sys.executable, "-m", "compileall", "-q"]
+    return [[*compileall, "-x", cfg["stdlib_exclude"], sysconfig.get_paths()["stdlib"]],
+            [*compileall, *packages]]
+
+
+@lru_cache(maxsize=1)
+def bytecode_cache() -> Path | None:
+    """The cache dir, compiled once per interpreter (by this trusted process, never in a sandbox).
+
+    None when it cannot be built: the runs are then only slower, not wrong.
+    """
+    cfg = defaults()["bytecode_cache"]
+    cache = Path(os.path.expanduser(cfg["dir"])) / sys.implementation.cache_tag
+    if (cache / _MARKER).is_file():
+        return cache
+    cache.mkdir(parents=True, exist_ok=True)
+    env = {**os.environ, "PYTHONPYCACHEPREFIX": str(cache)}
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
+    try:
+        for cmd in _commands():
+            subprocess.run(cmd, env=env, capture_output=True, timeout=600, check=False)
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    (cache / _MARKER).write_text(sys.version, encoding="utf-8")
+    return cache
