@@ -9,7 +9,6 @@ import json
 import os
 import subprocess
 import sys
-import time
 from typing import Annotated
 
 import typer
@@ -84,33 +83,142 @@ def submit(message: MessageArg, project_id: ProjectIdOpt = None) -> None:
 
 @app.command()
 def build(message: MessageArg, project_id: ProjectIdOpt = None, as_json: JsonOpt = False) -> None:
-    """Submit a request and build its whole asset graph now, in this process."""
-    from grokorc_assets.runner import build_request, submit_request
+    """Submit a request and build its whole asset graph now, with live progress and the SLO table."""
+    from grokorc_assets.runner import submit_request
 
     settings = Settings.from_env()
     request = submit_request(settings, _read_message(message), project_id)
-    started = time.monotonic()
-    with _progress_display(enabled=not as_json and out.is_terminal) as on_progress:
-        outcome = build_request(settings, request, on_progress)
-    elapsed = time.monotonic() - started
-    result = {
-        "status": "success" if outcome.success else "failed",
-        "project_id": request.project_id,
-        "revision": request.revision,
-        "execution": {
-            "run_id": outcome.run_id,
-            "duration_seconds": round(elapsed, 2),
-            "assets": {k: {"status": v.status, "seconds": v.seconds} for k, v in outcome.steps.items()},
-        },
-    }
+    result = _build_and_report(settings, request, as_json)
+    raise typer.Exit(EXIT_CODES[result["status"]])
+
+
+@app.command()
+def demo(as_json: JsonOpt = False) -> None:
+    """Build the three demo projects and show each one's SLO table (the README's main command)."""
+    import yaml
+
+    from grokorc_assets.runner import submit_request
+    from grokorc_assets.settings import DATA_DIR
+
+    settings = Settings.from_env()
+    results = []
+    for case in yaml.safe_load((DATA_DIR / "demo.yaml").read_text()):
+        if not as_json:
+            out.rule(f"[bold]{case['project_id']}[/]: {case['title']}")
+        request = submit_request(settings, case["message"], case["project_id"])
+        results.append(_build_and_report(settings, request, as_json=False, quiet=as_json, detail=not as_json))
     if as_json:
-        out.print_json(json.dumps(result))
+        out.print_json(json.dumps(results, default=str))
+    worst = max((EXIT_CODES[r["status"]] for r in results), key=lambda c: (c != 0, c))
+    raise typer.Exit(worst)
+
+
+@app.command()
+def report(project_id: Annotated[str, typer.Argument(help="Project id.")], as_json: JsonOpt = False) -> None:
+    """Print the latest final result of a project again."""
+    from grokorc_assets.storage.database import ensure_database
+    from grokorc_assets.storage.results import ResultStore
+    from grokorc_assets.validation import validate_project_id
+
+    validate_project_id(project_id)
+    result = ResultStore(ensure_database(Settings.from_env())).latest(project_id)
+    if result is None:
+        raise BadInputError(f"no result stored for project {project_id!r}: build it first (grokorc build)")
+    if as_json:
+        out.print_json(json.dumps(result, default=str))
     else:
-        out.print(_steps_table(outcome.steps))
-        verdict = "[green]built[/]" if outcome.success else "[red]failed[/]"
-        out.print(f"{request.project_id} revision {request.revision}: {verdict} in {elapsed:.1f} s "
-                  f"(run {outcome.run_id})")
-    raise typer.Exit(EXIT_OK if outcome.success else EXIT_FAILED)
+        _print_summary(result, detail=True)
+
+
+@app.command()
+def approve(project_id: Annotated[str, typer.Argument(help="Project id.")]) -> None:
+    """Promote the project's latest screenshots to baselines (who and when are recorded)."""
+    import getpass
+
+    from grokorc_assets.runner import approve_latest_shots
+    from grokorc_assets.validation import validate_project_id
+
+    validate_project_id(project_id)
+    who = os.environ.get("GROKORC_APPROVER") or getpass.getuser()
+    promoted = approve_latest_shots(Settings.from_env(), project_id, who)
+    out.print(f"promoted {len(promoted)} screenshot(s) of {project_id} to baselines (approved by {who})")
+
+
+EXIT_CODES = {"success": EXIT_OK, "blocked": EXIT_BLOCKED, "failed": EXIT_FAILED}
+
+
+def _build_and_report(settings: Settings, request, as_json: bool, quiet: bool = False, detail: bool = False) -> dict:
+    from grokorc_assets.runner import build_request, final_result_for
+
+    with _progress_display(enabled=not (as_json or quiet) and out.is_terminal) as on_progress:
+        outcome = build_request(settings, request, on_progress)
+    result = final_result_for(settings, outcome)
+    if as_json:
+        out.print_json(json.dumps(result, default=str))
+    elif not quiet:
+        _print_summary(result, detail=detail)
+    return result
+
+
+def _print_summary(result: dict, detail: bool = False) -> None:
+    out.print(slo_table(result))
+    if detail:
+        out.print(_cost_table(result))
+        out.print(_steps_table(result["execution"]["assets"]))
+    colours = {"success": "green", "blocked": "red", "failed": "red"}
+    status = result["status"]
+    why = f" by {', '.join(result['blocked_by'])}" if result.get("blocked_by") else ""
+    warned = f"; warnings: {', '.join(result['warnings'])}" if result.get("warnings") else ""
+    out.print(
+        f"{result['project_id']} revision {result['revision']}: [{colours[status]}]{status}{why}[/]{warned} "
+        f"in {result['execution']['duration_seconds']:.1f} s (run {result['execution']['run_id']})"
+    )
+
+
+def slo_table(result: dict) -> Table:
+    slos = result["slos"]
+    checks = result.get("checks", {})
+    table = Table(title=f"SLOs of {result['project_id']} r{result['revision']}")
+    for column in ("SLO", "value", "threshold", "verdict"):
+        table.add_column(column, justify="right" if column in ("value", "threshold") else "left")
+    rows = [
+        ("cost", slos["cost"]["estimated_cost"], slos["cost"]["threshold"], "$", "cost_slo"),
+        ("latency", slos["latency"]["duration_seconds"], slos["latency"]["threshold_seconds"], "s", "latency_slo"),
+        ("coverage", slos["coverage"]["value"], slos["coverage"]["threshold"], "%", "coverage_slo"),
+        ("confidence", slos["confidence"]["value"], slos["confidence"]["threshold"], "", "confidence_slo"),
+    ]
+    for name, value, threshold, unit, check in rows:
+        table.add_row(name, _fmt(value, unit), _fmt(threshold, unit), _verdict(checks.get(check)))
+    return table
+
+
+def _verdict(check: dict | None) -> str:
+    if check is None:
+        return "[dim]not evaluated[/]"
+    if check["passed"]:
+        return "[green]pass[/]"
+    return "[yellow]WARN[/]" if check["severity"] == "WARN" else "[red]FAIL (blocks)[/]"
+
+
+def _fmt(value, unit: str) -> str:
+    if value is None:
+        return "-"
+    if unit == "$":
+        return f"${value:.4f}"
+    return f"{value:.2f}{unit}" if isinstance(value, float) else f"{value}{unit}"
+
+
+def _cost_table(result: dict) -> Table:
+    table = Table(title="LLM usage by asset")
+    for column in ("asset", "model", "input tokens", "output tokens", "USD"):
+        table.add_column(column)
+    for name, usage in (result["slos"]["cost"].get("per_asset") or {}).items():
+        table.add_row(name, str(usage.get("model", "-")), str(usage.get("input_tokens", 0)),
+                      str(usage.get("output_tokens", 0)), f"{usage.get('cost_usd', 0.0):.6f}")
+    tokens = result["slos"]["cost"]["tokens"]
+    table.add_row("[bold]total[/]", "", "", f"{tokens if tokens is not None else '-'} tokens",
+                  _fmt(result["slos"]["cost"]["estimated_cost"], "$"))
+    return table
 
 
 class _progress_display:
@@ -137,9 +245,10 @@ def _steps_table(steps: dict) -> Table:
     table.add_column("seconds", justify="right")
     colours = {"done": "green", "failed": "red", "running": "yellow", "skipped": "dim"}
     for key, step in steps.items():
-        colour = colours.get(step.status, "white")
-        seconds = f"{step.seconds:.2f}" if step.seconds is not None else ""
-        table.add_row(key, f"[{colour}]{step.status}[/]", seconds)
+        # Live progress passes StepProgress objects; stored results hold plain dicts.
+        status, secs = (step["status"], step["seconds"]) if isinstance(step, dict) else (step.status, step.seconds)
+        colour = colours.get(status, "white")
+        table.add_row(key, f"[{colour}]{status}[/]", f"{secs:.2f}" if secs is not None else "")
     return table
 
 

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import hashlib
+import json
 import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 from grokorc_assets.settings import Settings
 from grokorc_assets.storage.database import ensure_database
@@ -75,3 +77,38 @@ def build_request(
             reconstructable(build_project), instance=instance, tags=tags, run_config=QUIET_RUN_CONFIG
         )
     return BuildOutcome(request=request, run_id=result.run_id, success=result.success, steps=watcher.steps)
+
+
+def final_result_for(settings: Settings, outcome: BuildOutcome) -> dict:
+    """The build's final result: the one `delivery` stored, or, for a run that did not deliver
+    (blocked or failed), one composed from what the run did produce, stored the same way."""
+    from grokorc_assets.instance import get_instance
+    from grokorc_assets.run_results import compose_result
+    from grokorc_assets.storage.results import ResultStore
+
+    store = ResultStore(ensure_database(settings))
+    stored = store.for_run(outcome.run_id)
+    if stored is not None:
+        return stored
+    result = compose_result(
+        get_instance(settings), settings, outcome.run_id, outcome.request.project_id, outcome.request.revision
+    )
+    store.save(result)
+    return result
+
+
+def approve_latest_shots(settings: Settings, project_id: str, approved_by: str) -> list[dict]:
+    """Promote every shot of the project's latest `visual_test` to the current baseline."""
+    from grokorc_assets.storage.baselines import PostgresBaselineStore
+    from grokorc_assets.validation import BadInputError
+
+    latest = settings.home / "assets" / "visual_test" / f"{project_id}.json"
+    visual = json.loads(latest.read_text()) if latest.exists() else {}
+    if not visual.get("shots"):
+        raise BadInputError(f"project {project_id!r} has no screenshots yet: build it first (grokorc build)")
+    store = PostgresBaselineStore(ensure_database(settings), settings.home / "baselines")
+    return [
+        store.promote(project_id, shot["page"], shot["viewport"], Path(shot["path"]), visual.get("revision", 0),
+                      approved_by).model_dump()
+        for shot in visual["shots"]
+    ]

@@ -12,10 +12,10 @@ from pathlib import Path
 AGENT_ORDER: tuple[str, ...] = ("frontend", "backend", "devops", "ui")
 
 
-def merge_agents(workspace: Path) -> Path:
-    """Rebuild <workspace>/project/ from scratch out of whichever agent trees exist."""
+def merge_agents(workspace: Path, target: Path | None = None) -> Path:
+    """Rebuild ``target`` (default <workspace>/project/) from scratch out of whichever agent trees exist."""
     workspace = Path(workspace)
-    project = workspace / "project"
+    project = Path(target) if target is not None else workspace / "project"
     if project.exists():
         shutil.rmtree(project)
     project.mkdir(parents=True)

@@ -20,6 +20,7 @@ import json
 import threading
 import time
 from collections import deque
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
@@ -112,6 +113,7 @@ class FakeOpenAIServer:
         self._chat: deque[Behaviour] = deque()
         self._embeddings: deque[Behaviour] = deque()
         self._always: Behaviour | None = None
+        self._router: Callable[[Any], Behaviour | None] | None = None
         self._requests: list[ReceivedRequest] = []
         self._stopping = threading.Event()
         self._httpd: ThreadingHTTPServer | None = None
@@ -165,6 +167,12 @@ class FakeOpenAIServer:
         with self._lock:
             self._always = behaviour
 
+    def route(self, router: Callable[[Any], Behaviour | None] | None) -> None:
+        """Answer chat requests by content: ``router(request_body)`` picks the behaviour (None: fall back
+        to the queue). For callers whose requests arrive in no fixed order (parallel Dagster steps)."""
+        with self._lock:
+            self._router = router
+
     def reset(self) -> None:
         with self._lock:
             self._chat.clear()
@@ -197,8 +205,12 @@ class FakeOpenAIServer:
         with self._lock:
             self._requests.append(request)
 
-    def _next(self, path: str) -> Behaviour | None:
+    def _next(self, path: str, body: Any = None) -> Behaviour | None:
         with self._lock:
+            if path == CHAT_PATH and self._router is not None:
+                routed = self._router(body)
+                if routed is not None:
+                    return routed
             if path == CHAT_PATH:
                 return self._chat.popleft() if self._chat else self._always
             return self._embeddings.popleft() if self._embeddings else Behaviour.embeddings()
@@ -256,7 +268,7 @@ def _make_handler(server: FakeOpenAIServer) -> type[BaseHTTPRequestHandler]:
             server._record(ReceivedRequest("POST", path, headers, body))
             if path not in (CHAT_PATH, EMBEDDINGS_PATH):
                 return self._send(404, {"error": {"message": f"no route {path}"}}, {})
-            behaviour = server._next(path)
+            behaviour = server._next(path, body)
             if behaviour is None:
                 return self._send(500, {"error": {"message": "fake server: no scripted behaviour"}}, {})
             if behaviour.delay_s:

@@ -1,0 +1,49 @@
+"""`delivery`: the packaged project and report.json. Materialises only when no blocking check failed."""
+# No `from __future__ import annotations` in Dagster modules: Dagster inspects real annotations.
+
+from pathlib import Path
+
+from dagster import AssetExecutionContext, MetadataValue, asset
+
+from grokorc_assets.assets.metadata import markdown_table
+from grokorc_assets.packaging import package_project
+from grokorc_assets.partitions import projects_partitions
+from grokorc_assets.resources import GrokorcState
+from grokorc_assets.run_results import compose_result
+from grokorc_assets.storage.results import ResultStore
+
+
+@asset(
+    partitions_def=projects_partitions,
+    group_name="delivery",
+    kinds={"python"},
+    description="The delivered project archive and its report.json (the final result).",
+)
+def delivery(
+    context: AssetExecutionContext, grokorc: GrokorcState, coverage: dict, visual_test: dict, conflicts: dict
+) -> dict:
+    request = grokorc.request_for_run(context.partition_key, context.run.tags)
+    result = compose_result(
+        context.instance, grokorc.settings, context.run_id, request.project_id, request.revision,
+        delivering=True, status="success",
+    )
+    workspace = grokorc.workspace(request)
+    archive = package_project(
+        Path(conflicts["project_dir"]), workspace / "delivery", f"{request.project_id}-r{request.revision}", result
+    )
+    ResultStore(grokorc.engine).save(result)
+    slos = result["slos"]
+    rows = [[name, slos[name].get("value", slos[name].get("estimated_cost", slos[name].get("duration_seconds"))),
+             slos[name].get("threshold", slos[name].get("threshold_seconds")), slos[name]["breach"]]
+            for name in ("cost", "latency", "coverage", "confidence")]
+    context.add_output_metadata(
+        {
+            "status": result["status"],
+            "compliant": slos["compliant"],
+            "slos": MetadataValue.md(markdown_table(["SLO", "value", "threshold", "breach"], rows)),
+            "archive": MetadataValue.path(str(archive)),
+            "archive_bytes": archive.stat().st_size,
+            "report": MetadataValue.path(str(workspace / "delivery" / "report.json")),
+        }
+    )
+    return {"status": result["status"], "archive": str(archive), "report": str(workspace / "delivery" / "report.json")}

@@ -1,0 +1,36 @@
+"""A provider wrapper that adds up the usage of every exchange made through it (for the cost SLO)."""
+
+from __future__ import annotations
+
+import threading
+
+from grokorc_assets.llm.provider import LLMProvider, LLMRequest, LLMResponse, T
+from grokorc_assets.models import Usage
+
+
+class MeteredProvider:
+    def __init__(self, inner: LLMProvider) -> None:
+        self._inner = inner
+        self._lock = threading.Lock()
+        self.usage = Usage(model=inner.model, estimated=False)
+
+    @property
+    def name(self) -> str:
+        return self._inner.name
+
+    @property
+    def model(self) -> str:
+        return self._inner.model
+
+    def complete_json(self, request: LLMRequest, output_model: type[T]) -> LLMResponse[T]:
+        response = self._inner.complete_json(request, output_model)
+        with self._lock:
+            u = response.usage
+            self.usage = Usage(
+                model=u.model or self.usage.model,
+                input_tokens=self.usage.input_tokens + u.input_tokens,
+                output_tokens=self.usage.output_tokens + u.output_tokens,
+                cost_usd=self.usage.cost_usd + u.cost_usd,
+                estimated=self.usage.estimated or u.estimated,
+            )
+        return response

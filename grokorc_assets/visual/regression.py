@@ -1,0 +1,109 @@
+"""Visual regression over captured shots: compare each with its baseline, record new ones.
+
+Plain Python (no Dagster): the `visual_test` asset passes the shots from ``browser.capture`` and a
+baseline store; this module decides pass / fail / new per shot and writes diff images.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Literal, Protocol
+
+import numpy as np
+from pydantic import BaseModel, Field
+
+from grokorc_assets.visual.browser_models import ShotRecord
+from grokorc_assets.visual.compare import compare_images
+from grokorc_assets.visual.png import read_png, write_png
+
+IMPACTS = ("critical", "serious", "moderate", "minor")
+
+
+class Tolerance(BaseModel):
+    threshold: float = 0.2
+    max_diff_pixel_ratio: float | None = 0.001
+    max_diff_pixels: int | None = None
+
+
+class ShotVerdict(BaseModel):
+    page: str
+    viewport: str
+    path: str
+    status: Literal["passed", "failed", "new"]
+    diff_ratio: float = 0.0
+    mismatched_pixels: int = 0
+    diff_path: str | None = None
+    overflow: bool = False
+    console_errors: list[str] = Field(default_factory=list)
+    message: str = ""
+
+
+class VisualReport(BaseModel):
+    applicable: bool = True
+    degraded: bool = False
+    reason: str | None = None
+    total: int = 0
+    passed: int = 0
+    failed: int = 0
+    new: int = 0
+    max_diff_ratio: float = 0.0
+    a11y: dict[str, int] = Field(default_factory=lambda: dict.fromkeys(IMPACTS, 0))
+    a11y_violations: list[dict] = Field(default_factory=list)
+    overflow_failures: int = 0
+    shots: list[ShotVerdict] = Field(default_factory=list)
+
+
+class BaselineStore(Protocol):
+    def current(self, project_id: str, page: str, viewport: str): ...
+
+    def promote(self, project_id: str, page: str, viewport: str, image: Path, revision: int, approved_by: str): ...
+
+
+def judge_shots(
+    records: list[ShotRecord], store: BaselineStore, project_id: str, revision: int, diff_dir: Path,
+    tolerance: Tolerance,
+) -> VisualReport:
+    report = VisualReport()
+    for record in records:
+        verdict = _judge(record, store, project_id, revision, diff_dir, tolerance)
+        report.shots.append(verdict)
+        if record.a11y is not None:
+            for impact in IMPACTS:
+                report.a11y[impact] += getattr(record.a11y.counts, impact)
+            report.a11y_violations += [
+                {"page": record.page, "rule": v.id, "impact": v.impact, "help": v.help, "targets": v.targets[:3]}
+                for v in record.a11y.violations
+            ]
+    report.total = len(report.shots)
+    report.passed = sum(s.status == "passed" for s in report.shots)
+    report.failed = sum(s.status == "failed" for s in report.shots)
+    report.new = sum(s.status == "new" for s in report.shots)
+    report.overflow_failures = sum(s.overflow for s in report.shots)
+    report.max_diff_ratio = max((s.diff_ratio for s in report.shots), default=0.0)
+    return report
+
+
+def _judge(
+    record: ShotRecord, store: BaselineStore, project_id: str, revision: int, diff_dir: Path, tolerance: Tolerance
+) -> ShotVerdict:
+    viewport = record.viewport.name
+    common = {"page": record.page, "viewport": viewport, "path": record.path, "overflow": record.overflow.overflowing,
+              "console_errors": record.console_errors + record.page_errors}
+    baseline = store.current(project_id, record.page, viewport)
+    if baseline is None:
+        # First run: the shot becomes the baseline; "new" is not a failure.
+        store.promote(project_id, record.page, viewport, Path(record.path), revision, "grokorc (first run)")
+        return ShotVerdict(status="new", message="recorded as the first baseline", **common)
+    result = compare_images(
+        read_png(baseline.image_path), read_png(record.path), threshold=tolerance.threshold,
+        max_diff_pixels=tolerance.max_diff_pixels, max_diff_pixel_ratio=tolerance.max_diff_pixel_ratio,
+    )
+    diff_path = None
+    if result.diff is not None and result.mismatched_pixels:
+        diff_path = str(diff_dir / record.page / f"{viewport}.diff.png")
+        Path(diff_path).parent.mkdir(parents=True, exist_ok=True)
+        write_png(diff_path, np.ascontiguousarray(result.diff))
+    return ShotVerdict(
+        status="passed" if result.passed else "failed", diff_ratio=round(result.ratio, 6),
+        mismatched_pixels=result.mismatched_pixels, diff_path=diff_path, message=result.message, **common,
+    )

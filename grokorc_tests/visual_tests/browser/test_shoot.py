@@ -1,0 +1,99 @@
+"""Screenshots: sizes per viewport, masks, stabilisation, animations, console and page errors."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from grokorc_assets.visual.browser import BrowserSession, BrowserSettings, decode_png
+
+MASK_RGBA = (255, 0, 255, 255)  # the data file's mask_color, #FF00FF
+
+
+def _mask_pixels(rgba: np.ndarray) -> int:
+    return int(np.all(rgba == np.array(MASK_RGBA, dtype=np.uint8), axis=-1).sum())
+
+
+def test_three_viewports_give_their_exact_pixel_sizes(session: BrowserSession, settings: BrowserSettings,
+                                                      site: dict[str, str]) -> None:
+    sizes = {}
+    for viewport in settings.viewports:
+        shot = session.shoot(site["clean"], viewport)
+        decoded = decode_png(shot.png)
+        assert decoded.shape == shot.rgba.shape == (viewport.height, viewport.width, 4)
+        assert shot.rgba.dtype == np.uint8
+        sizes[viewport.name] = (shot.width, shot.height)
+    assert sizes == {"mobile": (375, 667), "tablet": (768, 1024), "desktop": (1440, 900)}
+
+
+def test_full_page_shot_is_taller_than_the_viewport(session: BrowserSession, settings: BrowserSettings,
+                                                    site: dict[str, str]) -> None:
+    mobile = settings.viewports[0]
+    assert session.shoot(site["tall"], mobile).height == mobile.height
+    full = session.shoot(site["tall"], mobile, full_page=True)
+    assert full.width == mobile.width and full.height > 3000
+
+
+def test_static_page_is_stable_after_two_shots(session: BrowserSession, settings: BrowserSettings,
+                                               site: dict[str, str]) -> None:
+    shot = session.shoot(site["clean"], settings.viewports[0])
+    assert (shot.stable, shot.shots_taken, shot.attempts) == (True, 2, 1)
+    assert shot.network_idle
+
+
+def test_random_region_differs_between_loads_unless_masked(session: BrowserSession,
+                                                           settings: BrowserSettings,
+                                                           site: dict[str, str]) -> None:
+    desktop = settings.viewports[-1]
+    first = session.shoot(site["random"], desktop)
+    second = session.shoot(site["random"], desktop)
+    assert first.png != second.png
+    assert _mask_pixels(first.rgba) == 0
+
+    masked = [session.shoot(site["random"], desktop, masks=["#rand"]) for _ in range(2)]
+    assert masked[0].png == masked[1].png
+    # The mask covers the 300x40 box of #rand, painted in the fixed mask colour.
+    assert _mask_pixels(masked[0].rgba) >= 300 * 40
+
+
+def test_ticking_clock_is_unstable_until_masked(session: BrowserSession, settings: BrowserSettings,
+                                                site: dict[str, str]) -> None:
+    mobile = settings.viewports[0]
+    unmasked = session.shoot(site["clock"], mobile)
+    assert (unmasked.stable, unmasked.shots_taken) == (False, 3)
+
+    masked = session.shoot(site["clock"], mobile, masks=["#clock"])
+    assert (masked.stable, masked.shots_taken) == (True, 2)
+
+
+def test_css_animation_is_frozen_at_its_start(session: BrowserSession, settings: BrowserSettings,
+                                              site: dict[str, str]) -> None:
+    mobile = settings.viewports[0]
+    running = session.shoot(site["animated"], mobile, animations="allow")
+    assert (running.stable, running.shots_taken) == (False, 3)
+
+    frozen = session.shoot(site["animated"], mobile)
+    assert (frozen.stable, frozen.shots_taken) == (True, 2)
+    # Infinite animations are cancelled, so the box sits at translateX(0): red at x<50, white after.
+    assert tuple(frozen.rgba[25, 25]) == (204, 0, 0, 255)
+    assert tuple(frozen.rgba[25, 75]) == (255, 255, 255, 255)
+
+
+def test_console_and_page_errors_are_reported_per_shot(session: BrowserSession, settings: BrowserSettings,
+                                                       site: dict[str, str]) -> None:
+    noisy = session.shoot(site["noisy"], settings.viewports[0])
+    assert any("boom from console" in line for line in noisy.console_errors)
+    assert any("kaput from script" in line for line in noisy.page_errors)
+
+    clean = session.shoot(site["clean"], settings.viewports[0])
+    assert clean.console_errors == [] and clean.page_errors == []
+
+
+def test_one_browser_and_one_page_serve_every_shot(session: BrowserSession, settings: BrowserSettings,
+                                                   site: dict[str, str]) -> None:
+    pid = session.browser_pid
+    page = session._page
+    for viewport in settings.viewports:
+        session.shoot(site["clean"], viewport)
+    assert session.browser_pid == pid is not None
+    assert session._page is page
+    assert session.launches == 1
