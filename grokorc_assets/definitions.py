@@ -19,13 +19,14 @@ from grokorc_assets.checks.slo_checks import slo_checks
 from grokorc_assets.jobs import build_project_job
 from grokorc_assets.resources import GrokorcState, JsonIOManager
 from grokorc_assets.sensors.project_request_sensor import project_request_sensor
+from grokorc_assets.sensors.slo_metrics_sensor import slo_metrics_sensor
 from grokorc_assets.settings import Settings
 
 defs = Definitions(
     assets=[project_request, plan, frontend, backend, devops, ui, visual_test, conflicts, coverage, delivery],
     asset_checks=[*slo_checks, *visual_checks],
     jobs=[build_project_job],
-    sensors=[project_request_sensor],
+    sensors=[project_request_sensor, slo_metrics_sensor],
     resources={
         "grokorc": GrokorcState(),
         "io_manager": JsonIOManager(base_dir=str(Settings.from_env().home / "assets")),

@@ -137,6 +137,7 @@ class TickOutcome:
     folded: int  # events folded this tick
     message: str
     cursor: str | None  # the cursor to store, None = keep the old one
+    complete: bool = True  # the fold reached the end of the event log (else the time budget ran out)
 
 
 def known_models() -> tuple[str, ...]:
@@ -174,15 +175,16 @@ def evaluate(
     if state.rebuilding:
         return TickOutcome(state, False, folded, f"rebuilding the metrics state from the event log: folded "
                            f"{folded} events up to storage id {state.cursor}; push after catching up",
-                           state.to_cursor())
+                           state.to_cursor(), complete)
     try:
         push_metrics(gateway, state, models or known_models(), timeout=PUSH_TIMEOUT_SECONDS)
     except Exception as exc:  # noqa: BLE001 -- any push failure: keep the old cursor, retry next tick
-        return TickOutcome(state, False, folded, f"could not push to the Pushgateway at {gateway} "
-                           f"({type(exc).__name__}: {exc}); {folded} new events are kept for the next tick", None)
+        message = (f"could not push to the Pushgateway at {gateway} ({type(exc).__name__}: {exc}); "
+                   f"{folded} new events are kept for the next tick")
+        return TickOutcome(state, False, folded, message, None, complete)
     more = "" if complete else " (more events remain; the next tick continues)"
     return TickOutcome(state, True, folded, f"pushed metrics up to storage id {state.cursor}: {folded} new "
-                       f"events{note}{more}", state.to_cursor())
+                       f"events{note}{more}", state.to_cursor(), complete)
 
 
 @sensor(

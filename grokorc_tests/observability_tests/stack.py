@@ -316,7 +316,9 @@ class ObservabilityStack:
         self.pushgateway_port = free_port()
         pg = ManagedProcess(
             "pushgateway",
-            [PUSHGATEWAY_BIN, f"--web.listen-address={self.pushgateway_address}"],
+            # No persistence file: Debian's default (/var/lib/prometheus/pushgateway.data) is shared by every
+            # session and would leak metrics between test runs.
+            [PUSHGATEWAY_BIN, f"--web.listen-address={self.pushgateway_address}", "--persistence.file="],
             self.base_dir / "pushgateway.log",
             f"{self.pushgateway_url}/-/ready",
         )
