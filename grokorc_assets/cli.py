@@ -165,6 +165,9 @@ def _print_summary(result: dict, detail: bool = False) -> None:
     if detail:
         out.print(_cost_table(result))
         out.print(_steps_table(result["execution"]["assets"]))
+    for name, step in result["execution"]["assets"].items():
+        if step.get("error"):
+            err.print(f"[red]{name} failed:[/] {step['error']}", highlight=False)
     colours = {"success": "green", "blocked": "red", "failed": "red"}
     status = result["status"]
     why = f" by {', '.join(result['blocked_by'])}" if result.get("blocked_by") else ""
@@ -333,7 +336,8 @@ def db_stop() -> None:
 
 def main() -> None:
     try:
-        app(standalone_mode=False)
+        # Without standalone mode click returns (not raises) the code of a `typer.Exit`.
+        sys.exit(app(standalone_mode=False) or EXIT_OK)
     except (BadInputError, ConfigError, LLMConfigError) as exc:
         err.print(f"[red]error:[/] {exc}", highlight=False)
         sys.exit(EXIT_BAD_INPUT)

@@ -61,6 +61,8 @@ def step_summary(instance: DagsterInstance, run_ids: list[str]) -> dict[str, dic
                 started[event.step_key] = entry.timestamp
             elif event.step_key in started:
                 step["seconds"] = round(entry.timestamp - started[event.step_key], 3)
+            if status == "failed":
+                step["error"] = _first_line(event)
     return {name: steps[name] for name in ASSETS if name in steps}  # in graph order
 
 
@@ -101,6 +103,13 @@ def compose_result(
                     "confidence": slo.confidence},
         run_id=run_id, duration_seconds=run_duration(instance, ids), assets=steps,
     )
+
+
+def _first_line(event) -> str:
+    """The failure's message, first line only: enough to act on, short enough for a table."""
+    error = getattr(event.event_specific_data, "error", None)
+    message = (error.message if error is not None else "") or "step failed"
+    return message.strip().splitlines()[0][:300] if message.strip() else "step failed"
 
 
 def _plain(value):

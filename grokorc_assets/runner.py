@@ -16,8 +16,9 @@ from grokorc_assets.storage.requests import RequestStore, StoredRequest
 from grokorc_assets.validation import validate_message, validate_project_id
 
 BUILD_TAG = "grokorc/build"
-# The CLI shows its own progress; Dagster's DEBUG event lines stay in the event log (and the UI).
-QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "WARNING"}}}}
+# The CLI shows its own progress and a failed step's first error line; Dagster's event lines (errors
+# with stack traces included) stay in the event log and the Dagster UI.
+QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
 
 
 def derive_project_id(message: str) -> str:

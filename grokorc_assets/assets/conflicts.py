@@ -12,6 +12,7 @@ from grokorc_assets.models import Usage
 from grokorc_assets.partitions import projects_partitions
 from grokorc_assets.resources import GrokorcState
 from grokorc_assets.storage.exchanges import PostgresExchangeStore
+from grokorc_assets.telemetry.steps import traced_step
 
 
 @asset(
@@ -21,6 +22,7 @@ from grokorc_assets.storage.exchanges import PostgresExchangeStore
     description="Contradictions between frontend, backend, devops and ui; auto-mediated or escalated.",
     retry_policy=RetryPolicy(max_retries=2, delay=1.0),
 )
+@traced_step
 def conflicts(
     context: AssetExecutionContext, grokorc: GrokorcState, frontend: dict, backend: dict, devops: dict, ui: dict
 ) -> dict:

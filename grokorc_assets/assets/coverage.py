@@ -7,6 +7,8 @@ from dagster import AssetExecutionContext, MetadataValue, asset
 
 from grokorc_assets.assets.metadata import markdown_table
 from grokorc_assets.partitions import projects_partitions
+from grokorc_assets.telemetry.steps import traced_step
+from grokorc_assets.telemetry.tracing import set_slo_attributes
 from grokorc_assets.testrun import run_python_tests
 
 
@@ -16,11 +18,13 @@ from grokorc_assets.testrun import run_python_tests
     kinds={"python", "pytest"},
     description="Line and branch coverage of the generated project's tests, run in a sandbox.",
 )
+@traced_step
 def coverage(context: AssetExecutionContext, conflicts: dict, backend: dict) -> dict:
     project = Path(conflicts["project_dir"])
     # The backend agent says where its tests run; source and tests are relative to that directory.
     test_cwd = project / (backend.get("test_cwd") or "backend")
     report = run_python_tests(test_cwd, source_dirs=["app"], test_dir="tests")
+    set_slo_attributes(coverage=report.value)
     files = [[f.path, f.statements, f.missed, f"{f.line_percent:.1f}",
               "" if f.branch_percent is None else f"{f.branch_percent:.1f}"] for f in report.files]
     failures = [f"- `{f.test_id}`: {f.message.splitlines()[0] if f.message else f.kind}" for f in report.failures]

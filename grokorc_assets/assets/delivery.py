@@ -11,6 +11,8 @@ from grokorc_assets.partitions import projects_partitions
 from grokorc_assets.resources import GrokorcState
 from grokorc_assets.run_results import compose_result
 from grokorc_assets.storage.results import ResultStore
+from grokorc_assets.telemetry.steps import traced_step
+from grokorc_assets.telemetry.tracing import set_slo_attributes
 
 
 @asset(
@@ -19,6 +21,7 @@ from grokorc_assets.storage.results import ResultStore
     kinds={"python"},
     description="The delivered project archive and its report.json (the final result).",
 )
+@traced_step
 def delivery(
     context: AssetExecutionContext, grokorc: GrokorcState, coverage: dict, visual_test: dict, conflicts: dict
 ) -> dict:
@@ -33,6 +36,12 @@ def delivery(
     )
     ResultStore(grokorc.engine).save(result)
     slos = result["slos"]
+    set_slo_attributes(
+        tokens_used=slos["cost"].get("tokens"), estimated_cost=slos["cost"].get("estimated_cost"),
+        latency_seconds=slos["latency"].get("duration_seconds"), coverage=slos["coverage"].get("value"),
+        stack_confidence=slos["confidence"].get("value"), latency_breach=slos["latency"].get("breach"),
+        confidence_breach=slos["confidence"].get("breach"), compliant=slos.get("compliant"),
+    )
     rows = [[name, slos[name].get("value", slos[name].get("estimated_cost", slos[name].get("duration_seconds"))),
              slos[name].get("threshold", slos[name].get("threshold_seconds")), slos[name]["breach"]]
             for name in ("cost", "latency", "coverage", "confidence")]

@@ -16,6 +16,7 @@ from grokorc_assets.models import Plan
 from grokorc_assets.partitions import projects_partitions
 from grokorc_assets.resources import GrokorcState
 from grokorc_assets.storage.exchanges import PostgresExchangeStore
+from grokorc_assets.telemetry.steps import traced_step
 
 OFFLINE_GENERATORS = {"frontend": generate_frontend, "backend": generate_backend, "devops": generate_devops}
 
@@ -64,6 +65,7 @@ def agent_asset(agent: str, description: str) -> AssetsDefinition:
         description=description,
         retry_policy=RetryPolicy(max_retries=2, delay=1.0),
     )
+    @traced_step
     def _agent(context: AssetExecutionContext, grokorc: GrokorcState, plan: dict) -> dict:
         return run_agent(agent, context, grokorc, plan)
 

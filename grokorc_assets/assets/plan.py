@@ -9,6 +9,8 @@ from grokorc_assets.assets.metadata import markdown_table, usage_metadata
 from grokorc_assets.partitions import projects_partitions
 from grokorc_assets.planning.service import Planner
 from grokorc_assets.resources import GrokorcState
+from grokorc_assets.telemetry.steps import traced_step
+from grokorc_assets.telemetry.tracing import set_slo_attributes
 
 
 @asset(
@@ -19,11 +21,14 @@ from grokorc_assets.resources import GrokorcState
     # The LLM path can meet a flaky endpoint; the provider already backs off per exchange.
     retry_policy=RetryPolicy(max_retries=2, delay=1.0),
 )
+@traced_step
 def plan(context: AssetExecutionContext, grokorc: GrokorcState, project_request: dict) -> dict:
     planned, response = Planner(grokorc.engine).plan(
         project_request["message"], project_request["project_id"], project_request["revision"]
     )
     value = planned.model_dump(mode="json")
+    set_slo_attributes(stack_confidence=planned.confidence,
+                       confidence_breach=planned.confidence < grokorc.settings.slo.confidence)
     workspace = grokorc.settings.workspace(project_request["project_id"], project_request["revision"])
     (workspace / "plan.json").write_text(json.dumps(value, indent=2, sort_keys=True))
     context.add_output_metadata(

@@ -6,6 +6,7 @@ from dagster import AssetExecutionContext, MetadataValue, asset
 
 from grokorc_assets.partitions import projects_partitions
 from grokorc_assets.resources import GrokorcState
+from grokorc_assets.telemetry.steps import traced_step
 
 
 @asset(
@@ -14,6 +15,7 @@ from grokorc_assets.resources import GrokorcState
     kinds={"postgres"},
     description="The stored natural-language request of this project revision.",
 )
+@traced_step(root=True)  # the run's first step: also emits the run's root span
 def project_request(context: AssetExecutionContext, grokorc: GrokorcState) -> dict:
     request = grokorc.request_for_run(context.partition_key, context.run.tags)
     workspace = grokorc.workspace(request)

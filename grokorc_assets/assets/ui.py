@@ -8,6 +8,7 @@ from grokorc_assets.generation import GenerationResult, infer_ui
 from grokorc_assets.models import Plan
 from grokorc_assets.partitions import projects_partitions
 from grokorc_assets.resources import GrokorcState
+from grokorc_assets.telemetry.steps import traced_step
 
 
 @asset(
@@ -16,6 +17,7 @@ from grokorc_assets.resources import GrokorcState
     kinds={"html"},
     description="Inferred UI component trees per page, rendered with the frontend's shell and styles.",
 )
+@traced_step
 def ui(
     context: AssetExecutionContext, grokorc: GrokorcState, plan: dict, frontend: dict, backend: dict, devops: dict
 ) -> dict:

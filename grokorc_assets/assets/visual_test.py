@@ -20,6 +20,7 @@ from grokorc_assets.partitions import projects_partitions
 from grokorc_assets.resources import GrokorcState
 from grokorc_assets.slo import projected_spend
 from grokorc_assets.storage.baselines import PostgresBaselineStore
+from grokorc_assets.telemetry.steps import traced_step
 from grokorc_assets.visual.browser import capture
 from grokorc_assets.visual.browser_models import PageSpec, load_settings
 from grokorc_assets.visual.regression import Tolerance, VisualReport, judge_shots
@@ -35,6 +36,7 @@ DEGRADE_SHARE = 0.8
     description="Screenshots per page and viewport, pixel diff against baselines, axe audit, overflow.",
     retry_policy=RetryPolicy(max_retries=1, delay=2.0),
 )
+@traced_step
 def visual_test(context: AssetExecutionContext, grokorc: GrokorcState, plan: dict, ui: dict) -> dict:
     if not ui.get("applicable"):
         report = VisualReport(applicable=False, reason=ui.get("reason") or "no user interface")
@@ -95,6 +97,7 @@ def _metadata(report: VisualReport) -> dict:
     asset="visual_test", name="visual_regression", blocking=True, partitions_def=projects_partitions,
     description="No shot differs from its approved baseline beyond tolerance, none overflows (WARN).",
 )
+@traced_step
 def visual_regression(context: AssetCheckExecutionContext, visual_test: dict) -> AssetCheckResult:
     failed, overflow = visual_test.get("failed", 0), visual_test.get("overflow_failures", 0)
     return AssetCheckResult(
@@ -109,6 +112,7 @@ def visual_regression(context: AssetCheckExecutionContext, visual_test: dict) ->
     asset="visual_test", name="accessibility", blocking=True, partitions_def=projects_partitions,
     description="axe-core finds no critical or serious violation on any page (ERROR).",
 )
+@traced_step
 def accessibility(context: AssetCheckExecutionContext, visual_test: dict) -> AssetCheckResult:
     counts = visual_test.get("a11y") or {}
     severe = counts.get("critical", 0) + counts.get("serious", 0)

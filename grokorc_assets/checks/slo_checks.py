@@ -26,6 +26,7 @@ from grokorc_assets.models import Usage
 from grokorc_assets.partitions import projects_partitions
 from grokorc_assets.resources import GrokorcState
 from grokorc_assets.slo import SloVerdict, confidence_verdict, cost_verdict, coverage_verdict, latency_verdict
+from grokorc_assets.telemetry.steps import traced_step
 
 SPENDING_ASSETS = ("plan", "frontend", "backend", "devops", "ui")
 
@@ -48,6 +49,7 @@ def verdict_result(verdict: SloVerdict, severity: AssetCheckSeverity, extra: dic
     asset="plan", name="confidence_slo", blocking=True, partitions_def=projects_partitions,
     description="Stack inference confidence >= the threshold (WARN).",
 )
+@traced_step
 def confidence_slo(context: AssetCheckExecutionContext, grokorc: GrokorcState, plan: dict) -> AssetCheckResult:
     verdict = confidence_verdict(plan["confidence"], grokorc.settings.slo.confidence, plan.get("neighbours", []))
     return verdict_result(verdict, AssetCheckSeverity.WARN, {"archetype": plan["archetype"]})
@@ -58,6 +60,7 @@ def confidence_slo(context: AssetCheckExecutionContext, grokorc: GrokorcState, p
     additional_ins={name: AssetIn(name) for name in SPENDING_ASSETS},
     description="LLM spend of every exchange of the build (plan, generation, UI, mediation) < budget (ERROR).",
 )
+@traced_step
 def cost_slo(
     context: AssetCheckExecutionContext, grokorc: GrokorcState, conflicts: dict,
     plan: dict, frontend: dict, backend: dict, devops: dict, ui: dict,
@@ -78,6 +81,7 @@ def cost_slo(
     asset="coverage", name="coverage_slo", blocking=True, partitions_def=projects_partitions,
     description="Line coverage of the generated project's own tests >= the threshold (ERROR).",
 )
+@traced_step
 def coverage_slo(context: AssetCheckExecutionContext, grokorc: GrokorcState, coverage: dict) -> AssetCheckResult:
     report = {k: coverage.get(k) for k in ("branch", "tests_passed", "tests_failed", "tests_errored", "junit", "html")}
     verdict = coverage_verdict(float(coverage.get("value") or 0.0), grokorc.settings.slo.coverage_percent, report)
@@ -88,6 +92,7 @@ def coverage_slo(context: AssetCheckExecutionContext, grokorc: GrokorcState, cov
     asset="coverage", name="latency_slo", blocking=True, partitions_def=projects_partitions,
     description="Seconds from run start to this check < the threshold (WARN).",
 )
+@traced_step
 def latency_slo(context: AssetCheckExecutionContext, grokorc: GrokorcState) -> AssetCheckResult:
     run_id = context.op_execution_context.run_id
     record = context.instance.get_run_record_by_id(run_id)

@@ -9,6 +9,7 @@ from pydantic import BaseModel
 
 from grokorc_assets.llm.provider import LLMRequest, LLMResponse, T, estimate_tokens, prompt_hash
 from grokorc_assets.models import Usage
+from grokorc_assets.telemetry.genai import llm_span, record_response
 
 OfflineFn = Callable[[LLMRequest], BaseModel]
 
@@ -26,6 +27,12 @@ class OfflineProvider:
         return f"OfflineProvider(fn={getattr(self._fn, '__qualname__', repr(self._fn))})"
 
     def complete_json(self, request: LLMRequest, output_model: type[T]) -> LLMResponse[T]:
+        with llm_span(self.name, self.model, request) as span:
+            response = self._complete(request, output_model)
+            record_response(span, response)
+            return response
+
+    def _complete(self, request: LLMRequest, output_model: type[T]) -> LLMResponse[T]:
         started = time.perf_counter()
         produced = self._fn(request)
         # Re-validate through the schema so the offline path obeys the same contract as a live model.

@@ -28,6 +28,7 @@ from grokorc_assets.llm.redact import redact
 from grokorc_assets.llm.retry import backoff_delay, retry_after_seconds
 from grokorc_assets.llm.settings import LLMSettings
 from grokorc_assets.models import Usage
+from grokorc_assets.telemetry.genai import llm_span, record_response, server_attributes
 
 log = logging.getLogger("grokorc.llm")
 
@@ -112,6 +113,13 @@ class OpenAIProvider:
         return redact(text, self._secret)[:MAX_ERROR_CHARS]
 
     def complete_json(self, request: LLMRequest, output_model: type[T]) -> LLMResponse[T]:
+        # One GenAI span per call (all its exchanges); host and port only, never the key or prompts.
+        with llm_span(self.name, self.model, request, server=server_attributes(self._settings.base_url)) as span:
+            response = self._complete(request, output_model)
+            record_response(span, response)
+            return response
+
+    def _complete(self, request: LLMRequest, output_model: type[T]) -> LLMResponse[T]:
         started = time.perf_counter()
         messages: list[dict[str, str]] = [
             {"role": "system", "content": system_prompt(request.system, output_model)},

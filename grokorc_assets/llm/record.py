@@ -17,6 +17,7 @@ from pydantic import BaseModel, Field, ValidationError
 from grokorc_assets.llm.errors import LLMOutputError, ReplayMissError
 from grokorc_assets.llm.provider import LLMProvider, LLMRequest, LLMResponse, T, prompt_hash
 from grokorc_assets.models import Usage
+from grokorc_assets.telemetry.genai import llm_span, record_response
 
 RecordMode = Literal["live", "record", "replay"]
 
@@ -85,7 +86,11 @@ class RecordingProvider:
     def complete_json(self, request: LLMRequest, output_model: type[T]) -> LLMResponse[T]:
         key = prompt_hash(self.name, self.model, request, output_model)
         if self.mode == "replay":
-            return self._replay(key, request, output_model)
+            # The inner provider is not called: this is the call's GenAI span (replayed, no cost).
+            with llm_span(self.name, self.model, request) as span:
+                replayed = self._replay(key, request, output_model)
+                record_response(span, replayed)
+                return replayed
         response = self._inner.complete_json(request, output_model)
         if self.mode == "record":
             self._store.put(StoredExchange(

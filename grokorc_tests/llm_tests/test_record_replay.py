@@ -115,7 +115,7 @@ def test_bad_mode_is_refused() -> None:
 
 
 def test_make_provider_follows_settings(fake_openai: FakeOpenAIServer) -> None:
-    offline = make_provider(LLMSettings(), lambda r: Plan.model_validate(PLAN))
+    offline = make_provider(LLMSettings(record_mode="live"), lambda r: Plan.model_validate(PLAN))
     assert isinstance(offline, OfflineProvider)
     live_provider = make_provider(settings(fake_openai), lambda r: Plan.model_validate(PLAN))
     assert isinstance(live_provider, OpenAIProvider)
