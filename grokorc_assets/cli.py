@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 from rich.console import Console
 from rich.live import Live
+from rich.markup import escape
 from rich.table import Table
 
 from grokorc_assets.llm.errors import ConfigError as LLMConfigError
@@ -59,13 +60,14 @@ def plan(message: MessageArg, as_json: JsonOpt = False) -> None:
         out.print_json(planned.model_dump_json())
         return
     table = Table(title=f"{planned.archetype} (confidence {planned.confidence:.2f})", show_header=False)
+    # A model's plan is untrusted text: escaped, so "[/]" or "[link=...]" in it prints as written.
     for layer, techs in planned.stack.model_dump().items():
-        table.add_row(layer, ", ".join(techs) or "-")
-    table.add_row("named", ", ".join(planned.explicit) or "-")
-    table.add_row("entities", ", ".join(planned.entities))
-    table.add_row("features", ", ".join(planned.features))
-    table.add_row("pages", ", ".join(planned.pages) or "(no UI)")
-    table.add_row("neighbours", ", ".join(f"{n.id} {n.similarity:.2f}" for n in planned.neighbours))
+        table.add_row(layer, escape(", ".join(techs)) or "-")
+    table.add_row("named", escape(", ".join(planned.explicit)) or "-")
+    table.add_row("entities", escape(", ".join(planned.entities)))
+    table.add_row("features", escape(", ".join(planned.features)))
+    table.add_row("pages", escape(", ".join(planned.pages)) or "(no UI)")
+    table.add_row("neighbours", escape(", ".join(f"{n.id} {n.similarity:.2f}" for n in planned.neighbours)))
     out.print(table)
 
 
@@ -167,7 +169,7 @@ def _print_summary(result: dict, detail: bool = False) -> None:
         out.print(_steps_table(result["execution"]["assets"]))
     for name, step in result["execution"]["assets"].items():
         if step.get("error"):
-            err.print(f"[red]{name} failed:[/] {step['error']}", highlight=False)
+            err.print(f"[red]{name} failed:[/] {escape(str(step['error']))}", highlight=False)
     colours = {"success": "green", "blocked": "red", "failed": "red"}
     status = result["status"]
     why = f" by {', '.join(result['blocked_by'])}" if result.get("blocked_by") else ""
@@ -216,7 +218,7 @@ def _cost_table(result: dict) -> Table:
     for column in ("asset", "model", "input tokens", "output tokens", "USD"):
         table.add_column(column)
     for name, usage in (result["slos"]["cost"].get("per_asset") or {}).items():
-        table.add_row(name, str(usage.get("model", "-")), str(usage.get("input_tokens", 0)),
+        table.add_row(name, escape(str(usage.get("model", "-"))), str(usage.get("input_tokens", 0)),
                       str(usage.get("output_tokens", 0)), f"{usage.get('cost_usd', 0.0):.6f}")
     tokens = result["slos"]["cost"]["tokens"]
     table.add_row("[bold]total[/]", "", "", f"{tokens if tokens is not None else '-'} tokens",
@@ -339,7 +341,8 @@ def main() -> None:
         # Without standalone mode click returns (not raises) the code of a `typer.Exit`.
         sys.exit(app(standalone_mode=False) or EXIT_OK)
     except (BadInputError, ConfigError, LLMConfigError) as exc:
-        err.print(f"[red]error:[/] {exc}", highlight=False)
+        # Escaped: the text may quote user input ("[/]" would crash rich, "[link=...]" would render).
+        err.print(f"[red]error:[/] {escape(str(exc))}", highlight=False)
         sys.exit(EXIT_BAD_INPUT)
     except typer.Exit as exc:
         sys.exit(exc.exit_code)
@@ -353,7 +356,7 @@ def main() -> None:
                 sys.exit(EXIT_OK)
             exc.show()
             sys.exit(exc.exit_code)
-        err.print(f"[red]error:[/] {type(exc).__name__}: {exc}", highlight=False)
+        err.print(f"[red]error:[/] {type(exc).__name__}: {escape(str(exc))}", highlight=False)
         sys.exit(EXIT_FAILED)
 
 

@@ -80,6 +80,30 @@ def build_request(
     return BuildOutcome(request=request, run_id=result.run_id, success=result.success, steps=watcher.steps)
 
 
+def resume_from_failure(settings: Settings, run_id: str) -> str:
+    """Re-execute a failed build from its failed steps, reusing everything it materialised.
+
+    Returns the new run's id. The partition and revision tags are carried over explicitly: the
+    re-execution API does not copy a parent run's tags.
+    """
+    from dagster import ReexecutionOptions, execute_job, reconstructable
+
+    from grokorc_assets.definitions import build_project
+    from grokorc_assets.instance import get_instance
+    from grokorc_assets.resources.grokorc_state import REVISION_TAG
+
+    instance = get_instance(settings)
+    parent = instance.get_run_by_id(run_id)
+    if parent is None:
+        raise ValueError(f"no run {run_id!r} on this instance")
+    tags = {key: parent.tags[key] for key in ("dagster/partition", REVISION_TAG) if key in parent.tags}
+    result = execute_job(
+        reconstructable(build_project), instance=instance, tags={**tags, BUILD_TAG: uuid.uuid4().hex},
+        run_config=QUIET_RUN_CONFIG, reexecution_options=ReexecutionOptions.from_failure(run_id, instance),
+    )
+    return result.run_id
+
+
 def final_result_for(settings: Settings, outcome: BuildOutcome) -> dict:
     """The build's final result: the one `delivery` stored, or, for a run that did not deliver
     (blocked or failed), one composed from what the run did produce, stored the same way."""

@@ -47,7 +47,8 @@ def validate_message(message: str) -> str:
         raise BadInputError(
             f"the message is not valid UTF-8 (undecodable input at character {err.start})"
         ) from None
-    if not message.strip():
+    # Invisible format characters (zero-width space, BOM, joiners) alone are as empty as spaces.
+    if all(char.isspace() or unicodedata.category(char) == "Cf" for char in message):
         raise BadInputError("the message is empty: describe the project you want built")
     if len(message) > MAX_MESSAGE_CHARS:
         raise BadInputError(

@@ -23,6 +23,7 @@ from grokorc_assets.storage.baselines import PostgresBaselineStore
 from grokorc_assets.telemetry.steps import traced_step
 from grokorc_assets.visual.browser import capture
 from grokorc_assets.visual.browser_models import PageSpec, load_settings
+from grokorc_assets.visual.png import thumbnail_png_base64
 from grokorc_assets.visual.regression import Tolerance, VisualReport, judge_shots
 
 # Degraded mode (DESIGN: skip the visual tests when the projected cost nears the budget).
@@ -89,8 +90,15 @@ def _metadata(report: VisualReport) -> dict:
         "a11y": MetadataValue.json(report.a11y),
         "results": MetadataValue.md(markdown_table(["page", "viewport", "status", "diff ratio", "overflow"], rows)
                                     if rows else "no shots"),
-        **({"first_shot": MetadataValue.path(report.shots[0].path)} if report.shots else {}),
+        **({"first_shot": MetadataValue.path(report.shots[0].path),
+            "thumbnail": MetadataValue.md(_thumbnail_markdown(report.shots))} if report.shots else {}),
     }
+
+
+def _thumbnail_markdown(shots) -> str:
+    """The main page at desktop width, shrunk to 320 px, inline so the Dagster UI shows it."""
+    main = next((s for s in shots if s.viewport == "desktop"), shots[0])
+    return f"![{main.page}](data:image/png;base64,{thumbnail_png_base64(main.path, 320)})"
 
 
 @asset_check(

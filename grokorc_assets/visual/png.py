@@ -51,3 +51,18 @@ def write_png(path: str | Path, array: np.ndarray) -> None:
         raise ValueError(f"expected an H x W x 3/4 uint8 array, got shape {arr.shape} dtype {arr.dtype}")
     mode = "RGBA" if arr.shape[2] == 4 else "RGB"
     Image.fromarray(np.ascontiguousarray(arr), mode).save(path, format="PNG")
+
+
+def thumbnail_png_base64(path: str | Path, width: int) -> str:
+    """A PNG of the image scaled to ``width`` pixels wide, base64-encoded (for inline display)."""
+    import base64
+    import io
+
+    from PIL import Image
+
+    with Image.open(path) as image:
+        height = max(1, round(image.height * width / image.width))
+        small = image.convert("RGB").resize((width, height), Image.Resampling.LANCZOS)
+        buffer = io.BytesIO()
+        small.save(buffer, format="PNG", optimize=True)
+    return base64.b64encode(buffer.getvalue()).decode("ascii")

@@ -5,10 +5,10 @@ import subprocess
 import sys
 import uuid
 
-from dagster import DagsterEventType, ReexecutionOptions, execute_job, reconstructable
+from dagster import DagsterEventType
 
-from grokorc_assets.definitions import build_project
-from grokorc_assets.runner import QUIET_RUN_CONFIG
+from grokorc_assets.run_results import compose_result
+from grokorc_assets.runner import resume_from_failure
 
 
 def started_steps(instance, run_id) -> set[str]:
@@ -16,7 +16,7 @@ def started_steps(instance, run_id) -> set[str]:
     return {r.event_log_entry.dagster_event.step_key for r in records}
 
 
-def test_a_run_whose_browser_is_gone_resumes_from_failure(cli_env, instance):
+def test_a_run_whose_browser_is_gone_resumes_from_failure(cli_env, settings, instance):
     project_id = f"heal-{uuid.uuid4().hex[:6]}"
     broken = {**cli_env, "GROKORC_CHROMIUM": "/nonexistent/chromium"}
     proc = subprocess.run(
@@ -31,11 +31,13 @@ def test_a_run_whose_browser_is_gone_resumes_from_failure(cli_env, instance):
     assert failed["execution"]["assets"].get("delivery", {}).get("status") != "done"
 
     # The browser is back (this process resolves the system Chromium): resume from the failure.
-    resumed = execute_job(
-        reconstructable(build_project), instance=instance, run_config=QUIET_RUN_CONFIG,
-        reexecution_options=ReexecutionOptions.from_failure(failed["execution"]["run_id"], instance),
-    )
-    assert resumed.success
-    rerun = started_steps(instance, resumed.run_id)
+    resumed_id = resume_from_failure(settings, failed["execution"]["run_id"])
+    assert instance.get_run_by_id(resumed_id).is_success
+    rerun = started_steps(instance, resumed_id)
     assert {"visual_test", "delivery"} <= rerun
     assert not {"project_request", "plan", "frontend", "backend", "devops", "ui"} & rerun
+    # The final result of the resumed run covers the whole run group: delivered, every SLO evaluated.
+    result = compose_result(instance, settings, resumed_id, project_id, 1)
+    assert result["status"] == "success"
+    assert all(result["slos"][name]["breach"] is not None for name in ("cost", "latency", "coverage", "confidence"))
+    assert result["execution"]["assets"]["plan"]["status"] == "done"
