@@ -56,9 +56,15 @@ def latency_verdict(seconds: float, threshold_seconds: float, *, run_id: str) ->
 
 
 def coverage_verdict(line_percent: float, threshold_percent: float, report: dict[str, Any]) -> SloVerdict:
+    """Line coverage against the threshold; a suite that fails, errors or times out is a breach whatever
+    it covered, because a delivered project must pass its own tests."""
+    broken = bool((report.get("tests_failed") or 0) + (report.get("tests_errored") or 0)) or bool(
+        report.get("timed_out")
+    )
     return SloVerdict(
         name="coverage", value=round(line_percent, 2), threshold=threshold_percent,
-        breach=line_percent < threshold_percent, computed_from=report,
+        breach=line_percent < threshold_percent or broken,
+        computed_from={**report, "suite_failed": broken},
     )
 
 

@@ -79,11 +79,12 @@ def cost_slo(
 
 @asset_check(
     asset="coverage", name="coverage_slo", blocking=True, partitions_def=projects_partitions,
-    description="Line coverage of the generated project's own tests >= the threshold (ERROR).",
+    description="Line coverage of the generated project's own tests >= the threshold, all tests passing (ERROR).",
 )
 @traced_step
 def coverage_slo(context: AssetCheckExecutionContext, grokorc: GrokorcState, coverage: dict) -> AssetCheckResult:
-    report = {k: coverage.get(k) for k in ("branch", "tests_passed", "tests_failed", "tests_errored", "junit", "html")}
+    keys = ("branch", "tests_passed", "tests_failed", "tests_errored", "timed_out", "junit", "html")
+    report = {k: coverage.get(k) for k in keys}
     verdict = coverage_verdict(float(coverage.get("value") or 0.0), grokorc.settings.slo.coverage_percent, report)
     return verdict_result(verdict, AssetCheckSeverity.ERROR)
 
