@@ -14,7 +14,7 @@ build_project_job = define_asset_job(
         {
             # 4: the three agents (frontend, backend, devops) never wait for each other.
             "max_concurrent": 4,
-            "start_method": {"forkserver": {"preload_modules": ["grokorc_assets.definitions"]}},
+            "start_method": {"forkserver": {"preload_modules": ["grokorc_assets.forkserver_preload"]}},
         }
     ),
     description="Build one project revision end to end.",

@@ -16,6 +16,7 @@ from grokorc_assets.storage.requests import RequestStore, StoredRequest
 from grokorc_assets.validation import validate_message, validate_project_id
 
 BUILD_TAG = "grokorc/build"
+FORKSERVER_PRELOAD = "grokorc_assets.forkserver_preload"  # the same module jobs.py names
 # The CLI shows its own progress and a failed step's first error line; Dagster's event lines (errors
 # with stack traces included) stay in the event log and the Dagster UI.
 QUIET_RUN_CONFIG = {"loggers": {"console": {"config": {"log_level": "CRITICAL"}}}}
@@ -52,10 +53,24 @@ class BuildOutcome:
 ProgressCallback = Callable[[str, dict[str, StepProgress]], None]
 
 
+def start_step_forkserver() -> None:
+    """Start the executor's forkserver now, so it imports the definitions on the other core while this
+    process imports them too (the executor reuses a running forkserver instead of starting its own)."""
+    import multiprocessing
+    from multiprocessing import forkserver
+
+    multiprocessing.get_context("forkserver").set_forkserver_preload([FORKSERVER_PRELOAD])
+    forkserver.ensure_running()
+
+
 def build_request(
     settings: Settings, request: StoredRequest, on_progress: ProgressCallback | None = None
 ) -> BuildOutcome:
     """Materialise the whole graph for the request's partition and revision, in this process."""
+    from grokorc_assets.instance import prepare_dagster_env
+
+    prepare_dagster_env(settings)  # first: the forkserver's step processes inherit this environment
+    start_step_forkserver()
     from dagster import execute_job, reconstructable
 
     from grokorc_assets.definitions import build_project
