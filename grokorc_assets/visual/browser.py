@@ -456,15 +456,24 @@ class BrowserSession:
         masks: Sequence[str] = (),
         full_page: bool = False,
         animations: Literal["disabled", "allow"] = "disabled",
+        reload: bool = True,
     ) -> Shot:
-        """Navigate, settle, and take a stabilised screenshot with ``masks`` painted over."""
+        """Navigate, settle, and take a stabilised screenshot with ``masks`` painted over.
+
+        ``reload=False`` keeps the page if it is already loaded and only resizes it (the next
+        viewport of the same page): media queries apply on resize, and a reload costs a page load."""
         started = time.perf_counter()
         if not self.reuse_page:
             self._drop_page()
 
         def op(page: Page) -> tuple[bytes, bool, int, bool]:
             self._apply_viewport(page, viewport)
-            idle = self._navigate(page, url)
+            if reload or self._loaded_url != url:
+                idle = self._navigate(page, url)
+            else:
+                idle = False
+                # Two animation frames: layout and paint have caught up with the new size.
+                page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
             options = {
                 "full_page": full_page,
                 "animations": animations,
@@ -560,9 +569,9 @@ def capture(
     audit_at = _audit_viewport(chosen, session.settings.audit_viewport)
     records: list[ShotRecord] = []
     for page in pages:
-        for viewport in chosen:
+        for index, viewport in enumerate(chosen):
             record = _capture_one(session, page, viewport, Path(out_dir), [*masks, *page.masks],
-                                  audit=viewport == audit_at)
+                                  audit=viewport == audit_at, first_viewport=index == 0)
             records.append(record)
             if on_record is not None:
                 on_record(record)
@@ -576,10 +585,10 @@ def _audit_viewport(viewports: list[Viewport], name: str) -> Viewport:
 
 def _capture_one(
     session: BrowserSession, page: PageSpec, viewport: Viewport, out_dir: Path, masks: list[str],
-    *, audit: bool,
+    *, audit: bool, first_viewport: bool = True,
 ) -> ShotRecord:
     started = time.perf_counter()
-    shot = session.shoot(page.url, viewport, masks=masks)
+    shot = session.shoot(page.url, viewport, masks=masks, reload=first_viewport)
     path = out_dir / page.name / f"{viewport.name}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_bytes(shot.png)
