@@ -1,15 +1,17 @@
 """Benchmark of the browser side of visual tests (real Chromium).
 
-    .venv/bin/python bench/bench_browser.py [--repeats 10]
+    .venv/bin/python bench/bench_browser.py [--repeats 10] [--json]
 
 Prints the median time of one ``shoot()`` (navigate + settle + stabilised screenshots) with one page
 reused across shots versus a fresh context + page per shot, with and without the network-idle wait,
 and the wall time of a whole ``capture()`` of 3 pages x 3 viewports + one axe audit per page.
+--json prints {"rows": [...]}: reused page against fresh page (ratio reused/fresh), and capture().
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import statistics
 import tempfile
 import time
@@ -51,21 +53,33 @@ def per_shot_ms(url: str, *, reuse_page: bool, idle_s: float, repeats: int) -> f
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--repeats", type=int, default=10)
+    parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
+    rows = []
     with tempfile.TemporaryDirectory(prefix="grokorc-bench-browser-") as tmp:
         pages = write_site(Path(tmp))
         url = pages[0].url
         for idle_s, label in ((0.0, "no network-idle wait"), (3.0, "network-idle wait (default)")):
             reused = per_shot_ms(url, reuse_page=True, idle_s=idle_s, repeats=args.repeats)
             fresh = per_shot_ms(url, reuse_page=False, idle_s=idle_s, repeats=args.repeats)
-            print(f"shoot(), {label}: reused page {reused:.0f} ms, fresh page {fresh:.0f} ms, "
-                  f"ratio {fresh / reused:.2f}x (median of {args.repeats})")
+            rows.append({"figure": f"shoot(), reused page vs fresh page, {label}", "value": reused, "unit": "ms",
+                         "reference": fresh, "ratio": reused / fresh, "target": "ratio <= 1"})
+            if not args.json:
+                print(f"shoot(), {label}: reused page {reused:.0f} ms, fresh page {fresh:.0f} ms, "
+                      f"ratio {fresh / reused:.2f}x (median of {args.repeats})")
 
         started = time.perf_counter()
         records = capture(pages, None, Path(tmp) / "shots")
         wall = time.perf_counter() - started
         shoot_ms = sorted(r.timings.shoot_ms for r in records)
         axe_ms = [r.timings.a11y_ms for r in records if r.timings.a11y_ms is not None]
+        rows.append({"figure": f"capture(), {len(pages)} pages x 3 viewports + axe, incl. launch", "value": wall,
+                     "unit": "s", "reference": None, "ratio": None, "target": ""})
+        if args.json:
+            print(json.dumps({"rows": rows, "repeats": args.repeats, "shoot_median_ms": statistics.median(shoot_ms),
+                              "axe_median_ms": statistics.median(axe_ms),
+                              "all_stable": all(r.stable for r in records)}, indent=2))
+            return
         print(f"capture(): {len(pages)} pages x 3 viewports + {len(axe_ms)} axe audits in {wall:.2f} s "
               f"(incl. launch); shoot median {statistics.median(shoot_ms):.0f} ms, "
               f"axe median {statistics.median(axe_ms):.0f} ms, "

@@ -1,15 +1,17 @@
 """Benchmark: sandboxed pytest + coverage run of a generated FastAPI CRUD project.
 
-    .venv/bin/python bench/bench_coverage.py [--runs 5]
+    .venv/bin/python bench/bench_coverage.py [--runs 5] [--json]
 
 Writes a FastAPI app with five entities (CRUD routes each) and its tests into a temp dir, then
 times ``run_python_tests`` (bwrap sandbox: coverage run + json + html) against the very same three
 commands run directly, unsandboxed, with the same environment. Target: median < 5 s sandboxed.
+--json prints {"rows": [...], ...} with the sandboxed median and the sandbox overhead ratio.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import statistics
 import subprocess
@@ -135,9 +137,27 @@ def startup_overhead(project: Path, runs: int) -> tuple[float, float]:
     return statistics.median(sandboxed), statistics.median(direct)
 
 
+def json_report(runs: int, report, sandboxed: list[float], plain: list[float], start_s: float,
+                start_p: float) -> dict:
+    med_s, med_p = statistics.median(sandboxed), statistics.median(plain)
+    rows = [
+        {"figure": f"coverage run, sandboxed ({len(ENTITIES)}-entity FastAPI CRUD, median)", "value": med_s,
+         "unit": "s", "reference": TARGET_SECONDS, "ratio": med_s / TARGET_SECONDS, "target": "ratio < 1"},
+        {"figure": "same, sandboxed vs unsandboxed (sandbox overhead)", "value": med_s, "unit": "s",
+         "reference": med_p, "ratio": med_s / med_p, "target": ""},
+        {"figure": "bare `python -c pass`, sandboxed vs direct", "value": start_s * 1000, "unit": "ms",
+         "reference": start_p * 1000, "ratio": start_s / start_p, "target": ""},
+    ]
+    return {"rows": rows, "runs": runs, "sandboxed_s": sandboxed, "unsandboxed_s": plain,
+            "sandbox_mode": report.sandbox_mode, "tests_passed": report.tests_passed,
+            "tests_failed": report.tests_failed, "line_coverage": report.value, "branch_coverage": report.branch,
+            "load_average_at_end": os.getloadavg()[0]}
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
     bytecode_cache()  # one-off warm-up, not part of any timed run
     with tempfile.TemporaryDirectory(prefix="grokorc-bench-") as tmp:
@@ -150,6 +170,9 @@ def main() -> None:
             plain.append(unsandboxed_run(project))
         start_s, start_p = startup_overhead(project, args.runs * 4)
     med_s, med_p = statistics.median(sandboxed), statistics.median(plain)
+    if args.json:
+        print(json.dumps(json_report(args.runs, report, sandboxed, plain, start_s, start_p), indent=2))
+        return
     print(f"project: FastAPI, {len(ENTITIES)} entities x 5 CRUD routes, {len(ENTITIES)} tests")
     print(f"result: mode={report.sandbox_mode} tests_passed={report.tests_passed} "
           f"tests_failed={report.tests_failed} line={report.value}% branch={report.branch}%")

@@ -1,7 +1,8 @@
 """Robustness run: every prompt in ../shared/eval/external/ through plan + offline generation, then the
 generated project's own tests (sandboxed, under coverage). Reports how many projects pass their tests.
 
-Usage: .venv/bin/python bench/bench_external_prompts.py [--json]   (GROKORC_EVAL_DIR overrides the eval dir)
+Usage: .venv/bin/python bench/bench_external_prompts.py [--limit N] [--json]   (GROKORC_EVAL_DIR overrides the
+eval dir). --json prints {"rows": [...], "summary": ..., "results": [...]}; --limit takes the first N prompts.
 """
 
 from __future__ import annotations
@@ -42,10 +43,11 @@ def run_one(prompt: str, workspace: Path) -> dict:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N prompts (smoke test)")
     args = parser.parse_args()
     results = []
     with tempfile.TemporaryDirectory() as tmp:
-        for i, row in enumerate(prompts()):
+        for i, row in enumerate(prompts()[:args.limit]):
             outcome = run_one(row["prompt"], Path(tmp) / str(i))
             results.append({"id": row["id"], **outcome})
             if not args.json:
@@ -55,7 +57,11 @@ def main() -> None:
     passing = sum(r["ok"] for r in results)
     summary = {"prompts": len(results), "projects_whose_tests_pass": passing,
                "min_coverage": min(r["coverage"] for r in results)}
-    print(json.dumps({"summary": summary, "results": results}, indent=2) if args.json else summary)
+    rows = [{"figure": "external prompts: generated projects whose tests pass", "value": passing, "unit": "",
+             "reference": len(results), "ratio": passing / len(results), "target": "ratio >= 1"},
+            {"figure": "external prompts: lowest line coverage", "value": summary["min_coverage"], "unit": "%",
+             "reference": None, "ratio": None, "target": ""}]
+    print(json.dumps({"rows": rows, "summary": summary, "results": results}, indent=2) if args.json else summary)
 
 
 if __name__ == "__main__":

@@ -1,17 +1,19 @@
 """Benchmark: one `slo_metrics_sensor` tick over 1,000 new events (read by storage id, fold, push).
 
-    .venv/bin/python bench/bench_metrics_sensor.py [--events 1000] [--repeat 5]
+    .venv/bin/python bench/bench_metrics_sensor.py [--events 1000] [--repeat 5] [--json]
 
 Starts a private embedded Postgres + Dagster instance (temporary GROKORC_HOME) and a real Pushgateway
 (in memory, loopback port), writes ``--events`` relevant events with one real run (80% materialisations of
 plan/conflicts/visual_test/coverage/ui with grokorc's metadata keys, 20% check evaluations, + the run end),
 then times ``evaluate`` (what the sensor does per tick) from the cursor before those events, ``--repeat``
 times (the cursor is not stored, so every repetition does the same work). Target: median < 1 s.
+--json prints {"rows": [...], ...} on stdout (progress goes to stderr); exit status 1 if the target is missed.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import shutil
 import socket
@@ -83,6 +85,7 @@ def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--events", type=int, default=1000, help="relevant events (run end included)")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--json", action="store_true", help="print the figures as JSON on stdout")
     args = parser.parse_args()
 
     home = tempfile.mkdtemp(prefix="grokorc-bench-metrics-")
@@ -102,7 +105,8 @@ def main() -> int:
         checks = (args.events - 1) // 5
         started = time.perf_counter()
         emit_job(args.events - 1 - checks, checks).execute_in_process(instance=instance)
-        print(f"wrote {args.events} events in one run: {time.perf_counter() - started:.1f} s")
+        write_s = time.perf_counter() - started
+        print(f"wrote {args.events} events in one run: {write_s:.1f} s", file=sys.stderr if args.json else sys.stdout)
 
         times, folded = [], 0
         for _ in range(args.repeat):
@@ -123,6 +127,19 @@ def main() -> int:
         assert rebuild.cursor == outcome.cursor and idle.cursor == outcome.cursor
 
         median = statistics.median(times)
+        if args.json:
+            rows = [
+                {"figure": f"slo_metrics_sensor tick over {folded:,} new events (median)", "value": median,
+                 "unit": "s", "reference": TARGET_SECONDS, "ratio": median / TARGET_SECONDS, "target": "ratio < 1"},
+                {"figure": "slo_metrics_sensor tick, no new events", "value": idle_s * 1000, "unit": "ms",
+                 "reference": None, "ratio": None, "target": ""},
+                {"figure": "slo_metrics_sensor rebuild from an empty cursor", "value": rebuild_s * 1000, "unit": "ms",
+                 "reference": None, "ratio": None, "target": ""},
+            ]
+            print(json.dumps({"rows": rows, "events": args.events, "folded": folded, "repeat": args.repeat,
+                              "tick_s": times, "read_s": read_s, "events_read": len(batch.events),
+                              "write_s": write_s, "cursor_bytes": len(outcome.cursor)}, indent=2))
+            return 0 if median < TARGET_SECONDS else 1
         print(f"tick over {folded} new events: median {median * 1000:.0f} ms, max {max(times) * 1000:.0f} ms "
               f"({args.repeat} runs; of which reading + decoding {len(batch.events)} events {read_s * 1000:.0f} ms)")
         print(f"tick with no new events: {idle_s * 1000:.0f} ms; rebuild from an empty cursor: "

@@ -6,7 +6,8 @@ Compares a_1280x800.png with b (small edit), noise (+-2 per channel) and shift (
 with output=None. Ours and JS alternate over `--rounds` rounds and their times are pooled, so load
 from other processes on a shared machine hits both alike; the medians give the ratios
 ours/JS (target <= 1.0) and PyPI/ours (target >= 100). The eval data lives in ../shared/eval
-relative to the repo root unless GROKORC_EVAL_DIR says otherwise.
+relative to the repo root unless GROKORC_EVAL_DIR says otherwise. --json prints the report with "rows"
+(one row per case and comparison: value, reference, ratio, target).
 """
 
 from __future__ import annotations
@@ -112,6 +113,20 @@ def run(args) -> dict:
     return report
 
 
+def report_rows(report: dict) -> list[dict]:
+    rows = []
+    for other, row in report["cases"].items():
+        if "js_median_ms" in row:
+            rows.append({"figure": f"pixelmatch a vs {other}, ours vs JS 7.2.0", "value": row["ours_median_ms"],
+                         "unit": "ms", "reference": row["js_median_ms"], "ratio": row["ours_over_js"],
+                         "target": "ratio <= 1", "same_count": row["ours_mismatched"] == row["js_mismatched"]})
+        if "pypi_median_ms" in row:
+            rows.append({"figure": f"pixelmatch a vs {other}, PyPI 0.4.0 vs ours", "value": row["pypi_median_ms"],
+                         "unit": "ms", "reference": row["ours_median_ms"], "ratio": row["pypi_over_ours"],
+                         "target": "ratio >= 100", "same_count": row["ours_mismatched"] == row["pypi_mismatched"]})
+    return rows
+
+
 def print_table(report: dict) -> None:
     cols = ("case", "ours ms", "JS ms", "PyPI ms", "ours/JS", "PyPI/ours", "counts o/js/py")
     print(f"diffbench: {report['eval_dir']}  (ours & JS: {report['rounds']} x {report['runs_per_round']} "
@@ -139,7 +154,7 @@ def main(argv=None) -> None:
     args = parser.parse_args(argv)
     report = run(args)
     if args.json:
-        print(json.dumps(report, indent=2))
+        print(json.dumps({"rows": report_rows(report), **report}, indent=2))
     else:
         print_table(report)
 

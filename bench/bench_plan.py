@@ -1,7 +1,7 @@
 """Benchmarks of the plan stage: `grokorc plan` latency in a warm process, and kNN over 100,000 vectors
 with the pgvector HNSW index against exact search (index off), on the embedded Postgres.
 
-Usage: .venv/bin/python bench/bench_plan.py [--vectors 100000] [--queries 200] [--json]
+Usage: .venv/bin/python bench/bench_plan.py [--vectors 100000] [--queries 200] [--runs 100] [--json]
 Targets (issue 3): plan median < 50 ms; HNSW p95 < 10 ms with recall@10 >= 0.95 against exact search.
 """
 
@@ -148,14 +148,14 @@ def main() -> None:
          "reference": 10.0, "ratio": knn["hnsw_p95_ms"] / 10.0, "target": "ratio <= 1"},
         {"figure": "kNN p95, exact (index off)", "value": knn["exact_p95_ms"], "unit": "ms",
          "reference": knn["hnsw_p95_ms"], "ratio": knn["exact_p95_ms"] / knn["hnsw_p95_ms"],
-         "target": "speed-up of the index"},
+         "target": "ratio >= 1"},  # the index is faster than exact search
         {"figure": "kNN recall@10, HNSW vs exact", "value": knn["recall_at_10"], "unit": "",
          "reference": 0.95, "ratio": knn["recall_at_10"] / 0.95, "target": "ratio >= 1"},
         {"figure": "HNSW index build", "value": knn["index_build_s"], "unit": "s", "reference": None,
          "ratio": None, "target": ""},
     ]
     if args.json:
-        print(json.dumps(rows, indent=2))
+        print(json.dumps({"rows": rows, "plan": plan, "knn": knn}, indent=2))
         return
     for row in rows:
         ratio = "" if row["ratio"] is None else f"{row['ratio']:.3f}"

@@ -72,7 +72,7 @@ def main() -> None:
            "unit": "s", "reference": 4.0, "ratio": median / 4.0, "target": "ratio <= 1",
            "passed": report.passed, "total": report.total}
     if args.json:
-        print(json.dumps([row], indent=2))
+        print(json.dumps({"rows": [row], "timings": timings}, indent=2))
     else:
         print(f"{row['figure']}: median {median:.2f} s over {len(timings)} runs (target < 4 s); "
               f"{report.passed}/{report.total} passed; runs: {', '.join(f'{t:.2f}' for t in timings)}")
