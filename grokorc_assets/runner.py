@@ -112,6 +112,9 @@ def resume_from_failure(settings: Settings, run_id: str) -> str:
     if parent is None:
         raise ValueError(f"no run {run_id!r} on this instance")
     tags = {key: parent.tags[key] for key in ("dagster/partition", REVISION_TAG) if key in parent.tags}
+    # Explicit tags replace the ones re-execution would set, so name the run group here too.
+    tags["dagster/parent_run_id"] = run_id
+    tags["dagster/root_run_id"] = parent.tags.get("dagster/root_run_id", run_id)
     result = execute_job(
         reconstructable(build_project), instance=instance, tags={**tags, BUILD_TAG: uuid.uuid4().hex},
         run_config=QUIET_RUN_CONFIG, reexecution_options=ReexecutionOptions.from_failure(run_id, instance),

@@ -45,8 +45,10 @@ def generated(tmp_path_factory):
     return get
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser():
+    # Module scope, not session: Playwright's sync API allows one instance per thread at a time, and
+    # later test packages start their own.
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:

@@ -34,6 +34,7 @@ def settings(fake: FakeOpenAIServer, **overrides: object) -> LLMSettings:
     values: dict[str, object] = dict(
         provider="openai", base_url=fake.base_url, api_key=SecretStr(API_KEY), model="openai/gpt-4o-mini",
         timeout_s=2.0, max_attempts=3, max_output_attempts=3, backoff_base_s=0.001, backoff_cap_s=0.01,
+        record_mode="live",  # tests that record or replay say so
     )
     values.update(overrides)
     return LLMSettings(**values)
