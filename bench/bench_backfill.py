@@ -6,7 +6,7 @@ Starts `grokorc dev` (webserver + daemon, the local instance of dagster.yaml: Qu
 2 concurrent runs, one per partition) on a private GROKORC_HOME with its own embedded Postgres, stores N
 requests, adds their partitions, launches `dagster job backfill` for all of them and polls until every
 run ended. Meanwhile it samples, every --sample-interval seconds, the resident memory (RSS, psutil) of
-the daemon plus all run processes (`dagster api execute_run` and their forkserver/step children), and of
+the daemon plus all run processes (the run workers and their forkserver/step children), and of
 everything `grokorc dev` started. Throughput = N / (last run end - backfill launch).
 
 The LLM provider is whatever the environment says (offline by default, so the numbers measure the
@@ -48,6 +48,8 @@ def messages(count: int) -> list[str]:
 
 
 def classify(proc: psutil.Process) -> str:
+    """daemon | code-server | run (a run worker: `dagster api execute_run`, or the spawn child through which
+    the local code server executes a run under DefaultRunLauncher) | other."""
     try:
         cmd = " ".join(proc.cmdline())
     except (psutil.NoSuchProcess, psutil.AccessDenied):
@@ -56,6 +58,15 @@ def classify(proc: psutil.Process) -> str:
         return "daemon"
     if "execute_run" in cmd:
         return "run"
+    if "dagster api grpc" in cmd:
+        return "code-server"
+    if "multiprocessing.spawn" in cmd:
+        try:
+            parent = proc.parent()
+            if parent is not None and "dagster api grpc" in " ".join(parent.cmdline()):
+                return "run"
+        except (psutil.NoSuchProcess, psutil.AccessDenied):
+            return "gone"
     return "other"
 
 
