@@ -30,7 +30,8 @@ def wait_for(predicate, what: str):
 
 def step_worker_pid(instance, run_id: str, step_key: str) -> int | None:
     records = instance.get_records_for_run(run_id, of_type=DagsterEventType.STEP_START).records
-    return next((r.event_log_entry.pid for r in records if r.event_log_entry.step_key == step_key), None)
+    return next((r.event_log_entry.dagster_event.pid for r in records if r.event_log_entry.step_key == step_key),
+                None)
 
 
 def test_killing_the_coverage_worker_fails_the_run_and_resume_completes_it(cli_env, settings, instance):
