@@ -27,25 +27,29 @@ BROWSER_NAMES = ("chromium", "chrome", "headless_shell", "node")  # Playwright's
 
 
 def sample_peak_rss(proc: psutil.Process, stop: threading.Event, out: dict) -> None:
-    """Peak sum of RSS over the build's process tree, browser processes excluded."""
-    peak = 0
+    """Peak memory of the build's process tree, browser processes excluded, as the sum of PSS (pages
+    shared by the forked step processes counted once, split between them) and, for reference, of RSS
+    (which counts every shared page once per process)."""
+    peak, peak_rss = 0, 0
     while not stop.wait(0.05):
         try:
             tree = [proc, *proc.children(recursive=True)]
         except psutil.Error:
             continue
-        total = 0
+        total, total_rss = 0, 0
         for p in tree:
             try:
                 if not any(name in p.name().lower() for name in BROWSER_NAMES):
-                    total += p.memory_info().rss
+                    info = p.memory_full_info()
+                    total += info.pss
+                    total_rss += info.rss
             except psutil.Error:
                 pass
-        peak = max(peak, total)
-    out["peak_rss"] = peak
+        peak, peak_rss = max(peak, total), max(peak_rss, total_rss)
+    out["peak_rss"], out["peak_rss_sum"] = peak, peak_rss
 
 
-def one_build(env: dict, index: int) -> tuple[float, int, dict]:
+def one_build(env: dict, index: int) -> tuple[float, dict, dict]:
     start = time.perf_counter()
     proc = psutil.Popen(
         [sys.executable, "-m", "grokorc_assets.cli", "build", DASHBOARD, "--project-id", f"bench-{index}", "--json"],
@@ -60,7 +64,7 @@ def one_build(env: dict, index: int) -> tuple[float, int, dict]:
     sampler.join()
     if proc.returncode != 0:
         raise SystemExit(f"build failed ({proc.returncode}): {stderr[-2000:]}")
-    return elapsed, memory["peak_rss"], json.loads(stdout)
+    return elapsed, memory, json.loads(stdout)
 
 
 def main() -> None:
@@ -74,12 +78,13 @@ def main() -> None:
     # Warm-up: first use initialises the embedded Postgres, Dagster's schema and the catalogue index.
     subprocess.run([sys.executable, "-m", "grokorc_assets.cli", "plan", DASHBOARD, "--json"], env=env,
                    capture_output=True, check=True)
-    timings, peaks, steps = [], [], []
+    timings, peaks, rss_sums, steps = [], [], [], []
     try:
         for i in range(args.runs):
-            elapsed, peak, result = one_build(env, i)
+            elapsed, memory, result = one_build(env, i)
             timings.append(elapsed)
-            peaks.append(peak)
+            peaks.append(memory["peak_rss"])
+            rss_sums.append(memory["peak_rss_sum"])
             steps.append(result["execution"]["assets"])
     finally:
         subprocess.run([sys.executable, "-m", "grokorc_assets.cli", "db", "stop"], env=env, capture_output=True)
@@ -89,8 +94,10 @@ def main() -> None:
          "ratio": median / 15.0, "target": "ratio <= 1"},
         {"figure": "same, against the original system's ~145 s", "value": median, "unit": "s", "reference": 145.0,
          "ratio": median / 145.0, "target": "ratio < 1"},
-        {"figure": "peak RSS of the build (no browser)", "value": max(peaks) / 2**20, "unit": "MB",
+        {"figure": "peak memory of the build, PSS (no browser)", "value": max(peaks) / 2**20, "unit": "MB",
          "reference": 600.0, "ratio": max(peaks) / 2**20 / 600.0, "target": "ratio <= 1"},
+        {"figure": "same, summed RSS (shared pages counted per process)", "value": max(rss_sums) / 2**20,
+         "unit": "MB", "reference": 600.0, "ratio": max(rss_sums) / 2**20 / 600.0, "target": ""},
     ]
     if args.json:
         print(json.dumps({"rows": rows, "timings": timings, "steps": steps}, indent=2))
