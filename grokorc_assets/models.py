@@ -54,6 +54,16 @@ class Usage(BaseModel):
     def tokens(self) -> int:
         return self.input_tokens + self.output_tokens
 
+    def plus(self, other: Usage) -> Usage:
+        """Both exchanges' usage together (the model of the later one, estimated if either was)."""
+        return Usage(
+            model=other.model or self.model,
+            input_tokens=self.input_tokens + other.input_tokens,
+            output_tokens=self.output_tokens + other.output_tokens,
+            cost_usd=self.cost_usd + other.cost_usd,
+            estimated=self.estimated or other.estimated,
+        )
+
 
 class Tasks(BaseModel):
     frontend: list[str] = Field(default_factory=list)

@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import logging
 import threading
 from collections.abc import Callable
 
 from dagster import DagsterEventType, DagsterInstance, RunsFilter
+
+log = logging.getLogger(__name__)
 
 _STATUS_BY_EVENT = {
     DagsterEventType.STEP_START: "running",
@@ -41,11 +44,19 @@ class RunWatcher:
     def __exit__(self, *exc) -> None:
         self._stop.set()
         self._thread.join(timeout=5)
-        self._poll()  # final state, after the run has finished writing
+        self._safe_poll()  # final state, after the run has finished writing
 
     def _loop(self) -> None:
         while not self._stop.wait(self._interval):
+            self._safe_poll()
+
+    def _safe_poll(self) -> None:
+        # Progress is a display: a database hiccup (a restarted Postgres) must not kill the build,
+        # the next poll catches up from the same cursor.
+        try:
             self._poll()
+        except Exception as exc:  # noqa: BLE001
+            log.warning("progress poll failed, retrying: %s", type(exc).__name__)
 
     def _poll(self) -> None:
         if self._run_id is None:

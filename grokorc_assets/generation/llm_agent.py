@@ -51,7 +51,7 @@ def generate_with_llm(
             asset=agent, project_id=project_id, revision=revision,
         )
         response = provider.complete_json(request, ProposedFiles)
-        usage = _add(usage, response.usage)
+        usage = usage.plus(response.usage)
         try:
             files = validate_generated_files(response.value.files)
         except UnsafeOutputError as exc:
@@ -73,13 +73,3 @@ def generate_with_llm(
 def _manifest(f: ProposedFile) -> GeneratedFile:
     data = f.content.encode("utf-8") if isinstance(f.content, str) else f.content
     return GeneratedFile(path=f.path, bytes=len(data), sha256=hashlib.sha256(data).hexdigest())
-
-
-def _add(total: Usage, more: Usage) -> Usage:
-    return Usage(
-        model=more.model or total.model,
-        input_tokens=total.input_tokens + more.input_tokens,
-        output_tokens=total.output_tokens + more.output_tokens,
-        cost_usd=total.cost_usd + more.cost_usd,
-        estimated=total.estimated or more.estimated,
-    )

@@ -25,12 +25,5 @@ class MeteredProvider:
     def complete_json(self, request: LLMRequest, output_model: type[T]) -> LLMResponse[T]:
         response = self._inner.complete_json(request, output_model)
         with self._lock:
-            u = response.usage
-            self.usage = Usage(
-                model=u.model or self.usage.model,
-                input_tokens=self.usage.input_tokens + u.input_tokens,
-                output_tokens=self.usage.output_tokens + u.output_tokens,
-                cost_usd=self.usage.cost_usd + u.cost_usd,
-                estimated=self.usage.estimated or u.estimated,
-            )
+            self.usage = self.usage.plus(response.usage)
         return response
