@@ -22,6 +22,8 @@ from grokorc_assets.settings import ConfigError, Settings
 from grokorc_assets.validation import BadInputError, decode_message
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_BLOCKED = 0, 1, 2, 3
+GRAPH_ORDER = ("project_request", "plan", "frontend", "backend", "devops", "ui", "visual_test", "conflicts",
+               "coverage", "delivery")
 
 app = typer.Typer(
     help="Turn a natural-language project request into a delivered, tested project with SLOs.",
@@ -217,7 +219,9 @@ def _cost_table(result: dict) -> Table:
     table = Table(title="LLM usage by asset")
     for column in ("asset", "model", "input tokens", "output tokens", "USD"):
         table.add_column(column)
-    for name, usage in (result["slos"]["cost"].get("per_asset") or {}).items():
+    per_asset = result["slos"]["cost"].get("per_asset") or {}
+    for name, usage in sorted(per_asset.items(), key=lambda item: GRAPH_ORDER.index(item[0])
+                              if item[0] in GRAPH_ORDER else len(GRAPH_ORDER)):
         table.add_row(name, escape(str(usage.get("model", "-"))), str(usage.get("input_tokens", 0)),
                       str(usage.get("output_tokens", 0)), f"{usage.get('cost_usd', 0.0):.6f}")
     tokens = result["slos"]["cost"]["tokens"]
@@ -249,7 +253,9 @@ def _steps_table(steps: dict) -> Table:
     table.add_column("status")
     table.add_column("seconds", justify="right")
     colours = {"done": "green", "failed": "red", "running": "yellow", "skipped": "dim"}
-    for key, step in steps.items():
+    # Graph order (stored results come back from JSONB with their keys reordered).
+    order = {name: i for i, name in enumerate(GRAPH_ORDER)}
+    for key, step in sorted(steps.items(), key=lambda item: order.get(item[0], len(order))):
         # Live progress passes StepProgress objects; stored results hold plain dicts.
         status, secs = (step["status"], step["seconds"]) if isinstance(step, dict) else (step.status, step.seconds)
         colour = colours.get(status, "white")
