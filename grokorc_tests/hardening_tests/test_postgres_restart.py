@@ -4,7 +4,6 @@ nothing stored is lost, and the metrics are neither lost nor doubled."""
 import json
 import subprocess
 import sys
-import time
 import uuid
 
 import pytest
@@ -13,18 +12,9 @@ from dagster import DagsterEventType, RunsFilter
 from grokorc_assets.sensors.slo_metrics_sensor import evaluate
 from grokorc_assets.storage import embedded
 from grokorc_assets.storage.requests import RequestStore
+from grokorc_tests.polling import wait_for
 
 DEADLINE_SECONDS = 600
-
-
-def wait_for(predicate, what: str):
-    deadline = time.monotonic() + DEADLINE_SECONDS
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)  # poll interval; the condition itself is what the test waits on
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def step_started(instance, project_id: str, step_key: str) -> str | None:

@@ -6,26 +6,15 @@ import os
 import signal
 import subprocess
 import sys
-import time
 import uuid
 
 from dagster import DagsterEventType, RunsFilter
 
 from grokorc_assets.run_results import compose_result
 from grokorc_assets.runner import resume_from_failure
+from grokorc_tests.polling import wait_for
 
 DEADLINE_SECONDS = 600
-
-
-def wait_for(predicate, what: str):
-    """Bounded polling of the real event log: returns the predicate's value once it is truthy."""
-    deadline = time.monotonic() + DEADLINE_SECONDS
-    while time.monotonic() < deadline:
-        value = predicate()
-        if value:
-            return value
-        time.sleep(0.1)  # a poll interval, not a synchronisation: the condition is re-checked
-    raise AssertionError(f"timed out waiting for {what}")
 
 
 def step_worker_pid(instance, run_id: str, step_key: str) -> int | None:
