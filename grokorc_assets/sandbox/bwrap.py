@@ -81,10 +81,12 @@ def build_argv(
     """The full bwrap + setpriv command line for ``argv``."""
     mounts = _Mounts()
     _system_mounts(mounts)
+    # The fresh /tmp first: an interpreter or venv that lives under /tmp (a checkout in /tmp) is then
+    # bound on top of it instead of being hidden by it.
+    mounts.add("--perms", "1777", "--tmpfs", dest=SANDBOX_TMP)
     for tree in _ro_trees(ro_paths):
         if not mounts.exists(tree):
             mounts.add("--ro-bind", str(tree), dest=tree)
-    mounts.add("--perms", "1777", "--tmpfs", dest=SANDBOX_TMP)
     mounts.add("--proc", dest=Path("/proc"))
     mounts.add("--dev", dest=Path("/dev"))
     mounts.add("--perms", "1777", "--tmpfs", dest=Path("/dev/shm"))
