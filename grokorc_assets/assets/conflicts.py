@@ -8,6 +8,7 @@ from grokorc_assets.assets.metadata import usage_metadata
 from grokorc_assets.conflicts import detect_conflicts, llm_mediator, resolve
 from grokorc_assets.llm import LLMSettings, make_provider
 from grokorc_assets.llm.meter import MeteredProvider
+from grokorc_assets.llm.offline import no_offline_answer
 from grokorc_assets.models import Usage
 from grokorc_assets.partitions import projects_partitions
 from grokorc_assets.resources import GrokorcState
@@ -32,10 +33,7 @@ def conflicts(
     meter = None
     mediator = None
     if llm.provider != "offline":
-        def offline(_request):  # the offline path never asks an LLM to mediate
-            raise AssertionError("no offline mediation")
-
-        meter = MeteredProvider(make_provider(llm, offline, PostgresExchangeStore(grokorc.engine)))
+        meter = MeteredProvider(make_provider(llm, no_offline_answer, PostgresExchangeStore(grokorc.engine)))
         mediator = llm_mediator(meter, project_id=request.project_id, revision=request.revision)
     found = detect_conflicts(workspace)
     report = resolve(workspace, found, mediator=mediator)

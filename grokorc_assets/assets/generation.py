@@ -12,6 +12,7 @@ from grokorc_assets.assets.metadata import file_tree_markdown, usage_metadata
 from grokorc_assets.generation import GenerationResult, generate_backend, generate_devops, generate_frontend
 from grokorc_assets.generation.llm_agent import generate_with_llm
 from grokorc_assets.llm import LLMSettings, make_provider
+from grokorc_assets.llm.offline import no_offline_answer
 from grokorc_assets.models import Plan
 from grokorc_assets.partitions import projects_partitions
 from grokorc_assets.resources import GrokorcState
@@ -29,10 +30,7 @@ def run_agent(agent: str, context: AssetExecutionContext, grokorc: GrokorcState,
     if llm.provider == "offline":
         result: GenerationResult = OFFLINE_GENERATORS[agent](planned, workspace)
     else:
-        def offline(_request):  # never called for the openai provider; the factory wants one
-            raise AssertionError("offline generation does not go through the LLM provider")
-
-        provider = make_provider(llm, offline, PostgresExchangeStore(grokorc.engine))
+        provider = make_provider(llm, no_offline_answer, PostgresExchangeStore(grokorc.engine))
         result = generate_with_llm(
             agent, planned, workspace, provider, project_id=request.project_id, revision=request.revision
         )

@@ -52,3 +52,9 @@ class OfflineProvider:
             latency_s=time.perf_counter() - started,
             prompt_hash=prompt_hash(self.name, self.model, request, output_model),
         )
+
+
+def no_offline_answer(request: LLMRequest) -> BaseModel:
+    """The offline function for callers that only use an LLM when one is configured (generation and
+    mediation go through templates and rules offline): reaching it is a programming error."""
+    raise AssertionError(f"asset {request.asset!r} has no offline LLM answer; it must not call the provider offline")
