@@ -71,6 +71,34 @@ class Tasks(BaseModel):
     devops: list[str] = Field(default_factory=list)
 
 
+FieldType = Literal["str", "text", "int", "float", "bool", "email", "datetime"]
+Verification = Literal["api", "browser", "cli"]
+
+
+class EntityField(BaseModel):
+    """A field the request names for an entity ("books with title, author, price and stock")."""
+
+    name: str  # lower snake, in the request's language
+    type: FieldType = "str"
+
+
+class AcceptanceCriterion(BaseModel):
+    """One observable promise of the delivered project, each proven by a test (DESIGN "Request fidelity")."""
+
+    id: str  # "ac01", stable for a given plan
+    text: str  # what a person would check, in plain words
+    feature: str  # a key of the feature table ("crud", "search", "checkout", ...)
+    entity: str | None = None  # the entity it is about, when any
+    verify: Verification  # api: the app's test client; browser: the served UI in Chromium; cli: the program
+
+
+class Unmet(BaseModel):
+    """Something the request asks for that this build cannot deliver; it fails the acceptance check."""
+
+    what: str
+    reason: str
+
+
 class Plan(BaseModel):
     archetype: Archetype
     confidence: float = Field(ge=0.0, le=1.0)
@@ -79,6 +107,12 @@ class Plan(BaseModel):
     explicit: list[str] = Field(default_factory=list)
     entities: list[str] = Field(default_factory=list)
     features: list[str] = Field(default_factory=list)
+    # Fields per entity (keys are names in ``entities``): what the request named plus what its features need.
+    fields: dict[str, list[EntityField]] = Field(default_factory=dict)
+    # Features and technologies the request rules out ("no user accounts", "we do not want React").
+    excluded: list[str] = Field(default_factory=list)
+    acceptance: list[AcceptanceCriterion] = Field(default_factory=list)
+    unmet: list[Unmet] = Field(default_factory=list)
     pages: list[str] = Field(default_factory=list)
     tasks: Tasks = Field(default_factory=Tasks)
     neighbours: list[Neighbour] = Field(default_factory=list)

@@ -1,0 +1,225 @@
+"""From a plan's entities and features to the project the generator must deliver and how it is proven.
+
+Three steps, each a pure function of the plan (no clock, no randomness), shared by the planner and
+by every generator so that they agree without talking to each other:
+
+- ``feature_roles``: which entity each feature works on (the priced entity of a checkout, the booked
+  thing of a booking, the main entity that search and comments attach to).
+- ``complete_fields``: the fields each entity gets — what the request named, plus what its features
+  need (price and stock to check out, start and end to book).
+- ``derive_acceptance``: one criterion per promise of the feature table (``data/features.yaml``),
+  and the features this build cannot generate, as unmet.
+"""
+
+from __future__ import annotations
+
+from functools import lru_cache
+from importlib import resources
+from typing import Literal
+
+import yaml
+from pydantic import BaseModel, Field
+
+from grokorc_assets.models import AcceptanceCriterion, EntityField, FieldType, Unmet, Verification
+
+Target = Literal["each", "main", "priced", "booking", "message", "score", "none"]
+
+BOOKING_NAMES = ("booking", "reservation", "appointment", "reserva", "buchung", "termin", "rendez_vous",
+                 "agendamento", "cita")
+MESSAGE_NAMES = ("message", "chat_message", "mensaje", "nachricht", "mensagem")
+SCORE_NAMES = ("score", "high_score", "leaderboard_entry")
+# People and bookkeeping entities: real entities, but never what a project is "about".
+SUPPORTING = frozenset({"user", "account", "customer", "member", "author", "owner", "admin", "order", "cart",
+                        "payment", "category", "tag", "comment", "review", "rating", "vote", "notification",
+                        *BOOKING_NAMES, *MESSAGE_NAMES, *SCORE_NAMES})
+DEFAULT_FIELDS = (EntityField(name="name", type="str"), EntityField(name="description", type="text"))
+
+# Field name -> type, by the word it ends with; the first match wins. "str" otherwise.
+_TYPE_SUFFIXES: tuple[tuple[FieldType, tuple[str, ...]], ...] = (
+    ("email", ("email", "e_mail", "mail")),
+    ("float", ("price", "cost", "amount", "total", "fee", "salary", "budget", "revenue", "rate", "balance",
+               "weight", "height", "distance", "rating", "latitude", "longitude", "precio", "preis", "prix",
+               "preco")),
+    ("int", ("stock", "quantity", "qty", "count", "age", "year", "pages", "capacity", "seats", "duration",
+             "minutes", "servings", "calories", "score", "points", "level", "rank", "number", "size",
+             "stars", "votes", "priority", "id")),
+    ("datetime", ("date", "time", "start", "end", "deadline", "due", "at", "birthday", "fecha", "datum")),
+    ("bool", ("done", "completed", "active", "available", "published", "paid", "archived", "verified",
+              "is_open", "visible")),
+    ("text", ("description", "body", "content", "notes", "note", "bio", "summary", "text", "details",
+              "instructions", "message", "comment", "review", "descripcion", "beschreibung")),
+)
+
+
+def field_type(name: str) -> FieldType:
+    """The type a field name suggests: "price" is money, "due_date" a date-time, "title" text."""
+    last = name.rsplit("_", 1)[-1]
+    for kind, words in _TYPE_SUFFIXES:
+        if name in words or last in words:
+            return kind
+    return "str"
+
+
+class CriterionTemplate(BaseModel):
+    verify: Verification
+    text: str
+
+
+class FeatureDef(BaseModel):
+    label: str
+    generated: bool
+    target: Target = "none"
+    reason: str | None = None
+    criteria: list[CriterionTemplate] = Field(default_factory=list)
+
+
+@lru_cache(maxsize=1)
+def feature_table() -> dict[str, FeatureDef]:
+    text = resources.files("grokorc_assets.data").joinpath("features.yaml").read_text(encoding="utf-8")
+    return {key: FeatureDef.model_validate(value) for key, value in yaml.safe_load(text).items()}
+
+
+class Roles(BaseModel):
+    """The entity each role is played by (entity names as in the plan)."""
+
+    main: str
+    priced: str | None = None
+    booking: str | None = None
+    thing: str | None = None  # what a booking books
+    message: str | None = None
+    score: str | None = None
+
+
+def _first(entities: list[str], names: tuple[str, ...]) -> str | None:
+    return next((e for e in entities if e in names or e.rsplit("_", 1)[-1] in names), None)
+
+
+def _has_field(fields: dict[str, list[EntityField]], entity: str, name: str) -> bool:
+    return any(f.name == name for f in fields.get(entity, []))
+
+
+def complete_entities(entities: list[str], features: list[str], archetype: str) -> list[str]:
+    """The request's entities plus those its features cannot work without, in a stable order."""
+    out = list(dict.fromkeys(entities))
+    if "booking" in features and _first(out, BOOKING_NAMES) is None:
+        out.append("booking")
+    if "booking" in features and not [e for e in out if e not in SUPPORTING]:
+        out.insert(0, "resource")  # "a booking system": something must be bookable
+    if "chat" in features and _first(out, MESSAGE_NAMES) is None:
+        out.append("message")
+    if "leaderboard" in features and _first(out, SCORE_NAMES) is None:
+        out.append("score")
+    if not out and archetype not in ("landing", "game"):
+        out.append("item")
+    return out
+
+
+def feature_roles(entities: list[str], fields: dict[str, list[EntityField]], features: list[str]) -> Roles:
+    core = [e for e in entities if e not in SUPPORTING]
+    booking = _first(entities, BOOKING_NAMES) if "booking" in features else None
+    message = _first(entities, MESSAGE_NAMES) if "chat" in features else None
+    score = _first(entities, SCORE_NAMES) if "leaderboard" in features else None
+    main = next(iter(core), None) or next((e for e in entities if e not in (booking, message, score)), None)
+    main = main or (entities[0] if entities else "item")
+    priced = None
+    if "checkout" in features:
+        priced = next((e for e in entities if _has_field(fields, e, "price")), None) or main
+    thing = next((e for e in core if e != booking), None) if booking else None
+    return Roles(main=main, priced=priced, booking=booking, thing=thing, message=message, score=score)
+
+
+def _add(fields: list[EntityField], name: str, kind: FieldType) -> list[EntityField]:
+    return fields if any(f.name == name for f in fields) else [*fields, EntityField(name=name, type=kind)]
+
+
+def complete_fields(
+    entities: list[str], named: dict[str, list[EntityField]], features: list[str]
+) -> dict[str, list[EntityField]]:
+    """Each entity's fields: named ones first, then the fields its roles need.
+
+    An entity the request gave no fields gets a name and a description, so it can be listed,
+    searched and shown; every entity keeps at least one text field for search to work on.
+    """
+    out: dict[str, list[EntityField]] = {}
+    for entity in entities:
+        fields = list(named.get(entity, []))
+        if not any(f.type in ("str", "text") for f in fields):
+            fields = [*DEFAULT_FIELDS[:1], *fields] if fields else list(DEFAULT_FIELDS)
+        out[entity] = fields
+    roles = feature_roles(entities, out, features)
+    if roles.priced:
+        out[roles.priced] = _add(_add(out[roles.priced], "price", "float"), "stock", "int")
+    if roles.booking:
+        booking = _add(_add(out[roles.booking], "start", "datetime"), "end", "datetime")
+        if roles.thing:
+            booking = _add(booking, f"{roles.thing}_id", "int")
+        out[roles.booking] = booking
+    if roles.message:
+        out[roles.message] = [EntityField(name="room", type="str"), EntityField(name="author", type="str"),
+                              EntityField(name="body", type="text")]
+    if roles.score:
+        out[roles.score] = [EntityField(name="player", type="str"), EntityField(name="score", type="int")]
+    return out
+
+
+def feature_field(feature: str, entity: str, fields: dict[str, list[EntityField]]) -> str:
+    """The field a sort, filter or chart works on: a number to sort, a short text to group by."""
+    own = fields.get(entity, [])
+    if feature == "sort":
+        numeric = [f.name for f in own if f.type in ("int", "float", "datetime")]
+        return numeric[0] if numeric else own[0].name
+    short = [f.name for f in own if f.type in ("str", "bool", "email")]
+    return short[-1] if len(short) > 1 else (short or [own[0].name])[0]
+
+
+def _label(entity: str) -> str:
+    return entity.replace("_", " ")
+
+
+def plural(word: str) -> str:
+    head, _, last = word.rpartition("_")
+    if last.endswith("y") and len(last) > 1 and last[-2] not in "aeiou":
+        last = last[:-1] + "ies"
+    elif last.endswith(("s", "x", "z", "ch", "sh")):
+        last += "es"
+    elif last not in ("news", "data", "series", "species", "equipment", "feedback", "info"):
+        last += "s"
+    return f"{head}_{last}" if head else last
+
+
+def _targets(feature: FeatureDef, entities: list[str], roles: Roles) -> list[str | None]:
+    if feature.target == "each":
+        return list(entities)
+    if feature.target == "none":
+        return [None]
+    return [getattr(roles, feature.target)]
+
+
+def derive_acceptance(
+    entities: list[str], fields: dict[str, list[EntityField]], features: list[str]
+) -> tuple[list[AcceptanceCriterion], list[Unmet]]:
+    """Criteria for CRUD on every entity and for each generated feature; unmet for the rest."""
+    table = feature_table()
+    roles = feature_roles(entities, fields, features)
+    criteria: list[AcceptanceCriterion] = []
+    unmet: list[Unmet] = []
+    for key in ["crud", *[f for f in features if f != "crud"]]:
+        feature = table.get(key)
+        if feature is None:
+            unmet.append(Unmet(what=key, reason="not a feature the generator knows"))
+            continue
+        if not feature.generated:
+            unmet.append(Unmet(what=feature.label, reason=feature.reason or "not generated offline"))
+            continue
+        for entity in _targets(feature, entities, roles):
+            if feature.target != "none" and entity is None:
+                continue
+            field = feature_field(key, entity, fields) if entity else ""
+            for template in feature.criteria:
+                text = template.text.format(
+                    entity=_label(entity or ""), plural=plural(entity or "item"), field=field,
+                    thing=_label(roles.thing or "thing"))
+                criteria.append(AcceptanceCriterion(
+                    id=f"ac{len(criteria) + 1:02d}", text=text[:1].upper() + text[1:], feature=key,
+                    entity=entity, verify=template.verify))
+    return criteria, unmet
