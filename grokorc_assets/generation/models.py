@@ -10,10 +10,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from grokorc_assets.models import Stack, Usage
+from grokorc_assets.models import FieldType, Stack, Usage
 
 AgentName = Literal["frontend", "backend", "devops", "ui"]
-FieldType = Literal["str", "int", "float", "bool", "email"]
 HttpMethod = Literal["GET", "POST", "PUT", "DELETE"]
 ComponentType = Literal[
     "navigation", "data_table", "form", "kpi_card", "chart", "empty_state", "error_state",
@@ -55,6 +54,7 @@ class ResourceSpec(BaseModel):
     class_name: str  # CamelCase: "OrderItem"
     js_name: str  # CamelCase plural used in api.js function names: "OrderItems"
     fields: list[FieldSpec]
+    entity: str = ""  # the plan's entity name it was built from (roles and criteria refer to it)
 
 
 class Endpoint(BaseModel):

@@ -15,7 +15,8 @@ import unicodedata
 from pydantic import BaseModel
 
 from grokorc_assets.generation.models import Endpoint, FieldSpec, ResourceSpec
-from grokorc_assets.models import Plan
+from grokorc_assets.models import AcceptanceCriterion, Plan
+from grokorc_assets.planning.acceptance import feature_roles, feature_table
 
 MAX_RESOURCES = 12
 MAX_PAGES = 12
@@ -30,6 +31,17 @@ RESERVED = frozenset({"app", "api", "health", "settings", "store", "main", "mode
 _IDENT_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
+class SpecRoles(BaseModel):
+    """Which resource (by its safe ``name``) plays each role of the feature table; None when absent."""
+
+    main: str | None = None
+    priced: str | None = None
+    booking: str | None = None
+    thing: str | None = None
+    message: str | None = None
+    score: str | None = None
+
+
 class ProjectSpec(BaseModel):
     title: str
     slug: str
@@ -38,7 +50,9 @@ class ProjectSpec(BaseModel):
     has_ui: bool
     resources: list[ResourceSpec]
     features: list[str]  # labels, display only
-    feature_keys: list[str]  # sanitised, for logic
+    feature_keys: list[str]  # keys of the feature table (data/features.yaml), for logic
+    roles: SpecRoles = SpecRoles()
+    acceptance: list[AcceptanceCriterion] = []
     pages: list[tuple[str, str]]  # (label, slug)
     port: int = BACKEND_PORT
     frontend_port: int = FRONTEND_PORT
@@ -108,35 +122,42 @@ def kebab(text: str) -> str:
     return snake(text).replace("_", "-")
 
 
-# Fields are inferred from the entity's name: a request says "orders", not "orders have an amount".
-_MONEY = ("order", "product", "sale", "invoice", "payment", "transaction", "revenue", "price",
-          "booking", "subscription", "expense", "deal", "purchase", "cart")
-_COUNTED = ("product", "inventory", "stock", "item", "cart", "ticket")
-_PEOPLE = ("user", "customer", "member", "employee", "author", "contact", "student", "patient",
-           "client", "subscriber", "guest", "account")
-_DONE = ("task", "todo", "ticket", "issue", "booking", "appointment", "reservation")
+# Sample values by field name (what a person would type), then by type. Tests, forms and the
+# visual stage's seed data use them; "invalid" is what the API must reject with 422.
+_SAMPLES = {
+    "title": "The Quiet Harbour", "name": "Harbour View", "author": "Ada Lovelace", "email": "ada@example.com",
+    "body": "Hello everyone", "description": "A short description", "room": "general", "player": "ada",
+    "category": "fiction", "status": "open", "city": "Lisbon", "address": "1 Main Street", "phone": "+1 555 0100",
+    "username": "ada", "genre": "fiction", "isbn": "978-0-00-000000-2", "location": "Lisbon",
+}
+_TYPE_SAMPLES = {"str": "Sample", "text": "A short note", "int": 3, "float": 19.5, "bool": True,
+                 "email": "someone@example.com", "datetime": "2030-01-15T10:00:00"}
+_INVALID = {"str": "", "text": 123, "int": -5, "float": -1, "bool": "maybe", "email": "not-an-email",
+            "datetime": "not-a-date"}
 
 
-def infer_fields(name: str) -> list[FieldSpec]:
-    fields = [
-        FieldSpec(name="name", label="Name", type="str", required=True, example="Sample", invalid=""),
-        FieldSpec(name="description", label="Description", type="str", required=False,
-                  example="A short note", invalid=123),
-    ]
-    words = set(name.split("_"))
-    if any(word.startswith(_MONEY) for word in words):
-        fields.append(FieldSpec(name="amount", label="Amount", type="float", required=True,
-                                example=19.5, invalid=-1))
-    if any(word.startswith(_COUNTED) for word in words):
-        fields.append(FieldSpec(name="quantity", label="Quantity", type="int", required=False,
-                                example=3, invalid=-5))
-    if any(word.startswith(_PEOPLE) for word in words):
-        fields.append(FieldSpec(name="email", label="Email", type="email", required=True,
-                                example="someone@example.com", invalid="not-an-email"))
-    if any(word.startswith(_DONE) for word in words):
-        fields.append(FieldSpec(name="completed", label="Completed", type="bool", required=False,
-                                example=True, invalid="maybe"))
-    return fields
+def _field_spec(name: str, kind: str, required: bool) -> FieldSpec:
+    ident = identifier(name, prefix="field") or "field"
+    example = _SAMPLES.get(ident, _TYPE_SAMPLES[kind]) if kind in ("str", "text") else _TYPE_SAMPLES[kind]
+    if ident.endswith("_id") and kind == "int":
+        example = 1
+    return FieldSpec(name=ident, label=label_of(name.replace("_", " ").capitalize()), type=kind,
+                     required=required, example=example, invalid=_INVALID[kind])
+
+
+def fields_of(plan: Plan, entity: str) -> list[FieldSpec]:
+    """The plan's fields for ``entity``; the first text field is required (records need a name)."""
+    out: list[FieldSpec] = []
+    seen: set[str] = {"id"}
+    first_text = True
+    for field in plan.fields.get(entity, []):
+        required = field.type in ("float", "int", "datetime", "email") or (first_text and field.type == "str")
+        first_text = first_text and field.type != "str"
+        spec = _field_spec(field.name, field.type, required)
+        if spec.name not in seen:
+            seen.add(spec.name)
+            out.append(spec)
+    return out or [_field_spec("name", "str", True), _field_spec("description", "text", False)]
 
 
 def _derived(name: str) -> set[str]:
@@ -161,8 +182,8 @@ def resources_of(plan: Plan) -> list[ResourceSpec]:
             name, n = f"{base}_{n}", n + 1
         seen.update(_derived(name))
         out.append(ResourceSpec(
-            name=name, plural=plural(name), label=label_of(entity), class_name=camel(name),
-            js_name=camel(plural(name)), fields=infer_fields(name),
+            name=name, plural=plural(name), label=label_of(entity.replace("_", " ")), class_name=camel(name),
+            js_name=camel(plural(name)), fields=fields_of(plan, entity), entity=entity,
         ))
         if len(out) == MAX_RESOURCES:
             break
@@ -223,6 +244,19 @@ def default_title(plan: Plan) -> str:
     return label_of(f"{first.capitalize()} {kind}".strip() if first else f"{kind} project")
 
 
+def feature_label(key: str) -> str:
+    known = feature_table().get(key)
+    return label_of(known.label if known else key.replace("_", " "))
+
+
+def spec_roles(plan: Plan, resources: list[ResourceSpec]) -> SpecRoles:
+    """The planner's roles, mapped from plan entity names to the resources' safe names."""
+    by_entity = {r.entity: r.name for r in resources}
+    entities = [r.entity for r in resources]
+    roles = feature_roles(entities, plan.fields, plan.features)
+    return SpecRoles(**{role: by_entity.get(value) for role, value in roles.model_dump().items()})
+
+
 def project_spec(plan: Plan, title: str | None = None) -> ProjectSpec:
     """Deterministic: the same plan (and title) gives the same spec in every process."""
     # Plan has no title field yet; accept one from the caller and fall back to the archetype.
@@ -236,8 +270,10 @@ def project_spec(plan: Plan, title: str | None = None) -> ProjectSpec:
         is_cli=is_cli,
         has_ui=plan.has_ui and not is_cli,
         resources=resources,
-        features=[label_of(f) for f in plan.features],
-        feature_keys=[snake(f) for f in plan.features],
+        features=[feature_label(f) for f in plan.features],
+        feature_keys=[f for f in plan.features if f in feature_table()],
+        roles=spec_roles(plan, resources),
+        acceptance=plan.acceptance,
         pages=pages_of(plan, resources),
         env=backend_env(is_cli),
     )

@@ -195,8 +195,31 @@ def _targets(feature: FeatureDef, entities: list[str], roles: Roles) -> list[str
     return [getattr(roles, feature.target)]
 
 
+# What the command-line shape can deliver: records through commands, found and ordered.
+CLI_FEATURES = frozenset({"crud", "search", "sort"})
+
+
+def _not_buildable(key: str, feature: FeatureDef | None, archetype: str, has_ui: bool) -> Unmet | None:
+    if feature is None:
+        return Unmet(what=key, reason="not a feature the generator knows")
+    if not feature.generated:
+        return Unmet(what=feature.label, reason=feature.reason or "not generated offline")
+    if archetype == "cli" and key not in CLI_FEATURES:
+        return Unmet(what=feature.label, reason="a command-line program has no " + feature.label)
+    if not has_ui and any(c.verify == "browser" for c in feature.criteria):
+        return Unmet(what=feature.label, reason="it lives in a user interface and this project has none")
+    return None
+
+
+def _cli_text(text: str) -> str:
+    # A CLI keeps the same promises through its commands instead of HTTP routes.
+    return (text.split(" at /api/")[0].replace("with ?q=", "with list --search")
+            .replace("can be sorted by", "can be listed sorted by") + " through the command line")
+
+
 def derive_acceptance(
-    entities: list[str], fields: dict[str, list[EntityField]], features: list[str]
+    entities: list[str], fields: dict[str, list[EntityField]], features: list[str], *,
+    archetype: str = "", has_ui: bool = True,
 ) -> tuple[list[AcceptanceCriterion], list[Unmet]]:
     """Criteria for CRUD on every entity and for each generated feature; unmet for the rest."""
     table = feature_table()
@@ -205,11 +228,8 @@ def derive_acceptance(
     unmet: list[Unmet] = []
     for key in ["crud", *[f for f in features if f != "crud"]]:
         feature = table.get(key)
-        if feature is None:
-            unmet.append(Unmet(what=key, reason="not a feature the generator knows"))
-            continue
-        if not feature.generated:
-            unmet.append(Unmet(what=feature.label, reason=feature.reason or "not generated offline"))
+        if (missing := _not_buildable(key, feature, archetype, has_ui)) is not None:
+            unmet.append(missing)
             continue
         for entity in _targets(feature, entities, roles):
             if feature.target != "none" and entity is None:
@@ -219,7 +239,9 @@ def derive_acceptance(
                 text = template.text.format(
                     entity=_label(entity or ""), plural=plural(entity or "item"), field=field,
                     thing=_label(roles.thing or "thing"))
+                verify = "cli" if archetype == "cli" else template.verify
+                text = _cli_text(text) if verify == "cli" else text
                 criteria.append(AcceptanceCriterion(
                     id=f"ac{len(criteria) + 1:02d}", text=text[:1].upper() + text[1:], feature=key,
-                    entity=entity, verify=template.verify))
+                    entity=entity, verify=verify))
     return criteria, unmet
