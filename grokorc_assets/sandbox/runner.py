@@ -10,7 +10,9 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from contextlib import AbstractContextManager, contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal
 
@@ -161,14 +163,19 @@ def _interpreter_paths() -> list[Path]:
     return [Path(p) for p in {sys.prefix, sys.base_prefix, sys.exec_prefix}]
 
 
-def _run(cmd: list[str], *, cwd: Path, env: dict[str, str], limits: Limits, uid: int | None,
-         out: IO[bytes], err: IO[bytes]) -> tuple[int, bool, list[str]]:
+def _spawn(cmd: list[str], *, cwd: Path, env: dict[str, str], limits: Limits, out: IO[bytes],
+           err: IO[bytes]) -> subprocess.Popen[bytes]:
     # start_new_session: one process group to kill. preexec_fn is fork-unsafe with threads in the
     # parent; Dagster's multiprocess executor runs each step in its own process, which is fine.
-    proc = subprocess.Popen(
+    return subprocess.Popen(
         cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
         start_new_session=True, preexec_fn=lambda: _apply_rlimits(limits),
     )
+
+
+def _run(cmd: list[str], *, cwd: Path, env: dict[str, str], limits: Limits, uid: int | None,
+         out: IO[bytes], err: IO[bytes]) -> tuple[int, bool, list[str]]:
+    proc = _spawn(cmd, cwd=cwd, env=env, limits=limits, out=out, err=err)
     timed_out = False
     try:
         proc.wait(timeout=limits.wall_seconds)
@@ -177,6 +184,64 @@ def _run(cmd: list[str], *, cwd: Path, env: dict[str, str], limits: Limits, uid:
         _terminate(proc, uid, limits)
     notes = _reap(proc, uid)
     return proc.returncode, timed_out, notes
+
+
+@dataclass
+class _Prepared:
+    """The command line, environment and identity of one sandboxed command, before it starts."""
+
+    cmd: list[str]
+    env: dict[str, str]
+    mode: Mode
+    uid: int | None  # the throw-away uid under bwrap, None in rlimit-only mode
+    notes: list[str]
+    dropped: list[str]
+
+
+def _prepare(argv: Sequence[str], *, workdir: Path, host: Path, env: Mapping[str, str] | None,
+             ro_paths: Sequence[Path], mode: Literal["auto", "bwrap", "rlimit-only"]) -> _Prepared:
+    """Shared by the one-shot and the long-running entry points: mode, argv, env and uid."""
+    chosen, notes = _choose_mode(mode)
+    exe_dir = str(Path(sys.executable).parent)
+    if chosen == "bwrap":
+        uid = _pick_uid()
+        child_env, dropped = build_env(home=SANDBOX_TMP, tmpdir=SANDBOX_TMP, extra_path=[exe_dir], extra=env)
+        cmd = build_argv(argv, workdir=workdir, uid=uid, ro_paths=[*_interpreter_paths(), *ro_paths])
+        return _Prepared(cmd, child_env, chosen, uid, notes, dropped)
+    home = host / "home"
+    home.mkdir()
+    child_env, dropped = build_env(home=home, tmpdir=home, extra_path=[exe_dir], extra=env)
+    notes += _RLIMIT_ONLY_NOTES
+    if os.geteuid() == 0:
+        notes.append("running as uid 0: the kernel does not enforce RLIMIT_NPROC")
+    return _Prepared(list(argv), child_env, chosen, None, notes, dropped)
+
+
+@contextmanager
+def _lent_to(workdir: Path, uid: int | None) -> Iterator[None]:
+    """The throw-away uid must be able to write the workspace (and nothing else); given back after."""
+    if uid is None:
+        yield
+        return
+    owner = workdir.stat()
+    try:
+        _chown_tree(workdir, uid, uid)
+        yield
+    finally:
+        _chown_tree(workdir, owner.st_uid, owner.st_gid)
+
+
+def _result(argv: Sequence[str], prep: _Prepared, rc: int, timed_out: bool, started: float,
+            out: IO[bytes], err: IO[bytes], extra_notes: list[str]) -> SandboxResult:
+    exit_code, killed_by = _exit_status(rc, prep.mode)
+    tail = defaults()["tail_bytes"]
+    return SandboxResult(
+        argv=list(argv), mode=prep.mode, exit_code=exit_code, killed_by=killed_by,
+        timed_out=timed_out, duration_seconds=round(time.monotonic() - started, 3),
+        stdout_tail=_tail(out, tail), stderr_tail=_tail(err, tail),
+        uid=os.geteuid() if prep.uid is None else prep.uid, env_dropped=prep.dropped,
+        notes=prep.notes + extra_notes,
+    )
 
 
 def run_sandboxed(
@@ -195,42 +260,101 @@ def run_sandboxed(
     interpreter's prefixes always are). ``mode="rlimit-only"`` forces the degraded path.
     """
     workdir = Path(workdir).resolve()
-    chosen, notes = _choose_mode(mode)
-    exe_dir = str(Path(sys.executable).parent)
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="grokorc-sandbox-") as host_tmp:
         host = Path(host_tmp)
+        prep = _prepare(argv, workdir=workdir, host=host, env=env, ro_paths=ro_paths, mode=mode)
         with open(host / "stdout", "w+b") as out, open(host / "stderr", "w+b") as err:
-            if chosen == "bwrap":
-                uid: int | None = _pick_uid()
-                child_env, dropped = build_env(home=SANDBOX_TMP, tmpdir=SANDBOX_TMP,
-                                               extra_path=[exe_dir], extra=env)
-                cmd = build_argv(argv, workdir=workdir, uid=uid,
-                                 ro_paths=[*_interpreter_paths(), *ro_paths])
-                owner = workdir.stat()
-                try:
-                    # The throw-away uid must be able to write the workspace (and nothing else).
-                    _chown_tree(workdir, uid, uid)
-                    rc, timed_out, reap_notes = _run(cmd, cwd=workdir, env=child_env, limits=limits,
-                                                     uid=uid, out=out, err=err)
-                finally:
-                    _chown_tree(workdir, owner.st_uid, owner.st_gid)
-            else:
-                uid = None
-                home = host / "home"
-                home.mkdir()
-                child_env, dropped = build_env(home=home, tmpdir=home, extra_path=[exe_dir], extra=env)
-                notes += _RLIMIT_ONLY_NOTES
-                if os.geteuid() == 0:
-                    notes.append("running as uid 0: the kernel does not enforce RLIMIT_NPROC")
-                rc, timed_out, reap_notes = _run(list(argv), cwd=workdir, env=child_env,
-                                                 limits=limits, uid=None, out=out, err=err)
-            exit_code, killed_by = _exit_status(rc, chosen)
-            tail = defaults()["tail_bytes"]
-            return SandboxResult(
-                argv=list(argv), mode=chosen, exit_code=exit_code, killed_by=killed_by,
-                timed_out=timed_out, duration_seconds=round(time.monotonic() - started, 3),
-                stdout_tail=_tail(out, tail), stderr_tail=_tail(err, tail),
-                uid=os.geteuid() if uid is None else uid, env_dropped=dropped,
-                notes=notes + reap_notes,
-            )
+            with _lent_to(workdir, prep.uid):
+                rc, timed_out, reap_notes = _run(prep.cmd, cwd=workdir, env=prep.env, limits=limits,
+                                                 uid=prep.uid, out=out, err=err)
+            return _result(argv, prep, rc, timed_out, started, out, err, reap_notes)
+
+
+class SandboxedProcess:
+    """A long-running sandboxed command (a server): started by ``start_sandboxed``, ended by ``stop``.
+
+    Same sandbox as ``run_sandboxed`` except the wall clock: the caller decides the lifetime, so
+    ``limits.wall_seconds`` is not applied (CPU, memory, processes, files and the rest are).
+    Use as a context manager, or call ``stop()``: both are idempotent.
+    """
+
+    def __init__(self, argv: Sequence[str], *, workdir: Path, limits: Limits, env: Mapping[str, str] | None,
+                 ro_paths: Sequence[Path], mode: Literal["auto", "bwrap", "rlimit-only"]) -> None:
+        self.argv = list(argv)
+        self._limits = limits
+        self._started = time.monotonic()
+        self._result: SandboxResult | None = None
+        # Lives as long as the process: its stdout/stderr and, in rlimit-only mode, its HOME.
+        self._host = tempfile.TemporaryDirectory(prefix="grokorc-sandbox-")
+        host = Path(self._host.name)
+        self._out = open(host / "stdout", "w+b")  # noqa: SIM115 - closed in _release()
+        self._err = open(host / "stderr", "w+b")  # noqa: SIM115 - closed in _release()
+        self._lease: AbstractContextManager[None] | None = None
+        try:
+            self._prep = _prepare(argv, workdir=workdir, host=host, env=env, ro_paths=ro_paths, mode=mode)
+            self._lease = _lent_to(workdir, self._prep.uid)
+            self._lease.__enter__()
+            self.proc = _spawn(self._prep.cmd, cwd=workdir, env=self._prep.env, limits=limits,
+                               out=self._out, err=self._err)
+        except BaseException:
+            self._release()
+            raise
+
+    mode = property(lambda self: self._prep.mode)
+    uid = property(lambda self: self._prep.uid)
+    notes = property(lambda self: list(self._prep.notes))
+    env_dropped = property(lambda self: list(self._prep.dropped))
+    pid = property(lambda self: self.proc.pid)
+
+    def poll(self) -> int | None:
+        return self.proc.poll()
+
+    def stderr_tail(self, limit: int = 4000) -> str:
+        return self._result.stderr_tail[-limit:] if self._result else _tail(self._err, limit)
+
+    def stop(self) -> SandboxResult:
+        """SIGTERM (then SIGKILL) the command, kill whatever of its uid is left, give the workdir back."""
+        if self._result is not None:
+            return self._result
+        try:
+            if self.proc.poll() is None:
+                _terminate(self.proc, self._prep.uid, self._limits)
+            reap_notes = _reap(self.proc, self._prep.uid)
+            self._result = _result(self.argv, self._prep, self.proc.returncode, False, self._started,
+                                   self._out, self._err, reap_notes)
+        finally:
+            self._release()
+        return self._result
+
+    def _release(self) -> None:
+        if self._lease is not None:
+            self._lease.__exit__(None, None, None)
+            self._lease = None
+        self._out.close()
+        self._err.close()
+        self._host.cleanup()
+
+    def __enter__(self) -> SandboxedProcess:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.stop()
+
+
+def start_sandboxed(
+    argv: Sequence[str],
+    *,
+    workdir: Path,
+    limits: Limits,
+    env: Mapping[str, str] | None = None,
+    ro_paths: Sequence[Path] = (),
+    mode: Literal["auto", "bwrap", "rlimit-only"] = "auto",
+) -> SandboxedProcess:
+    """Start ``argv`` like ``run_sandboxed`` would, without waiting for it (Popen-style).
+
+    For servers: the caller talks to it through the workdir (a Unix socket there; the sandbox has
+    no network) and must ``stop()`` it.
+    """
+    return SandboxedProcess(argv, workdir=Path(workdir).resolve(), limits=limits, env=env,
+                            ro_paths=ro_paths, mode=mode)
