@@ -8,15 +8,67 @@ from pathlib import Path
 
 from grokorc_assets.generation.models import FieldSpec, GenerationResult, ResourceSpec
 from grokorc_assets.generation.render import render, reset_agent, write_files
-from grokorc_assets.generation.spec import ProjectSpec, endpoints_of, project_spec
+from grokorc_assets.generation.spec import ProjectSpec, endpoints_of, project_spec, text_field
+from grokorc_assets.planning.acceptance import feature_field
 from grokorc_assets.generation.stacks import substitutions
-from grokorc_assets.models import Plan, Stack
+from grokorc_assets.models import EntityField, Plan, Stack
 
 AGENT = "backend"
 API_STACK = Stack(backend=["fastapi"], database=["sqlite"])
 CLI_STACK = Stack(backend=["python"], database=["json-file"])
 # Run from the project root: backend/pyproject.toml configures pytest (pythonpath) and coverage.
 TEST_COMMAND = ["-m", "coverage", "run", "--rcfile=pyproject.toml", "-m", "pytest", "-q", "tests"]
+
+
+# Feature key -> the generated module that implements it (app/features/<module>.py). Features absent
+# here need no module of their own: search, sort, filters, pagination and tags live in every list route.
+FEATURE_MODULES = {"accounts": "accounts", "checkout": "checkout", "booking": "booking", "comments": "comments",
+                   "ratings": "ratings", "votes": "votes", "chat": "chat", "charts": "stats",
+                   "csv_export": "csv_export", "notifications": "notifications", "realtime": "realtime",
+                   "contact_form": "contact_form"}
+ROLE_CONTEXT = ("main", "priced", "booking", "thing", "message", "score")
+
+
+def feature_modules(spec: ProjectSpec) -> list[str]:
+    """Modules in install order: accounts first, since it decides who may write."""
+    wanted = [FEATURE_MODULES[f] for f in spec.feature_keys if f in FEATURE_MODULES]
+    return sorted(dict.fromkeys(wanted), key=lambda m: (m != "accounts", wanted.index(m)))
+
+
+def _role_resources(spec: ProjectSpec) -> dict[str, ResourceSpec | None]:
+    by_name = {r.name: r for r in spec.resources}
+    return {role: by_name.get(getattr(spec.roles, role) or "") for role in ROLE_CONTEXT}
+
+
+def _samples(spec: ProjectSpec) -> dict:
+    return {
+        "valid": {r.plural: _payloads(r)[0] for r in spec.resources},
+        "text_field": {r.plural: text_field(r) for r in spec.resources},
+        "datetime_fields": {r.plural: [f.name for f in r.fields if f.type == "datetime"] for r in spec.resources},
+    }
+
+
+def _acceptance_context(spec: ProjectSpec) -> dict:
+    """What test_acceptance.py.j2 needs beyond the criteria: the field each criterion works on."""
+    by_entity = {r.entity: r for r in spec.resources}
+    fields, indexes, seen = {}, {}, {}
+    plan_fields = {r.entity: [_entity_field(f) for f in r.fields] for r in spec.resources}
+    for c in spec.acceptance:
+        indexes[c.id] = seen.get(c.feature, 0)
+        seen[c.feature] = indexes[c.id] + 1
+        if c.entity in by_entity:
+            fields[c.id] = feature_field(c.feature, c.entity, plan_fields)
+    roles = _role_resources(spec)
+    thing = roles["thing"]
+    return {"api_criteria": [c for c in spec.acceptance if c.verify == "api" and
+                             (c.entity is None or c.entity in by_entity)],
+            "by_entity": by_entity, "fields": fields, "indexes": indexes,
+            "thing_field": f"{thing.name}_id" if thing and roles["booking"] else None,
+            "first": spec.resources[0], "features": spec.feature_keys}
+
+
+def _entity_field(field: FieldSpec) -> EntityField:
+    return EntityField(name=field.name, type=field.type)
 
 
 def _payloads(resource: ResourceSpec) -> tuple[dict, dict, dict]:
@@ -43,9 +95,28 @@ def _cli_add_args(resource: ResourceSpec) -> list[str]:
     return args
 
 
+def _feature_files(spec: ProjectSpec, ctx: dict) -> dict[str, str]:
+    modules = feature_modules(spec)
+    files = {"backend/app/features/__init__.py": render(
+        "backend/features/init.py.j2", modules=modules, enabled=tuple(spec.feature_keys))}
+    for module in modules:
+        files[f"backend/app/features/{module}.py"] = render(f"backend/features/{module}.py.j2", **ctx)
+    return files
+
+
 def _api_files(spec: ProjectSpec) -> dict[str, str]:
-    ctx = {"title": spec.title, "resources": spec.resources, "env": spec.env, "is_cli": False}
+    roles = _role_resources(spec)
+    main = roles["main"]
+    ctx = {"title": spec.title, "resources": spec.resources, "env": spec.env, "is_cli": False, **roles,
+           "accounts": "accounts" in spec.feature_keys,
+           "tagged": main.name if main and "tags" in spec.feature_keys else None,
+           "rated": main.name if main and "ratings" in spec.feature_keys else None,
+           "voted": main.name if main and "votes" in spec.feature_keys else None}
     files = {
+        **_feature_files(spec, ctx),
+        "backend/tests/samples.py": render("backend/samples.py.j2", **_samples(spec)),
+        "backend/tests/test_acceptance.py": render("backend/test_acceptance.py.j2", **ctx,
+                                                   **_acceptance_context(spec)),
         "backend/app/__init__.py": render("backend/init.py.j2", **ctx),
         "backend/app/config.py": render("backend/config.py.j2", **ctx),
         "backend/app/models.py": render("backend/models.py.j2", **ctx),
@@ -58,15 +129,15 @@ def _api_files(spec: ProjectSpec) -> dict[str, str]:
         "backend/pyproject.toml": render("backend/pyproject.toml.j2", **ctx),
     }
     for r in spec.resources:
-        valid, required, invalid = _payloads(r)
+        _, required, invalid = _payloads(r)
         files[f"backend/tests/test_{r.plural}.py"] = render(
-            "backend/test_resource.py.j2", r=r, valid=valid, required=required, invalid=invalid)
+            "backend/test_resource.py.j2", r=r, required=required, invalid=invalid)
     return files
 
 
 def _cli_files(spec: ProjectSpec) -> dict[str, str]:
     ctx = {"title": spec.title, "resources": spec.resources, "env": spec.env, "is_cli": True,
-           "prog": spec.slug}
+           "prog": spec.slug, "tagged": None, "rated": None, "voted": None}
     files = {
         "backend/app/__init__.py": render("backend/init.py.j2", **ctx),
         "backend/app/__main__.py": render("cli/main.py.j2", **ctx),

@@ -132,7 +132,7 @@ _SAMPLES = {
 }
 _TYPE_SAMPLES = {"str": "Sample", "text": "A short note", "int": 3, "float": 19.5, "bool": True,
                  "email": "someone@example.com", "datetime": "2030-01-15T10:00:00"}
-_INVALID = {"str": "", "text": 123, "int": -5, "float": -1, "bool": "maybe", "email": "not-an-email",
+_INVALID = {"str": 123, "text": 123, "int": -5, "float": -1, "bool": "maybe", "email": "not-an-email",
             "datetime": "not-a-date"}
 
 
@@ -141,8 +141,14 @@ def _field_spec(name: str, kind: str, required: bool) -> FieldSpec:
     example = _SAMPLES.get(ident, _TYPE_SAMPLES[kind]) if kind in ("str", "text") else _TYPE_SAMPLES[kind]
     if ident.endswith("_id") and kind == "int":
         example = 1
+    if kind == "datetime" and ident.rsplit("_", 1)[-1] in _LATER:
+        example = "2030-01-15T11:00:00"  # an end after the start, so bookings are valid
+    invalid = "" if kind == "str" and required else _INVALID[kind]
     return FieldSpec(name=ident, label=label_of(name.replace("_", " ").capitalize()), type=kind,
-                     required=required, example=example, invalid=_INVALID[kind])
+                     required=required, example=example, invalid=invalid)
+
+
+_LATER = frozenset({"end", "until", "to", "checkout", "finish", "ends", "return"})
 
 
 def fields_of(plan: Plan, entity: str) -> list[FieldSpec]:
@@ -157,7 +163,15 @@ def fields_of(plan: Plan, entity: str) -> list[FieldSpec]:
         if spec.name not in seen:
             seen.add(spec.name)
             out.append(spec)
-    return out or [_field_spec("name", "str", True), _field_spec("description", "text", False)]
+    if not any(f.type == "str" for f in out):
+        # Every record needs a short required text: what lists show, search finds and tests change.
+        out.insert(0, _field_spec("name" if "name" not in seen else "title", "str", True))
+    return out
+
+
+def text_field(resource: ResourceSpec) -> str:
+    """The field that names a record: its first required short text."""
+    return next(f.name for f in resource.fields if f.type == "str" and f.required)
 
 
 def _derived(name: str) -> set[str]:
