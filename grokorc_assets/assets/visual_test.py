@@ -18,12 +18,15 @@ from grokorc_assets.generation import merge_agents
 from grokorc_assets.models import Usage
 from grokorc_assets.partitions import projects_partitions
 from grokorc_assets.resources import GrokorcState
+from grokorc_assets.serve import ServeError, served_project
+from grokorc_assets.serve.seed import seed_sample_data
 from grokorc_assets.slo import projected_spend
 from grokorc_assets.storage.baselines import PostgresBaselineStore
 from grokorc_assets.telemetry.steps import traced_step
-from grokorc_assets.visual.browser import capture
+from grokorc_assets.visual.browser import BrowserSession, capture
 from grokorc_assets.visual.browser_models import PageSpec, load_settings
 from grokorc_assets.visual.png import thumbnail_png_base64
+from grokorc_assets.visual.probes import BrowserCriterion, ProbeOutcome, all_failed, browser_criteria, run_probes
 from grokorc_assets.visual.regression import Tolerance, VisualReport, judge_shots
 
 # Degraded mode (DESIGN: skip the visual tests when the projected cost nears the budget).
@@ -34,20 +37,36 @@ DEGRADE_SHARE = 0.8
     partitions_def=projects_partitions,
     group_name="verification",
     kinds={"chromium"},
-    description="Screenshots per page and viewport, pixel diff against baselines, axe audit, overflow.",
+    description="The served app (sandboxed, seeded through its API) in Chromium: screenshots per page and "
+                "viewport diffed against baselines, broken pages, axe audit, overflow, browser acceptance probes.",
     retry_policy=RetryPolicy(max_retries=1, delay=2.0),
 )
 @traced_step
-def visual_test(context: AssetExecutionContext, grokorc: GrokorcState, plan: dict, ui: dict) -> dict:
+def visual_test(
+    context: AssetExecutionContext, grokorc: GrokorcState, plan: dict, ui: dict, backend: dict
+) -> dict:
+    criteria = browser_criteria(plan.get("acceptance") or [])
     if not ui.get("applicable"):
         report = VisualReport(applicable=False, reason=ui.get("reason") or "no user interface")
+        outcomes = all_failed(criteria, f"no user interface to probe: {report.reason}")
     elif (why := _degrade_reason(grokorc, plan, ui)) is not None:
         report = VisualReport(degraded=True, reason=why)
+        outcomes = all_failed(criteria, f"visual tests degraded: {why}")
     else:
-        report = _run(context, grokorc, ui)
-    context.add_output_metadata(_metadata(report))
+        report, outcomes = _run(context, grokorc, ui, backend, criteria)
+    context.add_output_metadata(_metadata(report, outcomes))
     revision = grokorc.request_for_run(context.partition_key, context.run.tags).revision
-    return {**report.model_dump(mode="json"), "revision": revision}
+    return {**_value(report), "acceptance": [o.model_dump(include={"id", "passed", "detail"}) for o in outcomes],
+            "revision": revision}
+
+
+def _value(report: VisualReport) -> dict:
+    value = report.model_dump(mode="json")
+    # `grokorc approve` promotes every entry of "shots": broken ones are kept apart so no command can
+    # ever make an error screen the approved baseline.
+    value["broken_shots"] = [s for s in value["shots"] if s["status"] == "broken"]
+    value["shots"] = [s for s in value["shots"] if s["status"] != "broken"]
+    return value
 
 
 def _degrade_reason(grokorc: GrokorcState, plan: dict, ui: dict) -> str | None:
@@ -60,23 +79,48 @@ def _degrade_reason(grokorc: GrokorcState, plan: dict, ui: dict) -> str | None:
     return None
 
 
-def _run(context: AssetExecutionContext, grokorc: GrokorcState, ui: dict) -> VisualReport:
+def site_pages(base_url: str, ui_pages: list[dict]) -> list[PageSpec]:
+    """The main page at / plus every UI page at its served path (frontend/ is the site root)."""
+    pages = [PageSpec(name=p["slug"], url=f"{base_url}/{p['path'].removeprefix('frontend/')}") for p in ui_pages]
+    main = "index" if all(p.name != "index" for p in pages) else "index-main"
+    return [PageSpec(name=main, url=f"{base_url}/"), *pages]
+
+
+def _run(context: AssetExecutionContext, grokorc: GrokorcState, ui: dict, backend: dict,
+         criteria: list[BrowserCriterion]) -> tuple[VisualReport, list[ProbeOutcome]]:
     request = grokorc.request_for_run(context.partition_key, context.run.tags)
     workspace = grokorc.workspace(request)
     # Its own merged copy: the conflicts stage rebuilds project/ concurrently.
     site = merge_agents(workspace, workspace / "visual" / "site")
-    pages = [PageSpec(name=p["slug"], url=(site / p["path"]).as_uri()) for p in ui["pages"]]
-    # Generated pages opened from file:// make no network requests (their API client needs a base URL),
-    # so waiting for network idle (~0.5 s a shot) would buy nothing.
-    settings = load_settings().with_overrides(network_idle_timeout_s=0)
-    records = capture(pages, None, workspace / "visual" / "shots", settings=settings)
     store = PostgresBaselineStore(grokorc.engine, grokorc.settings.home / "baselines")
-    return judge_shots(records, store, request.project_id, request.revision, workspace / "visual" / "diffs",
-                       Tolerance())
+    try:
+        with served_project(site) as served:
+            context.log.info(f"serving {site} at {served.url} (sandbox {served.mode})")
+            seed = seed_sample_data(served.url, backend.get("resources") or [])
+            context.log.info(f"seeded {seed.created} record(s); {seed.notes or ''}")
+            pages = site_pages(served.url, ui["pages"])
+            # Network idle waiting is on: the pages fetch their data from the served API.
+            with BrowserSession(load_settings()) as session:
+                records = capture(pages, None, workspace / "visual" / "shots", session=session)
+                outcomes = run_probes(session, f"{served.url}/", criteria)
+    except ServeError as error:
+        return _unservable(ui, str(error)), all_failed(criteria, f"the app could not be served: {error}")
+    report = judge_shots(records, store, request.project_id, request.revision, workspace / "visual" / "diffs",
+                         Tolerance(), data_seeded=seed.created > 0)
+    return report, outcomes
 
 
-def _metadata(report: VisualReport) -> dict:
+def _unservable(ui: dict, error: str) -> VisualReport:
+    """Every page counts as broken: the UI cannot work without its server (and nothing is baselined)."""
+    names = [p.name for p in site_pages("", ui["pages"])]
+    reason = f"the app could not be served: {error[-500:]}"
+    return VisualReport(reason=reason, broken=dict.fromkeys(names, reason), broken_pages=len(names),
+                        failed=len(names))
+
+
+def _metadata(report: VisualReport, outcomes: list[ProbeOutcome]) -> dict:
     rows = [[s.page, s.viewport, s.status, f"{s.diff_ratio:.5f}", "yes" if s.overflow else "no"] for s in report.shots]
+    probes = [[o.id, o.feature, "pass" if o.passed else "FAIL", o.detail] for o in outcomes]
     return {
         "applicable": report.applicable,
         "degraded": report.degraded,
@@ -85,11 +129,18 @@ def _metadata(report: VisualReport) -> dict:
         "passed": report.passed,
         "failed": report.failed,
         "new": report.new,
+        "broken_pages": report.broken_pages,
         "max_diff_ratio": report.max_diff_ratio,
-        "diff_ratios": MetadataValue.json([s.diff_ratio for s in report.shots if s.status != "new"]),
+        "diff_ratios": MetadataValue.json([s.diff_ratio for s in report.shots if s.status not in ("new", "broken")]),
         "a11y": MetadataValue.json(report.a11y),
         "results": MetadataValue.md(markdown_table(["page", "viewport", "status", "diff ratio", "overflow"], rows)
                                     if rows else "no shots"),
+        "broken": MetadataValue.md(markdown_table(["page", "why"], [[p, r] for p, r in report.broken.items()])
+                                   if report.broken else "none"),
+        "acceptance_passed": sum(o.passed for o in outcomes),
+        "acceptance_failed": sum(not o.passed for o in outcomes),
+        "acceptance": MetadataValue.md(markdown_table(["criterion", "feature", "result", "detail"], probes)
+                                       if probes else "no browser criteria"),
         **({"first_shot": MetadataValue.path(report.shots[0].path),
             "thumbnail": MetadataValue.md(_thumbnail_markdown(report.shots))} if report.shots else {}),
     }
@@ -103,15 +154,17 @@ def _thumbnail_markdown(shots) -> str:
 
 @asset_check(
     asset="visual_test", name="visual_regression", blocking=True, partitions_def=projects_partitions,
-    description="No shot differs from its approved baseline beyond tolerance, none overflows (WARN).",
+    description="No shot differs from its baseline beyond tolerance, no page is broken, none overflows (WARN).",
 )
 @traced_step
 def visual_regression(context: AssetCheckExecutionContext, visual_test: dict) -> AssetCheckResult:
     failed, overflow = visual_test.get("failed", 0), visual_test.get("overflow_failures", 0)
+    # Broken pages are already in `failed` (their shots count as failed); counted apart for the reader.
+    broken = visual_test.get("broken_pages", 0)
     return AssetCheckResult(
-        passed=failed == 0 and overflow == 0, severity=AssetCheckSeverity.WARN,
-        metadata={"value": failed + overflow, "threshold": 0, "breach": bool(failed or overflow),
-                  "failed_shots": failed, "overflowing_shots": overflow,
+        passed=failed == 0 and overflow == 0 and broken == 0, severity=AssetCheckSeverity.WARN,
+        metadata={"value": failed + overflow, "threshold": 0, "breach": bool(failed or overflow or broken),
+                  "failed_shots": failed, "overflowing_shots": overflow, "broken_pages": broken,
                   "max_diff_ratio": visual_test.get("max_diff_ratio", 0.0)},
     )
 

@@ -36,6 +36,7 @@ from .browser_models import (
     OverflowOffender,
     OverflowReport,
     PageSpec,
+    PageState,
     Shot,
     ShotRecord,
     ShotTimings,
@@ -45,7 +46,7 @@ from .browser_models import (
 
 __all__ = [
     "A11yReport", "BrowserSession", "BrowserSettings", "BrowserUnavailableError", "OverflowReport",
-    "PageSpec", "Shot", "ShotRecord", "Viewport", "VisualBrowserError", "VisualPageError", "capture",
+    "PageSpec", "PageState", "Shot", "ShotRecord", "Viewport", "VisualBrowserError", "VisualPageError", "capture",
     "decode_png", "load_settings", "resolve_chromium",
 ]
 
@@ -178,6 +179,24 @@ _OVERFLOW_JS = """
 """
 
 
+# The generated UI marks its data regions with data-state="loading" | "empty" | "error" | "ready";
+# only visible ones count (a hidden error template is not an error).
+_PAGE_STATE_JS = """
+() => {
+  const visible = (el) => {
+    const r = el.getBoundingClientRect();
+    return r.width > 0 && r.height > 0 && el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true});
+  };
+  const shown = (state) => [...document.querySelectorAll(`[data-state="${state}"]`)].filter(visible);
+  return {
+    errors: shown('error').map((el) => (el.innerText || '').trim().slice(0, 300)),
+    empty: shown('empty').length,
+    loading: shown('loading').length,
+  };
+}
+"""
+
+
 # --- the session ---------------------------------------------------------------------------------
 
 class BrowserSession:
@@ -209,6 +228,7 @@ class BrowserSession:
         self._applied_viewport: Viewport | None = None
         self._console: list[str] = []
         self._page_errors: list[str] = []
+        self._http_status: int | None = None
 
     # lifecycle ------------------------------------------------------------------------------------
 
@@ -412,7 +432,9 @@ class BrowserSession:
         self._page_errors.clear()
         self._url = url
         self._loaded_url = None
-        page.goto(url, wait_until="load")
+        self._http_status = None
+        response = page.goto(url, wait_until="load")
+        self._http_status = response.status if response is not None else None  # None for file://
         self._loaded_url = url
         return self._wait_network_idle(page)
 
@@ -488,7 +510,7 @@ class BrowserSession:
         return Shot(
             url=url, viewport=viewport, png=png, rgba=decode_png(png), stable=stable, shots_taken=taken,
             network_idle=idle, console_errors=list(self._console), page_errors=list(self._page_errors),
-            attempts=attempts, elapsed_ms=_ms_since(started),
+            attempts=attempts, elapsed_ms=_ms_since(started), http_status=self._http_status,
         )
 
     def audit_a11y(self, url: str | None = None) -> A11yReport:
@@ -504,6 +526,31 @@ class BrowserSession:
 
         response, _attempts = self._run(f"axe audit of {url or self._url}", op)
         return _a11y_report(url or self._url or "", response, _ms_since(started))
+
+    def page_state(self) -> PageState:
+        """The current page's visible ``data-state`` markers (error / empty / loading)."""
+
+        def op(page: Page) -> dict[str, Any]:
+            self._ensure_loaded(page, None)
+            return page.evaluate(_PAGE_STATE_JS)
+
+        data, _attempts = self._run(f"page state of {self._url}", op)
+        return PageState.model_validate(data)
+
+    def interact(self, url: str, what: str, action: Callable[[Page], T]) -> T:
+        """Load ``url`` fresh and run ``action(page)`` with the session's crash/hang recovery.
+
+        For probes that click and type: the action may be re-run on a relaunched browser, so it must
+        not depend on state from a previous attempt.
+        """
+
+        def op(page: Page) -> T:
+            self._apply_viewport(page)
+            self._navigate(page, url)
+            return action(page)
+
+        result, _attempts = self._run(what, op)
+        return result
 
     def overflow(self, viewport: Viewport | None = None) -> OverflowReport:
         """Horizontal overflow of the current page at ``viewport`` (default: the current one)."""
@@ -595,12 +642,13 @@ def _capture_one(
     overflow_started = time.perf_counter()
     overflow = session.overflow(viewport)
     overflow_ms = _ms_since(overflow_started)
+    state = session.page_state()
     a11y = session.audit_a11y(page.url) if audit else None
     return ShotRecord(
         page=page.name, viewport=viewport, path=str(path), width=shot.width, height=shot.height,
         stable=shot.stable, shots_taken=shot.shots_taken, network_idle=shot.network_idle,
         attempts=shot.attempts, console_errors=shot.console_errors, page_errors=shot.page_errors,
-        overflow=overflow, a11y=a11y,
+        overflow=overflow, a11y=a11y, http_status=shot.http_status, state=state,
         timings=ShotTimings(shoot_ms=shot.elapsed_ms, overflow_ms=overflow_ms,
                             a11y_ms=a11y.elapsed_ms if a11y else None, total_ms=_ms_since(started)),
     )

@@ -98,6 +98,7 @@ class Shot(BaseModel):
     page_errors: list[str] = Field(default_factory=list)
     attempts: int = 1
     elapsed_ms: float = 0.0
+    http_status: int | None = None
 
     @property
     def width(self) -> int:
@@ -149,6 +150,14 @@ class OverflowReport(BaseModel):
     offenders: list[OverflowOffender] = Field(default_factory=list)
 
 
+class PageState(BaseModel):
+    """What the loaded page says about itself through the generated UI's ``data-state`` contract."""
+
+    errors: list[str] = Field(default_factory=list, description='texts of visible [data-state="error"]')
+    empty: int = Field(0, description='visible [data-state="empty"] elements')
+    loading: int = Field(0, description='visible [data-state="loading"] elements')
+
+
 class ShotTimings(BaseModel):
     shoot_ms: float
     overflow_ms: float
@@ -173,3 +182,5 @@ class ShotRecord(BaseModel):
     overflow: OverflowReport
     a11y: A11yReport | None = None
     timings: ShotTimings
+    http_status: int | None = Field(None, description="status of the page's document (None: file://)")
+    state: PageState = Field(default_factory=PageState)

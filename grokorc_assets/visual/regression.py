@@ -29,7 +29,9 @@ class ShotVerdict(BaseModel):
     page: str
     viewport: str
     path: str
-    status: Literal["passed", "failed", "new"]
+    # "broken": the page showed an error (or nothing despite seeded data). Counts as failed and is
+    # never stored as a baseline, so an error screen can never become the approved look.
+    status: Literal["passed", "failed", "new", "broken"]
     diff_ratio: float = 0.0
     mismatched_pixels: int = 0
     diff_path: str | None = None
@@ -50,6 +52,8 @@ class VisualReport(BaseModel):
     a11y: dict[str, int] = Field(default_factory=lambda: dict.fromkeys(IMPACTS, 0))
     a11y_violations: list[dict] = Field(default_factory=list)
     overflow_failures: int = 0
+    broken_pages: int = 0
+    broken: dict[str, str] = Field(default_factory=dict, description="page -> why it is broken")
     shots: list[ShotVerdict] = Field(default_factory=list)
 
 
@@ -59,13 +63,38 @@ class BaselineStore(Protocol):
     def promote(self, project_id: str, page: str, viewport: str, image: Path, revision: int, approved_by: str): ...
 
 
+def broken_reason(record: ShotRecord, data_seeded: bool) -> str | None:
+    """Why this shot shows a broken page, or None: an HTTP error, a visible error state, or a visible
+    empty state although sample data was created (the page cannot be reading it)."""
+    if record.http_status is not None and record.http_status >= 400:
+        return f"the page answered HTTP {record.http_status}"
+    if record.state.errors:
+        return "shows an error: " + " | ".join(text or "(no text)" for text in record.state.errors)[:300]
+    if data_seeded and record.state.empty:
+        return "shows an empty state although sample data was seeded"
+    return None
+
+
+def broken_pages(records: list[ShotRecord], data_seeded: bool) -> dict[str, str]:
+    """page -> reason, for pages broken at any viewport (a page is judged as a whole)."""
+    found: dict[str, str] = {}
+    for record in records:
+        reason = broken_reason(record, data_seeded)
+        if reason and record.page not in found:
+            found[record.page] = f"{reason} (at {record.viewport.name})"
+    return found
+
+
 def judge_shots(
     records: list[ShotRecord], store: BaselineStore, project_id: str, revision: int, diff_dir: Path,
-    tolerance: Tolerance,
+    tolerance: Tolerance, *, data_seeded: bool = False,
 ) -> VisualReport:
-    report = VisualReport()
+    report = VisualReport(broken=broken_pages(records, data_seeded))
     for record in records:
-        verdict = _judge(record, store, project_id, revision, diff_dir, tolerance)
+        if record.page in report.broken:
+            verdict = _broken_verdict(record, report.broken[record.page])
+        else:
+            verdict = _judge(record, store, project_id, revision, diff_dir, tolerance)
         report.shots.append(verdict)
         if record.a11y is not None:
             for impact in IMPACTS:
@@ -76,19 +105,29 @@ def judge_shots(
             ]
     report.total = len(report.shots)
     report.passed = sum(s.status == "passed" for s in report.shots)
-    report.failed = sum(s.status == "failed" for s in report.shots)
+    report.failed = sum(s.status in ("failed", "broken") for s in report.shots)
+    report.broken_pages = len(report.broken)
     report.new = sum(s.status == "new" for s in report.shots)
     report.overflow_failures = sum(s.overflow for s in report.shots)
     report.max_diff_ratio = max((s.diff_ratio for s in report.shots), default=0.0)
     return report
 
 
+def _common(record: ShotRecord) -> dict:
+    return {"page": record.page, "viewport": record.viewport.name, "path": record.path,
+            "overflow": record.overflow.overflowing, "console_errors": record.console_errors + record.page_errors}
+
+
+def _broken_verdict(record: ShotRecord, reason: str) -> ShotVerdict:
+    # No baseline lookup and no promote: compared or not, this shot must not become the reference.
+    return ShotVerdict(status="broken", message=f"broken page: {reason}", **_common(record))
+
+
 def _judge(
     record: ShotRecord, store: BaselineStore, project_id: str, revision: int, diff_dir: Path, tolerance: Tolerance
 ) -> ShotVerdict:
     viewport = record.viewport.name
-    common = {"page": record.page, "viewport": viewport, "path": record.path, "overflow": record.overflow.overflowing,
-              "console_errors": record.console_errors + record.page_errors}
+    common = _common(record)
     baseline = store.current(project_id, record.page, viewport)
     if baseline is None:
         # First run: the shot becomes the baseline; "new" is not a failure.
