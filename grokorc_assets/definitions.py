@@ -15,6 +15,7 @@ from grokorc_assets.assets.plan import plan
 from grokorc_assets.assets.project_request import project_request
 from grokorc_assets.assets.ui import ui
 from grokorc_assets.assets.visual_test import visual_checks, visual_test
+from grokorc_assets.checks.acceptance_check import acceptance_checks
 from grokorc_assets.checks.slo_checks import slo_checks
 from grokorc_assets.jobs import build_project_job
 from grokorc_assets.resources import GrokorcState, JsonIOManager
@@ -24,7 +25,7 @@ from grokorc_assets.settings import Settings
 
 defs = Definitions(
     assets=[project_request, plan, frontend, backend, devops, ui, visual_test, conflicts, coverage, delivery],
-    asset_checks=[*slo_checks, *visual_checks],
+    asset_checks=[*slo_checks, *acceptance_checks, *visual_checks],
     jobs=[build_project_job],
     sensors=[project_request_sensor, slo_metrics_sensor],
     resources={

@@ -8,6 +8,8 @@ from typing import Any, Literal
 
 from pydantic import BaseModel
 
+from grokorc_assets.acceptance import acceptance_from_values, acceptance_section
+
 Status = Literal["success", "blocked", "failed"]
 SLO_CHECKS = {"cost": "cost_slo", "latency": "latency_slo", "coverage": "coverage_slo", "confidence": "confidence_slo"}
 
@@ -102,6 +104,8 @@ def final_result(
         "visual_tests": visual_section(values.get("visual_test")),
         "conflicts": conflicts_section(values.get("conflicts")),
         "coverage": coverage_section(values.get("coverage")),
+        "acceptance": acceptance_section(acceptance_from_values(
+            values.get("plan"), values.get("coverage"), values.get("visual_test"))),
         "slos": slos_section(checks, thresholds),
         "checks": {name: {"passed": c.passed, "severity": c.severity} for name, c in sorted(checks.items())},
         "blocked_by": blocking,

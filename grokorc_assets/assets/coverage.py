@@ -48,6 +48,7 @@ def coverage(context: AssetExecutionContext, conflicts: dict, backend: dict) -> 
         **report.summary(),
         "files": [f.model_dump() for f in report.files],
         "failures": [f.model_dump() for f in report.failures],
+        "passed_tests": report.passed_tests,
         "junit": str(report.junit_xml or ""),
         "html": str(report.html_report or ""),
     }

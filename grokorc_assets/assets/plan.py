@@ -46,6 +46,15 @@ def plan(context: AssetExecutionContext, grokorc: GrokorcState, project_request:
                                [[n.id, n.archetype, f"{n.similarity:.3f}"] for n in planned.neighbours])
             ),
             "pages": ", ".join(planned.pages),
+            "entities": MetadataValue.md(markdown_table(
+                ["entity", "fields"],
+                [[e, ", ".join(f"{f.name} ({f.type})" for f in planned.fields.get(e, []))] for e in planned.entities])),
+            "features": ", ".join(planned.features) or "(none)",
+            "excluded": ", ".join(planned.excluded) or "(none)",
+            "acceptance_criteria": MetadataValue.md(markdown_table(
+                ["id", "feature", "verified by", "criterion"],
+                [[c.id, c.feature, c.verify, c.text] for c in planned.acceptance]) if planned.acceptance else "none"),
+            "unmet": MetadataValue.md("\n".join(f"- **{u.what}**: {u.reason}" for u in planned.unmet) or "none"),
             "replayed": response.replayed,
             **usage_metadata(planned.usage),
         }

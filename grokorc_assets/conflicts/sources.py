@@ -152,19 +152,23 @@ def _models(tree: ast.AST) -> tuple[list[tuple[str, str]], dict[str, dict[str, b
 
 
 def parse_backend(view: AgentView) -> BackendApi:
+    """Routes from every module of the backend package (main.py and its feature modules), models from models.py."""
     api = BackendApi()
     tree = view.trees.get("backend", {})
     main, models = tree.get("backend/app/main.py"), tree.get("backend/app/models.py")
     if main is None:
         return api
     try:
-        main_tree = ast.parse(main)
+        modules = [ast.parse(text) for path, text in sorted(tree.items())
+                   if path.startswith("backend/app/") and path.endswith(".py")]
         models_tree = ast.parse(models) if models else ast.Module(body=[], type_ignores=[])
     except SyntaxError:
         return api
     resources, classes = _models(models_tree)
     api.inputs = {plural: classes.get(cls, {}) for plural, cls in resources}
-    api.routes = _decorated_routes(main_tree, _router_prefixes(main_tree), [p for p, _ in resources])
+    plurals = [p for p, _ in resources]
+    api.routes = [route for module in modules
+                  for route in _decorated_routes(module, _router_prefixes(module), plurals)]
     api.found = True
     return api
 

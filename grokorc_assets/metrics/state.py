@@ -67,6 +67,7 @@ KNOWN_CHECKS: dict[str, str] = {
     "cost_slo": "ERROR",
     "coverage_slo": "ERROR",
     "latency_slo": "WARN",
+    "acceptance": "ERROR",
     "visual_regression": "WARN",
     "accessibility": "ERROR",
 }

@@ -45,4 +45,5 @@ def parse_junit(text: str) -> TestCounts:
             counts.skipped += 1
         else:
             counts.passed += 1
+            counts.passed_tests.append(_test_id(case))
     return counts

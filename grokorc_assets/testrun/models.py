@@ -38,6 +38,7 @@ class TestCounts(BaseModel):
     errored: int = 0
     skipped: int = 0
     failures: list[TestFailure] = Field(default_factory=list)
+    passed_tests: list[str] = Field(default_factory=list)  # "tests.test_x::test_name", for acceptance
 
 
 class CoverageReport(BaseModel):
@@ -56,6 +57,7 @@ class CoverageReport(BaseModel):
     tests_errored: int = 0
     tests_skipped: int = 0
     failures: list[TestFailure] = Field(default_factory=list)
+    passed_tests: list[str] = Field(default_factory=list)
     duration_seconds: float
     timed_out: bool = False
     exit_code: int | None = None

@@ -155,7 +155,7 @@ def run_node_tests(
     return CoverageReport(
         language="javascript", **fields,
         tests_passed=counts.passed, tests_failed=counts.failed, tests_errored=counts.errored,
-        tests_skipped=counts.skipped, failures=counts.failures,
+        tests_skipped=counts.skipped, failures=counts.failures, passed_tests=counts.passed_tests,
         duration_seconds=round(time.monotonic() - started, 3), timed_out=run.timed_out,
         exit_code=run.exit_code, killed_by=run.killed_by, sandbox_mode=run.mode,
         tap_report=str(tap) if tap.is_file() else None, lcov_report=str(lcov) if lcov.is_file() else None,

@@ -111,7 +111,7 @@ def _report(project_dir: Path, reports: Path, run: SandboxResult, started: float
     return CoverageReport(
         language="python", **figures,
         tests_passed=counts.passed, tests_failed=counts.failed, tests_errored=counts.errored,
-        tests_skipped=counts.skipped, failures=counts.failures,
+        tests_skipped=counts.skipped, failures=counts.failures, passed_tests=counts.passed_tests,
         duration_seconds=round(time.monotonic() - started, 3), timed_out=run.timed_out,
         exit_code=run.exit_code, killed_by=run.killed_by, sandbox_mode=run.mode,
         junit_xml=str(reports / "junit.xml") if (reports / "junit.xml").is_file() else None,
