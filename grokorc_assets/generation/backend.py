@@ -81,9 +81,9 @@ def _payloads(resource: ResourceSpec) -> tuple[dict, dict, dict]:
 
 def _cli_invalid(field: FieldSpec) -> list[str] | None:
     # Command-line values are always strings, so "wrong type" means "does not parse" or out of range.
-    bad = {"email": "not-an-email", "float": "-1", "int": "abc"}.get(field.type)
-    if field.type == "str":
-        bad = "" if field.required else "x" * 2001
+    bad = {"email": "not-an-email", "float": "-1", "int": "abc", "datetime": "not-a-date"}.get(field.type)
+    if field.type in ("str", "text"):
+        bad = "" if field.required else "x" * 5001
     return None if bad is None else [f"--{field.name.replace('_', '-')}", bad]
 
 
@@ -152,8 +152,16 @@ def _cli_files(spec: ProjectSpec) -> dict[str, str]:
     }
     for r in spec.resources:
         invalid = {f.name: args for f in r.fields if (args := _cli_invalid(f))}
+        text = text_field(r)
         files[f"backend/tests/test_{r.plural}.py"] = render(
-            "cli/test_resource.py.j2", r=r, add_args=_cli_add_args(r), invalid_args=invalid)
+            "cli/test_resource.py.j2", r=r, add_args=_cli_add_args(r), invalid_args=invalid, text=text,
+            sample=next(f.example for f in r.fields if f.name == text))
+    by_entity = {r.entity: r for r in spec.resources}
+    files["backend/tests/test_acceptance.py"] = render(
+        "cli/test_acceptance.py.j2", by_entity=by_entity,
+        criteria=[c for c in spec.acceptance if c.verify == "cli" and c.entity in by_entity],
+        texts={r.plural: text_field(r) for r in spec.resources},
+        add_args={r.plural: _cli_add_args(r) for r in spec.resources})
     return files
 
 
