@@ -148,6 +148,31 @@ def approve(project_id: Annotated[str, typer.Argument(help="Project id.")]) -> N
     out.print(f"promoted {len(promoted)} screenshot(s) of {project_id} to baselines (approved by {who})")
 
 
+@app.command()
+def preview(
+    project_id: Annotated[str, typer.Argument(help="Project id.")],
+    revision: Annotated[int | None, typer.Option("--revision", help="Revision (default: the latest).")] = None,
+    port: Annotated[int, typer.Option("--port", help="Port on 127.0.0.1 (0: any free one).")] = 0,
+) -> None:
+    """Serve a built project's UI and API on 127.0.0.1, sandboxed, until Ctrl-C or SIGTERM."""
+    from grokorc_assets.serve.preview import locate, run_preview
+    from grokorc_assets.validation import validate_project_id
+
+    validate_project_id(project_id)
+    if revision is not None and revision < 1:
+        raise BadInputError(f"--revision must be 1 or more, got {revision}")
+    if not 0 <= port <= 65535:
+        raise BadInputError(f"--port must be between 0 and 65535, got {port}")
+    target = locate(Settings.from_env(), project_id, revision)
+
+    def say(line: str) -> None:
+        out.print(escape(line), highlight=False, soft_wrap=True)
+        sys.stdout.flush()  # a script waiting for the URL on a pipe must see it now
+
+    code = run_preview(target, port, say, lambda line: err.print(escape(line), highlight=False, soft_wrap=True))
+    raise typer.Exit(code)
+
+
 EXIT_CODES = {"success": EXIT_OK, "blocked": EXIT_BLOCKED, "failed": EXIT_FAILED}
 
 
