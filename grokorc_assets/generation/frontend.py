@@ -1,38 +1,24 @@
-"""Offline frontend generator: a static, build-free shell (HTML, CSS, api.js, app.js).
+"""Offline frontend generator: a static, build-free shell (HTML, CSS, api.js, app.js) and the main page.
 
-The ui stage renders the pages into the same shell; this agent owns only the files every page shares.
+The main page is shaped by the archetype (a game, a chat, a landing page, or the entry to the resource
+pages); the ui stage renders the other pages into the same shell.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import BaseModel
-
 from grokorc_assets.generation.models import GenerationResult
 from grokorc_assets.generation.render import render, render_html, reset_agent, write_files
+from grokorc_assets.generation.site import NavLink, nav_links, resource_by_name, shell_flags, site_data
 from grokorc_assets.generation.spec import ProjectSpec, endpoints_of, project_spec
 from grokorc_assets.generation.stacks import substitutions
+from grokorc_assets.generation.ui import main_tree
 from grokorc_assets.models import Plan, Stack
 
 AGENT = "frontend"
+__all__ = ["NavLink", "generate_frontend", "nav_links", "resource_meta"]
 GENERATED = Stack(frontend=["vanilla"])
-
-
-class NavLink(BaseModel):
-    label: str
-    href: str
-    current: bool = False
-
-
-def nav_links(spec: ProjectSpec, current: str | None, in_pages_dir: bool) -> list[NavLink]:
-    """Primary navigation: home plus every page; hrefs are built from sanitised slugs only."""
-    home = "../index.html" if in_pages_dir else "index.html"
-    prefix = "" if in_pages_dir else "pages/"
-    links = [NavLink(label="Home", href=home, current=current is None)]
-    links += [NavLink(label=label, href=f"{prefix}{slug}.html", current=slug == current)
-              for label, slug in spec.pages]
-    return links
 
 
 def resource_meta(spec: ProjectSpec) -> dict:
@@ -44,17 +30,40 @@ def resource_meta(spec: ProjectSpec) -> dict:
     }
 
 
+def _api_context(spec: ProjectSpec) -> dict:
+    """Which feature calls api.js carries, each on the resource the feature works on: a call the
+    backend does not serve would be a contract conflict, so only the plan's features get one."""
+    keys = set(spec.feature_keys)
+    main = resource_by_name(spec, spec.roles.main)
+    return {
+        "keys": keys,
+        "main": main.plural if main else None,
+        "contact": "contact_form" in keys or spec.archetype == "landing",
+    }
+
+
+def _game_js(spec: ProjectSpec) -> dict[str, str]:
+    if spec.archetype != "game":
+        return {}
+    return {"frontend/game.js": render("frontend/game.js.j2", params=site_data()["game"])}
+
+
+def _index(spec: ProjectSpec) -> str:
+    scripts = ["game.js"] if spec.archetype == "game" else []
+    return render_html(
+        "frontend/index.html.j2", title=spec.title, page_title="Home", prefix="", scripts=scripts,
+        nav=nav_links(spec, None, in_pages_dir=False), components=main_tree(spec), **shell_flags(spec))
+
+
 def _files(spec: ProjectSpec) -> dict[str, str]:
     endpoints = endpoints_of(spec.resources)
-    ctx = {"title": spec.title, "resources": spec.resources, "endpoints": endpoints}
     return {
-        "frontend/index.html": render_html(
-            "frontend/index.html.j2", **ctx, page_title="Home", prefix="", archetype=spec.archetype,
-            nav=nav_links(spec, None, in_pages_dir=False), pages=spec.pages, features=spec.features,
-            labels={r.name: r.label for r in spec.resources}),
+        "frontend/index.html": _index(spec),
         "frontend/styles.css": render("frontend/styles.css.j2"),
-        "frontend/api.js": render("frontend/api.js.j2", **ctx, resource_meta=resource_meta(spec)),
+        "frontend/api.js": render("frontend/api.js.j2", resources=spec.resources, endpoints=endpoints,
+                                  resource_meta=resource_meta(spec), **_api_context(spec)),
         "frontend/app.js": render("frontend/app.js.j2"),
+        **_game_js(spec),
     }
 
 

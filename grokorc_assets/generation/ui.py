@@ -1,12 +1,14 @@
-"""UI inference: a component tree per plan page, bound to endpoints the generated backend serves,
-rendered into final HTML pages inside the frontend's shell and styles.
+"""UI inference: a component tree per page, shaped by the plan's archetype and features and bound to
+endpoints the generated backend serves, rendered into final HTML pages inside the frontend's shell.
+
+The main page's tree (``main_tree``) is built here too, but the frontend agent writes it as
+index.html: the ui stage only writes pages/*.html, so the two agents never write the same file.
 """
 
 from __future__ import annotations
 
 from pathlib import Path
 
-from grokorc_assets.generation.frontend import nav_links
 from grokorc_assets.generation.models import (
     Binding,
     Endpoint,
@@ -17,17 +19,25 @@ from grokorc_assets.generation.models import (
     UiResult,
 )
 from grokorc_assets.generation.render import render_html, reset_agent, write_files
-from grokorc_assets.generation.spec import ProjectSpec, endpoints_of, project_spec, snake
-from grokorc_assets.models import Plan
+from grokorc_assets.generation.site import (
+    SitePage,
+    heading,
+    nav_links,
+    resource_by_name,
+    shell_flags,
+    site_data,
+    site_pages,
+)
+from grokorc_assets.generation.spec import ProjectSpec, endpoints_of, feature_label, project_spec, snake
+from grokorc_assets.models import EntityField, Plan
+from grokorc_assets.planning.acceptance import feature_field
 
 AGENT = "ui"
-OVERVIEW_WORDS = frozenset({"overview", "dashboard", "home", "analytics", "reports", "report", "summary",
-                            "insights", "metrics", "stats", "statistics", "index", "main"})
-CHART_HINTS = ("chart", "graph", "visual", "analytic", "report", "trend", "metric", "plot")
-FILTER_HINTS = ("filter", "search", "sort")
-EXPORT_HINTS = ("csv", "export", "download")
+FILTER_FEATURES = ("filters", "search", "sort")
 MAX_KPIS = 4
-INPUT_TYPES = {"str": "text", "email": "email", "int": "number", "float": "number", "bool": "checkbox"}
+INPUT_TYPES = {"str": "text", "text": "textarea", "email": "email", "int": "number", "float": "number",
+               "bool": "checkbox", "datetime": "datetime-local"}
+MAX_LENGTH = {"str": 200, "email": 320, "text": 5000}
 
 
 class _Ctx:
@@ -48,43 +58,134 @@ class _Ctx:
             return None
         return Binding(method=endpoint.method, path=endpoint.path, operation=endpoint.operation)
 
-    def has_feature(self, hints: tuple[str, ...]) -> bool:
-        return any(hint in key for key in self.spec.feature_keys for hint in hints)
+    def has(self, *keys: str) -> bool:
+        return any(key in self.spec.feature_keys for key in keys)
 
+    def role(self, name: str) -> ResourceSpec | None:
+        return resource_by_name(self.spec, getattr(self.spec.roles, name))
 
-def heading(r: ResourceSpec) -> str:
-    """"Orders" for a plain entity; the request's own spelling when it was anything fancier."""
-    if snake(r.label) == r.name:
-        return r.plural.replace("_", " ").capitalize()
-    return r.label
+    def is_role(self, r: ResourceSpec, role: str, feature: str) -> bool:
+        """Whether ``r`` plays ``role`` for a feature the plan has (search on the main resource, ...)."""
+        return self.has(feature) and getattr(self.spec.roles, role) == r.name
 
 
 def display(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _states(ctx: _Ctx, what: str) -> list[UiNode]:
-    return [
+def _text(template: str, label: str) -> str:
+    # replace(), not format(): request text may hold braces and must stay literal.
+    return template.replace("{label}", label)
+
+
+def _states(what: str, *, loading: bool = True) -> list[UiNode]:
+    nodes = [UiNode(type="loading_state", props={"message": f"Loading {what}…"})] if loading else []
+    return nodes + [
         UiNode(type="empty_state", props={"message": f"No {what} yet."}),
         UiNode(type="error_state", props={"message": f"Could not load {what}."}),
     ]
+
+
+def _outcome(error: str, success: str | None = None) -> list[UiNode]:
+    nodes = [UiNode(type="error_state", props={"message": error})]
+    if success is not None:
+        nodes.append(UiNode(type="success_state", props={"message": success}))
+    return nodes
+
+
+def _field_of(ctx: _Ctx, r: ResourceSpec, feature: str) -> str:
+    """The field sort, filters and charts work on: the backend and the criteria pick the same one."""
+    fields = {r.entity or r.name: [EntityField(name=f.name, type=f.type) for f in r.fields]}
+    name = feature_field(feature, r.entity or r.name, fields)
+    return name if any(f.name == name for f in r.fields) else r.fields[0].name
+
+
+def _label_of(r: ResourceSpec, field: str) -> str:
+    return next((f.label for f in r.fields if f.name == field), field)
+
+
+# ---- lists ------------------------------------------------------------------------------------------
+
+def _columns(ctx: _Ctx, r: ResourceSpec) -> list[dict]:
+    columns = [{"field": "id", "label": "ID"}] + [{"field": f.name, "label": f.label} for f in r.fields]
+    extras = (("tags", "tags", "Tags"), ("ratings", "rating", "Rating"), ("votes", "score", "Score"))
+    columns += [{"field": field, "label": label} for feature, field, label in extras
+                if ctx.is_role(r, "main", feature)]
+    return columns
+
+
+def _sort_options(r: ResourceSpec, first: str) -> list[dict]:
+    fields = sorted((f for f in r.fields if f.type != "text"), key=lambda f: f.name != first)
+    options = [{"value": "", "label": "Default order"}]
+    for f in fields:
+        options += [{"value": f.name, "label": f"{f.label}, ascending"},
+                    {"value": f"-{f.name}", "label": f"{f.label}, descending"}]
+    return options
+
+
+def _server_widgets(ctx: _Ctx, r: ResourceSpec) -> dict:
+    """Search, sort, filter, tags and paging the backend does for the main resource (query params)."""
+    main = ctx.spec.roles.main == r.name
+    filter_field = _field_of(ctx, r, "filters")
+    filter_type = next((f.type for f in r.fields if f.name == filter_field), "str")
+    return {
+        "search": main and ctx.has("search"),
+        "sort": _sort_options(r, _field_of(ctx, r, "sort")) if main and ctx.has("sort") else [],
+        "filter": {"field": filter_field, "label": _label_of(r, filter_field), "type": filter_type}
+        if main and ctx.has("filters") else None,
+        "tag_filter": main and ctx.has("tags"),
+        "paged": main and ctx.has("pagination"),
+        "export_href": f"/api/{r.plural}/export.csv" if main and ctx.has("csv_export") else None,
+    }
+
+
+def _row_actions(ctx: _Ctx, r: ResourceSpec) -> dict:
+    delete = ctx.binding(f"{r.plural}.delete")
+    return {
+        "actions": [] if delete is None else [{"label": "Delete", **delete.model_dump()}],
+        "cart": ctx.is_role(r, "priced", "checkout"),
+        "rating": ctx.is_role(r, "main", "ratings"),
+        "votes": ctx.is_role(r, "main", "votes"),
+        "comments": ctx.is_role(r, "main", "comments"),
+    }
 
 
 def _data_table(ctx: _Ctx, r: ResourceSpec) -> UiNode | None:
     binding = ctx.binding(f"{r.plural}.list")
     if binding is None:
         return None
-    delete = ctx.binding(f"{r.plural}.delete")
-    return UiNode(type="data_table", binding=binding, children=_states(ctx, heading(r).lower()), props={
-        "id": ctx.dom_id("table"), "title": heading(r), "resource": r.plural,
-        "columns": [{"field": "id", "label": "ID"}] + [{"field": f.name, "label": f.label} for f in r.fields],
-        "filterable": ctx.has_feature(FILTER_HINTS), "exportable": ctx.has_feature(EXPORT_HINTS),
-        "actions": [] if delete is None else [{"label": "Delete", **delete.model_dump()}],
+    server = _server_widgets(ctx, r)
+    main = ctx.spec.roles.main == r.name
+    return UiNode(type="data_table", binding=binding, children=_states(heading(r).lower()), props={
+        "id": ctx.dom_id("table"), "title": heading(r), "resource": r.plural, "columns": _columns(ctx, r),
+        # Tables the backend does not search still filter and export what they loaded.
+        "filterable": ctx.has(*FILTER_FEATURES) and not main,
+        "exportable": ctx.has("csv_export") and not main,
+        **server, **_row_actions(ctx, r),
     })
 
 
+
+# ---- forms ------------------------------------------------------------------------------------------
+
 def _add_title(r: ResourceSpec) -> str:
     return f"Add {r.name.replace('_', ' ')}" if snake(r.label) == r.name else f"Add: {r.label}"
+
+
+def _input(form_id: str, f) -> dict:
+    return {"id": f"{form_id}-{f.name}", "name": f.name, "label": f.label, "type": f.type,
+            "input_type": INPUT_TYPES[f.type], "required": f.required and f.type != "bool",
+            "step": "0.01" if f.type == "float" else "1", "maxlength": MAX_LENGTH.get(f.type)}
+
+
+def _thing_select(ctx: _Ctx, field: dict) -> dict:
+    """A booking's ``{thing}_id`` is picked from the bookable things, by name, not typed as a number."""
+    thing = ctx.role("thing")
+    if thing is None or field["name"] != f"{thing.name}_id":
+        return field
+    shown = next((f.name for f in thing.fields if f.type == "str"), thing.fields[0].name)
+    return {**field, "label": display(thing.label), "input_type": "select", "options_resource": thing.plural,
+            "options_label": shown}
 
 
 def _form(ctx: _Ctx, r: ResourceSpec) -> UiNode | None:
@@ -92,13 +193,30 @@ def _form(ctx: _Ctx, r: ResourceSpec) -> UiNode | None:
     if binding is None:
         return None
     form_id = ctx.dom_id("form")
-    fields = [{"id": f"{form_id}-{f.name}", "name": f.name, "label": f.label, "type": f.type,
-               "input_type": INPUT_TYPES[f.type], "required": f.required and f.type != "bool",
-               "step": "0.01" if f.type == "float" else "1"} for f in r.fields]
+    booking = ctx.is_role(r, "booking", "booking")
+    fields = [_input(form_id, f) for f in r.fields]
+    if booking:
+        fields = [_thing_select(ctx, field) for field in fields]
+    if ctx.is_role(r, "main", "tags"):
+        fields.append({"id": f"{form_id}-tags", "name": "tags", "label": "Tags (comma separated)",
+                       "type": "tags", "input_type": "text", "required": False, "maxlength": 500})
+    thing = ctx.role("thing")
+    conflict = f"That {thing.label if thing else 'slot'} is already booked at that time." if booking else None
     return UiNode(type="form", binding=binding, props={
         "id": form_id, "title": _add_title(r), "resource": r.plural, "fields": fields,
-        "submit_label": "Save",
-    }, children=[UiNode(type="error_state", props={"message": "Could not save."})])
+        "submit_label": "Book" if booking else "Save", "feature": "booking" if booking else None,
+        "conflict_message": conflict,
+    }, children=_outcome("Could not save."))
+
+
+# ---- overview ---------------------------------------------------------------------------------------
+
+def _numeric(resources: list[ResourceSpec]) -> tuple[ResourceSpec, str] | None:
+    for r in resources:
+        for f in r.fields:
+            if f.type in ("float", "int"):
+                return r, f.name
+    return None
 
 
 def _kpis(ctx: _Ctx) -> list[UiNode]:
@@ -117,57 +235,161 @@ def _kpis(ctx: _Ctx) -> list[UiNode]:
     return cards
 
 
-def _numeric(resources: list[ResourceSpec]) -> tuple[ResourceSpec, str] | None:
-    for r in resources:
-        for f in r.fields:
-            if f.type in ("float", "int"):
-                return r, f.name
-    return None
-
-
 def _chart(ctx: _Ctx) -> UiNode | None:
-    numeric = _numeric(ctx.spec.resources)
-    r, field = numeric or (ctx.spec.resources[0], None)
+    """Counts from /api/stats when the plan has charts; otherwise grouped from the list in the page."""
+    main = ctx.role("main")
+    if ctx.has("charts") and main is not None:
+        by = _field_of(ctx, main, "charts")
+        r, field, title = main, None, f"{heading(main)} by {_label_of(main, by).lower()}"
+    else:
+        by = None
+        r, field = _numeric(ctx.spec.resources) or (ctx.spec.resources[0], None)
+        title = f"{heading(r)}: {field} by name" if field else f"{heading(r)}: count by name"
     binding = ctx.binding(f"{r.plural}.list")
     if binding is None:
         return None
-    measure = f"{field} by name" if field else "count by name"
-    return UiNode(type="chart", binding=binding, children=_states(ctx, heading(r).lower()), props={
-        "id": ctx.dom_id("chart"), "kind": "bar", "title": f"{heading(r)}: {measure}",
-        "resource": r.plural, "field": field,
+    return UiNode(type="chart", binding=binding, children=_states(heading(r).lower()), props={
+        "id": ctx.dom_id("chart"), "kind": "bar", "title": title, "resource": r.plural, "field": field,
+        "stats_by": by,
     })
 
 
-def _resource_for(slug: str, spec: ProjectSpec, index: int) -> ResourceSpec:
-    words = set(snake(slug).split("_"))
-    for r in spec.resources:
-        if r.name in words or r.plural in words or r.name == snake(slug) or r.plural == snake(slug):
-            return r
-    # No page-to-entity match: spread pages over the resources so each gets a home.
-    return spec.resources[index % len(spec.resources)]
+# ---- feature panels ---------------------------------------------------------------------------------
+
+def _cart(ctx: _Ctx) -> UiNode | None:
+    priced = ctx.role("priced")
+    if priced is None or not ctx.has("checkout"):
+        return None
+    return UiNode(type="cart", props={"id": ctx.dom_id("cart"), "title": "Cart", "resource": priced.plural},
+                  children=[UiNode(type="empty_state", props={"message": "Your cart is empty."}),
+                            *_outcome("Could not check out.", "Order placed.")])
 
 
-def _page_tree(ctx: _Ctx, label: str, slug: str, index: int) -> list[UiNode]:
+def _comments(ctx: _Ctx, r: ResourceSpec) -> UiNode | None:
+    if not ctx.is_role(r, "main", "comments"):
+        return None
+    return UiNode(type="comments", props={"id": ctx.dom_id("comments"), "title": "Comments",
+                                          "resource": r.plural, "entity": r.label},
+                  children=_states("comments") + [UiNode(type="success_state",
+                                                         props={"message": "Comment added."})])
+
+
+def _notifications(ctx: _Ctx) -> UiNode | None:
+    if not ctx.has("notifications"):
+        return None
+    return UiNode(type="notifications", props={"id": ctx.dom_id("notifications"), "title": "Notifications"},
+                  children=_states("notifications"))
+
+
+def _auth(ctx: _Ctx) -> UiNode | None:
+    if not ctx.has("accounts"):
+        return None
+    return UiNode(type="auth", props={"id": ctx.dom_id("auth"), "title": "Your account"},
+                  children=_outcome("Could not sign in.", "Signed in."))
+
+
+def _contact(ctx: _Ctx, *, always: bool = False) -> UiNode | None:
+    if not (always or ctx.has("contact_form")):
+        return None
+    text = site_data()["landing"]
+    return UiNode(type="contact_form", props={"id": "contact", "title": text["contact_heading"],
+                                              "lead": text["contact_lead"]},
+                  children=_outcome("Could not send your message.", "Thanks! Your message was sent."))
+
+
+def _resource_page(ctx: _Ctx, r: ResourceSpec) -> list[UiNode | None]:
+    return [_data_table(ctx, r), _form(ctx, r), _cart(ctx) if ctx.is_role(r, "priced", "checkout") else None,
+            _comments(ctx, r)]
+
+
+def _overview(ctx: _Ctx) -> list[UiNode | None]:
+    chart = _chart(ctx) if ctx.has("charts") or ctx.spec.archetype in ("dashboard", "ml") else None
+    main = ctx.role("main") or ctx.spec.resources[0]
+    return [*_kpis(ctx), chart, _data_table(ctx, main)]
+
+
+def _page_tree(ctx: _Ctx, page: SitePage) -> list[UiNode]:
     ctx.counter = 0
     nav = UiNode(type="navigation", props={
-        "label": "Primary", "links": [link.model_dump() for link in nav_links(ctx.spec, slug, True)]})
-    nodes: list[UiNode | None] = [nav]
-    overview = bool(set(snake(slug).split("_")) & OVERVIEW_WORDS)
-    if overview:
-        nodes += _kpis(ctx)
-        if ctx.has_feature(CHART_HINTS) or ctx.spec.archetype in ("dashboard", "ml"):
-            nodes.append(_chart(ctx))
-        nodes.append(_data_table(ctx, ctx.spec.resources[0]))
+        "label": "Primary", "links": [link.model_dump() for link in nav_links(ctx.spec, page.slug, True)]})
+    if page.kind == "overview":
+        body = _overview(ctx)
+    elif page.kind == "cart":
+        body = [_cart(ctx)]
     else:
-        resource = _resource_for(slug, ctx.spec, index)
-        nodes += [_data_table(ctx, resource), _form(ctx, resource)]
+        body = _resource_page(ctx, resource_by_name(ctx.spec, page.resource) or ctx.spec.resources[0])
+    nodes = [nav, *body, _auth(ctx)]
     return [node for node in nodes if node is not None]
 
+
+# ---- the main page ----------------------------------------------------------------------------------
+
+def _hero(spec: ProjectSpec) -> UiNode:
+    texts = site_data()["hero"]
+    lead = texts.get(spec.archetype, texts["default"])
+    return UiNode(type="hero", props={"title": spec.title, "lead": _text(lead, spec.title)})
+
+
+def _landing_sections(spec: ProjectSpec) -> list[UiNode]:
+    text = site_data()["landing"]
+    features = [{"title": display(label), "text": _text(text["feature_text"].get(key, text["feature_text"]["default"]),
+                                                        display(label))}
+                for key, label in zip(spec.feature_keys, _feature_labels(spec), strict=True)]
+    entities = [{"title": heading(r), "text": _text(text["entity_text"], r.label)}
+                for r in spec.resources if r.entity]
+    sections = [("features", text["features_heading"], features), ("covers", text["entities_heading"], entities)]
+    return [UiNode(type="content_section", props={"id": key, "title": title, "cards": cards})
+            for key, title, cards in sections if cards]
+
+
+def _feature_labels(spec: ProjectSpec) -> list[str]:
+    return [feature_label(key) for key in spec.feature_keys]
+
+
+def _default_main(ctx: _Ctx) -> list[UiNode | None]:
+    spec = ctx.spec
+    pages = [{"label": p.label, "href": f"pages/{p.slug}.html"} for p in site_pages(spec)]
+    return [
+        UiNode(type="page_list", props={"title": "Pages", "pages": pages}) if pages else None,
+        UiNode(type="feature_list", props={"title": "Features", "features": spec.features})
+        if spec.features else None,
+    ]
+
+
+def _api_table(ctx: _Ctx) -> UiNode:
+    labels = {r.name: r.label for r in ctx.spec.resources}
+    rows = [{"resource": labels.get(e.resource, "service"), "method": e.method, "path": e.path}
+            for e in ctx.by_operation.values()]
+    return UiNode(type="api_table", props={"title": "API", "rows": rows})
+
+
+def main_tree(spec: ProjectSpec, endpoints: list[Endpoint] | None = None) -> list[UiNode]:
+    """The main page (index.html) for the plan's archetype: the game, the chat, the landing page's
+    content, or an entry page to the resource pages."""
+    ctx = _Ctx(spec, endpoints if endpoints is not None else endpoints_of(spec.resources))
+    body: list[UiNode | None]
+    if spec.archetype == "game":
+        body = [UiNode(type="game", props={"id": "game", "leaderboard": ctx.has("leaderboard")},
+                       children=_outcome("Could not save your score.", "Score saved."))]
+    elif spec.archetype == "chat":
+        body = [UiNode(type="chat", props={"id": "chat", "room": "general"},
+                       children=_states("messages"))]
+    elif spec.archetype == "landing":
+        body = [*_landing_sections(spec), _contact(ctx, always=True)]
+    else:
+        body = [*_default_main(ctx), _notifications(ctx), _contact(ctx), _api_table(ctx)]
+    if spec.archetype in ("game", "chat"):
+        body += [_notifications(ctx), _contact(ctx)]
+    nodes = [_hero(spec), *body, _auth(ctx)]
+    return [node for node in nodes if node is not None]
+
+
+# ---- rendering --------------------------------------------------------------------------------------
 
 def _render(spec: ProjectSpec, page: UiPage) -> str:
     nav = page.components[0].props["links"]
     return render_html("ui/page.html.j2", title=spec.title, page_title=display(page.name), prefix="../",
-                       nav=nav, page=page)
+                       nav=nav, page=page, **shell_flags(spec))
 
 
 def infer_ui(plan: Plan, workspace: Path, backend: GenerationResult | None = None, *,
@@ -180,9 +402,9 @@ def infer_ui(plan: Plan, workspace: Path, backend: GenerationResult | None = Non
     # Bind to what the backend really serves; without its result, to what it will serve for this plan.
     endpoints = backend.endpoints if backend is not None else endpoints_of(spec.resources)
     ctx = _Ctx(spec, endpoints)
-    pages = [UiPage(name=label, slug=slug, path=f"frontend/pages/{slug}.html",
-                    components=_page_tree(ctx, label, slug, index))
-             for index, (label, slug) in enumerate(spec.pages)]
+    pages = [UiPage(name=page.label, slug=page.slug, path=f"frontend/pages/{page.slug}.html",
+                    components=_page_tree(ctx, page))
+             for page in site_pages(spec)]
     root = reset_agent(workspace, AGENT)
     files = write_files(root, {page.path: _render(spec, page) for page in pages})
     return UiResult(

@@ -51,7 +51,17 @@ def test_backend_absent_shows_error_state_not_crash(generated, page):
 def test_form_fields_have_labels_and_types(generated, page):
     gen = generated("ecommerce")
     visit(page, gen.project / "frontend/pages/customers.html", 375)
-    assert page.get_by_label("Email (required)").get_attribute("type") == "email"
+    customer = next(r for r in gen.backend.resources if r.name == "customer")
+    kinds = {"str": "text", "email": "email", "int": "number", "float": "number", "datetime": "datetime-local",
+             "bool": "checkbox"}
+    for field in customer.fields:
+        required = field.required and field.type != "bool"
+        control = page.get_by_label(field.label + (" (required)" if required else ""), exact=True)
+        if field.type == "text":
+            assert control.evaluate("el => el.tagName") == "TEXTAREA"
+        else:
+            assert control.get_attribute("type") == kinds[field.type], field
+        assert (control.get_attribute("required") is not None) == required, field
     assert page.get_by_label("Name (required)").get_attribute("required") is not None
     assert page.get_by_label("Filter customers").get_attribute("type") == "search"
 

@@ -18,7 +18,8 @@ def test_dashboard_tree_has_every_component_type(generated):
     ui = gen.ui
     assert ui.applicable and [p.slug for p in ui.pages] == ["overview", "orders"]
     types = {node.type for page in ui.pages for node in walk(page.components)}
-    assert types == {"navigation", "data_table", "form", "kpi_card", "chart", "empty_state", "error_state"}
+    assert types == {"navigation", "data_table", "form", "kpi_card", "chart", "loading_state", "empty_state",
+                     "error_state"}
     assert ui.components_generated == sum(1 for page in ui.pages for _ in walk(page.components))
     overview = {n.type for n in walk(ui.pages[0].components)}
     assert {"kpi_card", "chart", "data_table"} <= overview
