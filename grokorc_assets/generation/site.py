@@ -51,11 +51,11 @@ def _words(text: str) -> set[str]:
     return {w for w in snake(text).split("_") if w}
 
 
-def is_home(spec: ProjectSpec, slug: str) -> bool:
+def is_home(spec: ProjectSpec, name: str) -> bool:
     """A page whose name only says "the main page" (for this archetype) duplicates index.html."""
     data = site_data()
     home = set(data["home_words"]) | set(data["home_words_by_archetype"].get(spec.archetype, []))
-    words = _words(slug)
+    words = _words(name)
     return bool(words) and words <= home
 
 
@@ -88,7 +88,7 @@ def _hidden(spec: ProjectSpec) -> set[str | None]:
 def _candidates(spec: ProjectSpec) -> list[SitePage]:
     out: list[SitePage] = []
     for label, slug in spec.pages:
-        if is_home(spec, slug):
+        if is_home(spec, label) or is_home(spec, slug):
             continue
         kind = _kind(spec, slug)
         resource = _match(spec, slug) if kind == "resource" else None
