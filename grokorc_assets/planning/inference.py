@@ -20,14 +20,19 @@ import numpy as np
 from grokorc_assets.models import (
     ARCHETYPES,
     STACK_LAYERS,
+    AcceptanceCriterion,
+    EntityField,
     Neighbour,
     Plan,
     Stack,
     Tasks,
+    Unmet,
     Usage,
 )
+from grokorc_assets.planning import acceptance
 from grokorc_assets.planning.catalogue import Catalogue, embed_catalogue, load_catalogue
 from grokorc_assets.planning.embeddings import Embedder, default_embedder
+from grokorc_assets.planning.entities import RequestModel, extract_request
 from grokorc_assets.planning.lexicon import (
     Aliases,
     Key,
@@ -134,8 +139,6 @@ def match_terms(words: list[Token], terms: Iterable[tuple[str, Key, bool]]) -> l
 def _compiled() -> dict[str, list[tuple[str, Key, bool]]]:
     lex = load_lexicons()
     out: dict[str, list[tuple[str, Key, bool]]] = {}
-    out["features"] = [(f, k, e) for f, forms in lex.features.items() for k, e in compile_terms(forms)]
-    out["entities"] = [(n, k, e) for n, forms in lex.entities.items() for k, e in compile_terms(forms)]
     out["no_ui"] = [("no_ui", k, e) for k, e in compile_terms(lex.no_ui_phrases)]
     out["ui"] = [("ui", k, e) for k, e in compile_terms(lex.ui_phrases)]
     for arch, tiers in lex.archetypes.items():
@@ -313,12 +316,17 @@ def complete_stack(
     has_ui: bool,
     neighbours: list[Neighbour],
     catalogue: Catalogue,
+    excluded: Iterable[str] = (),
 ) -> Stack:
-    """Explicit choices fill their layers; open layers take the neighbours' weighted choice."""
+    """Explicit choices fill their layers; open layers take the neighbours' weighted choice.
+
+    A technology the request rules out ("we do not want React") is never chosen; when every ballot
+    holds it, the layer takes the first canonical name that is not ruled out.
+    """
     projects = catalogue.by_id()
     default = catalogue.archetypes[archetype].default_stack
     avoid_with = load_lexicons().avoid_with
-    avoid = set().union(*(set(avoid_with.get(t, [])) for t in explicit))
+    avoid = set(excluded).union(*(set(avoid_with.get(t, [])) for t in explicit))
     layers: dict[str, list[str]] = {}
     for layer in STACK_LAYERS:
         named = [t for t in explicit if layer_of(t) == layer]
@@ -335,17 +343,58 @@ def complete_stack(
                 ballots[choice] = ballots.get(choice, 0.0) + max(n.similarity, 0.0)
         fitting = {c: w for c, w in ballots.items() if not set(c) & avoid}
         best = sorted(fitting.items(), key=lambda kv: (-kv[1], kv[0]))
-        layers[layer] = list(best[0][0]) if best else []
+        layers[layer] = list(best[0][0]) if best else _replacement(layer, ballots, avoid)
     return Stack(**layers)
 
 
+def _replacement(layer: str, ballots: dict[tuple[str, ...], float], avoid: set[str]) -> list[str]:
+    """A layer whose every ballot was ruled out: an empty layer stays empty, else the first allowed name."""
+    if not any(ballots):
+        return []
+    allowed = [name for name in STACK_LAYERS[layer] if name not in avoid]
+    return allowed[:1]
+
+
 # --------------------------------------------------------------------------------------------
-# Entities, features, pages, tasks
+# Entities, features, fields and acceptance
 # --------------------------------------------------------------------------------------------
 
 
-def _labels(words: list[Token], group: str) -> list[str]:
-    return [h.label for h in match_terms(words, _compiled()[group])]
+@dataclass(frozen=True)
+class Contract:
+    """What the plan promises: entities, their fields, features, exclusions, criteria and unmet items."""
+
+    entities: list[str]
+    fields: dict[str, list[EntityField]]
+    features: list[str]
+    excluded: list[str]
+    acceptance: list[AcceptanceCriterion]
+    unmet: list[Unmet]
+
+
+def _targets_main(feature: str) -> bool:
+    spec = acceptance.feature_table().get(feature)
+    return spec is not None and spec.generated and spec.target in ("main", "each")
+
+
+def plan_contract(
+    request: RequestModel, archetype: str, profile_entities: list[str], lex: Lexicons
+) -> Contract:
+    """The request's own entities and features plus what the archetype needs; the rest from acceptance.py.
+
+    Profile defaults stand in only when the request named no entity and no feature (a vague request):
+    a request that says what it wants is never padded with another domain's nouns.
+    """
+    excluded = set(request.excluded)
+    features = [*request.features, *lex.core_features.get(archetype, [])]
+    features = [f for f in dict.fromkeys(features) if f not in excluded]
+    named = request.entities or ([] if request.features else list(profile_entities))
+    entities = acceptance.complete_entities(named, features, archetype)
+    if not entities and any(_targets_main(f) for f in features):
+        entities = ["item"]  # "a game with charts": charts need something to count (acceptance.py has none)
+    fields = acceptance.complete_fields(entities, request.fields, features)
+    criteria, unmet = acceptance.derive_acceptance(entities, fields, features)
+    return Contract(entities, fields, features, list(request.excluded), criteria, unmet)
 
 
 def _plural(word: str) -> str:
@@ -498,26 +547,27 @@ def infer_plan(
     kw = keyword_scores(words)
     ranked = vote(kw, neighbours, lex)
     archetype = ranked[0][0]
+    request = extract_request(message)
+    explicit = [t for t in explicit if t not in request.excluded]  # "we do not want React"
     has_ui = decide_has_ui(archetype, words, explicit, lex)
-    found_entities = _labels(words, "entities")
-    found_features = _labels(words, "features")
-    profile = catalogue.archetypes[archetype]
-    # Defaults keep downstream agents fed, but only what the request said counts as evidence.
-    entities = found_entities or list(profile.entities)
-    features = found_features or list(profile.features)
-    features += [f for f in lex.core_features.get(archetype, []) if f not in features]
-    stack = complete_stack(explicit, archetype, has_ui, neighbours, catalogue)
-    pages = plan_pages(archetype, has_ui, entities, catalogue, lex)
-    tasks = plan_tasks(stack, archetype, has_ui, entities, features, pages, lex)
-    detail = len(found_entities) + len(found_features) + len(explicit)
+    contract = plan_contract(request, archetype, catalogue.archetypes[archetype].entities, lex)
+    stack = complete_stack(explicit, archetype, has_ui, neighbours, catalogue, request.excluded)
+    pages = plan_pages(archetype, has_ui, contract.entities, catalogue, lex)
+    tasks = plan_tasks(stack, archetype, has_ui, contract.entities, contract.features, pages, lex)
+    # Only what the request said counts as evidence, not the completions.
+    detail = len(request.entities) + len(request.features) + len(explicit)
     plan = Plan(
         archetype=archetype,
         confidence=confidence(kw, ranked, neighbours, detail, lex),
         has_ui=has_ui,
         stack=stack,
         explicit=explicit,
-        entities=entities,
-        features=features,
+        entities=contract.entities,
+        features=contract.features,
+        fields=contract.fields,
+        excluded=contract.excluded,
+        acceptance=contract.acceptance,
+        unmet=contract.unmet,
         pages=pages,
         tasks=tasks,
         neighbours=neighbours,

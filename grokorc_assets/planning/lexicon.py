@@ -74,7 +74,6 @@ class Lexicons(BaseModel):
     no_ui_phrases: list[str]
     ui_phrases: list[str]
     features: dict[str, list[str]]
-    entities: dict[str, list[str]]
     confidence: ConfidenceWeights
     vote: VoteWeights
     entity_page_archetypes: list[str]
@@ -88,6 +87,17 @@ class Lexicons(BaseModel):
     def _all_archetypes(self) -> Lexicons:
         if sorted(self.archetypes) != sorted(ARCHETYPES):
             raise ValueError("lexicons.yaml must list every archetype")
+        return self
+
+    @model_validator(mode="after")
+    def _feature_vocabulary(self) -> Lexicons:
+        # plan.features may only hold keys of the feature table (grokorc_assets/data/features.yaml).
+        from grokorc_assets.planning.acceptance import feature_table
+
+        known = set(feature_table())
+        used = {*self.features, *self.feature_roles, *(f for fs in self.core_features.values() for f in fs)}
+        if used - known:
+            raise ValueError(f"lexicons.yaml names features the feature table lacks: {sorted(used - known)}")
         return self
 
 

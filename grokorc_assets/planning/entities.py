@@ -1,0 +1,650 @@
+"""A request's own nouns, named fields, features and negations, read offline without a language model.
+
+No part-of-speech tagger can be installed here, so a noun is recognised by where it stands: after
+"with" or ":" (a list of the app's things), in a list "X, Y and Z", after a domain verb ("track
+expenses"), before a word naming the app ("bookshop", "pet store", "recipe sharing site"), as the
+subject of "where members book courts". Word lists in ``data/entities.yaml`` say which words are
+never things (generic words, people in general, features). Negations ("no login", "we do not want
+React", "instead of Django") mark a span whose features and technologies are excluded.
+
+Pure and deterministic: same text, same ``RequestModel``; no Dagster, no I/O beyond package data.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field
+
+from grokorc_assets.models import EntityField
+from grokorc_assets.planning.acceptance import field_type
+from grokorc_assets.planning.lexicon import load_aliases, load_lexicons
+
+MAX_ENTITIES = 8
+MAX_NAME = 40
+MAX_NEGATION_SPAN = 8
+NAME_RE = re.compile(r"^[^\W\d][\w]*$")
+# Words (letters, inner apostrophes), numbers, or one punctuation mark.
+_TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+|[^\w\s]")
+_SENTENCE_END = {".", "!", "?", ";", "\n"}
+
+
+class RequestModel(BaseModel):
+    """What the request itself says: its nouns, their named fields, features and exclusions."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    language: str = "en"
+    entities: list[str] = Field(default_factory=list)
+    fields: dict[str, list[EntityField]] = Field(default_factory=dict)
+    features: list[str] = Field(default_factory=list)
+    excluded: list[str] = Field(default_factory=list)
+
+
+# --------------------------------------------------------------------------------------------
+# Data
+# --------------------------------------------------------------------------------------------
+
+Phrase = tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class Lang:
+    """One language's word lists, compiled for lookup."""
+
+    code: str
+    markers: frozenset[str]
+    connectors: tuple[Phrase, ...]
+    openers: tuple[Phrase, ...]
+    clause: tuple[Phrase, ...]
+    negators: tuple[Phrase, ...]
+    negation_ends: frozenset[str]
+    subject_cues: tuple[Phrase, ...]
+    skip: frozenset[str]
+    stop: frozenset[str]
+    verbs: frozenset[str]
+    generic: frozenset[str]
+    app_words: frozenset[str]
+    soft_suffixes: frozenset[str]
+    glued: tuple[str, ...]
+    venues: frozenset[str]
+    people: frozenset[str]
+    field_words: frozenset[str]
+    compound_heads: frozenset[str]
+    also_entities: frozenset[str]
+    head_first: bool
+    of_words: frozenset[str]
+    rules: tuple[tuple[str, str, int], ...]
+    irregular: dict[str, str]
+    keep: frozenset[str]
+    features: tuple[tuple[str, Phrase, bool], ...]  # (feature key, form, exact)
+    adjective_suffixes: tuple[str, ...]
+    markers_function: frozenset[str]  # one-word connectors, openers, clause and negation words
+
+
+def _phrases(items: list[str]) -> tuple[Phrase, ...]:
+    out = {tuple(_lows(str(i))) for i in items}
+    return tuple(sorted((p for p in out if p), key=lambda p: (-len(p), p)))  # longest first
+
+
+def _lows(text: str) -> list[str]:
+    return [m.group(0).lower() for m in _TOKEN_RE.finditer(text) if m.group(0) != "-"]
+
+
+def _words(items: list[str]) -> frozenset[str]:
+    """Single words and multi-word entries joined with "_" (matched against joined phrases)."""
+    return frozenset("_".join(_lows(str(i))) or str(i) for i in items)
+
+
+def _verb_forms(verbs: list[str], code: str) -> frozenset[str]:
+    if code != "en":
+        return _words(verbs)
+    out: set[str] = set()
+    for verb in verbs:
+        v = str(verb).split()[0]
+        stem = v[:-1] if v.endswith("e") and len(v) > 3 else v
+        out |= {v, v + "s", v + "es", stem + "ing", stem + "ed", v + "d"}
+    return frozenset(out)
+
+
+def _feature_forms(lang_forms: dict[str, list[str]], false_friends: list[str]) -> tuple:
+    english = load_lexicons().features
+    banned = {str(f).lower() for f in false_friends}
+    out = []
+    for source in (english, lang_forms):
+        for key, forms in source.items():
+            for form in forms:
+                exact = str(form).startswith("=")
+                phrase = tuple(_lows(str(form).lstrip("=")))
+                if phrase and " ".join(phrase) not in banned:
+                    out.append((key, phrase, exact))
+    return tuple(out)
+
+
+def _lang(code: str, raw: dict, common: dict) -> Lang:
+    def words(key: str) -> frozenset[str]:
+        return _words([*raw.get(key, []), *common.get(key, [])])
+
+    return Lang(
+        code=code, markers=_words(raw["markers"]), connectors=_phrases(raw["connectors"]),
+        openers=_phrases(raw["openers"]), clause=_phrases(raw["clause"]),
+        negators=_phrases(raw["negators"]), negation_ends=_words(raw["negation_ends"]),
+        subject_cues=_phrases(raw["subject_cues"]), skip=words("skip"),
+        stop=frozenset(w for s in [*raw["stop"], *common["stop"]] for w in _lows(str(s))),
+        verbs=_verb_forms(raw["verbs"], code), generic=words("generic"), app_words=words("app_words"),
+        soft_suffixes=words("soft_suffixes"), glued=tuple(raw.get("glued", [])), venues=words("venues"),
+        people=words("people"), field_words=words("field_words"), compound_heads=words("compound_heads"),
+        also_entities=_words(common["also_entities"]), head_first=bool(raw["head_first"]),
+        of_words=_words(raw["of_words"]), rules=tuple((s, r, int(n)) for s, r, n in raw["singular"]),
+        irregular={str(k): str(v) for k, v in (raw.get("irregular") or {}).items()},
+        keep=_words(raw.get("keep", [])),
+        features=_feature_forms(raw.get("features") or {}, raw.get("false_friends", [])),
+        adjective_suffixes=tuple(raw.get("adjective_suffixes", [])),
+        markers_function=frozenset(
+            p[0] for key in ("connectors", "openers", "clause", "negators", "subject_cues", "of_words")
+            for p in _phrases(raw[key]) if len(p) == 1),
+    )
+
+
+@lru_cache(maxsize=1)
+def load_languages() -> dict[str, Lang]:
+    text = resources.files("grokorc_assets.planning").joinpath("data/entities.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    return {code: _lang(code, raw, data["common"]) for code, raw in data["languages"].items()}
+
+
+# --------------------------------------------------------------------------------------------
+# Tokens
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Tok:
+    raw: str
+    low: str
+    sing: str = ""
+    word: bool = True
+    glued: bool = False  # joined to the previous word by a hyphen ("check-ins")
+    start: bool = False  # first word of a sentence: its capital is no evidence
+    negated: bool = False
+    feature: bool = False  # part of a feature mention
+    verb: bool = False
+
+
+def tokenize(message: str) -> list[Tok]:
+    out: list[Tok] = []
+    start, prev_end = True, -1
+    for m in _TOKEN_RE.finditer(message):
+        raw = m.group(0)
+        if raw == "-" and message[m.start() - 1 : m.start()].isalnum() and message[m.end() : m.end() + 1].isalpha():
+            continue  # a hyphen inside a compound: the next word is glued
+        glued = out and out[-1].word and message[prev_end : m.start()] == "-"
+        prev_end = m.end()
+        if not raw[0].isalnum():
+            out.append(Tok(raw, raw, raw, word=False))
+            start = start or raw in _SENTENCE_END
+            continue
+        for part in _split_apostrophe(raw):
+            out.append(Tok(part, part.lower(), glued=bool(glued), start=start))
+            glued, start = False, False
+    return out
+
+
+def _split_apostrophe(raw: str) -> list[str]:
+    """French elision ("l'application" -> "l", "application"); "everyone's" -> "everyone"."""
+    head, sep, tail = raw.replace("’", "'").partition("'")
+    if not sep:
+        return [raw]
+    if len(head) <= 2 and head.lower() in {"l", "d", "j", "qu", "n", "s", "c", "m", "t"}:
+        return [head, tail]
+    if tail.lower() == "s":
+        return [head]
+    return [raw.replace("’", "'")]
+
+
+def singular(word: str, lang: Lang) -> str:
+    """Per-language plural folding by ordered suffix rules ("libros" -> "libro", "ciudades" -> "ciudad")."""
+    if word in lang.irregular:
+        return lang.irregular[word]
+    if word in lang.keep or not word.isalpha():
+        return word
+    for suffix, replacement, minimum in lang.rules:
+        if len(word) >= minimum and word.endswith(suffix):
+            return word[: len(word) - len(suffix)] + replacement
+    return word
+
+
+def detect_language(toks: list[Tok]) -> Lang:
+    """The language whose marker words occur most (English on a tie: it is the lingua franca here)."""
+    langs = load_languages()
+    lows = [t.low for t in toks if t.word]
+    scores = {code: sum(w in lang.markers for w in lows) for code, lang in langs.items()}
+    best = max(scores, key=lambda c: (scores[c], c == "en"))
+    return langs[best] if scores[best] > scores["en"] else langs["en"]
+
+
+def _at(toks: list[Tok], i: int, phrases: tuple[Phrase, ...]) -> int:
+    """Length of the longest phrase starting at token i (0: none)."""
+    for phrase in phrases:
+        n = len(phrase)
+        if i + n <= len(toks) and all(toks[i + j].low == phrase[j] for j in range(n)):
+            return n
+    return 0
+
+
+# --------------------------------------------------------------------------------------------
+# Features and negation
+# --------------------------------------------------------------------------------------------
+
+
+def _mark_negations(toks: list[Tok], lang: Lang) -> None:
+    """Tokens after a negator up to the end of its clause are negated ("no user accounts, ...")."""
+    i = 0
+    while i < len(toks):
+        n = _at(toks, i, lang.negators)
+        if not n or (i + n < len(toks) and toks[i + n].low == "only"):  # "not only X but Y" is no negation
+            i += 1
+            continue
+        j = i + n
+        while j < len(toks) and j - i <= MAX_NEGATION_SPAN and toks[j].low not in lang.negation_ends:
+            toks[j].negated = True
+            j += 1
+        i = j
+
+
+def _mentions(toks: list[Tok], lang: Lang) -> list[tuple[int, str, bool]]:
+    """(position, feature, negated) for every feature form found; forms match as written or singular."""
+    hits = []
+    for key, phrase, exact in lang.features:
+        n = len(phrase)
+        for i in range(len(toks) - n + 1):
+            if all(_form_matches(toks[i + j], phrase[j], exact, lang) for j in range(n)):
+                span = toks[i : i + n]
+                for t in span:
+                    t.feature = True
+                hits.append((i, key, any(t.negated for t in span)))
+    return sorted(hits)
+
+
+def _form_matches(tok: Tok, form: str, exact: bool, lang: Lang) -> bool:
+    if tok.low == form:
+        return True
+    return not exact and tok.word and tok.sing == singular(form, lang)
+
+
+def _features(hits: list[tuple[int, str, bool]]) -> tuple[list[str], list[str]]:
+    """Features said and features ruled out; a ruled-out feature is never planned ("no login")."""
+    excluded = list(dict.fromkeys(k for _, k, neg in hits if neg))
+    said = [k for _, k, neg in hits if not neg and k not in excluded]
+    if "payments_provider" in said:
+        said.append("checkout")  # a card provider is paid through a checkout
+    return list(dict.fromkeys(said)), excluded
+
+
+def negated_technologies(toks: list[Tok]) -> list[str]:
+    """Canonical technologies named inside a negated span ("we do not want React", "not Mongo")."""
+    aliases = load_aliases()
+    out: list[str] = []
+    for name, entry in aliases.technologies.items():
+        for form in [*entry.phrases, *entry.ambiguous]:
+            phrase = tuple(_lows(form))
+            n = len(phrase)
+            for i in range(len(toks) - n + 1):
+                span = toks[i : i + n]
+                if all(t.negated for t in span) and tuple(t.low for t in span) == phrase:
+                    out.append((i, name))
+    return list(dict.fromkeys(name for _, name in sorted(out)))
+
+
+def _technology_words() -> frozenset[str]:
+    aliases = load_aliases()
+    return frozenset(
+        w for entry in aliases.technologies.values() for f in [*entry.phrases, *entry.ambiguous, *entry.weak]
+        for w in _lows(f)
+    )
+
+
+# --------------------------------------------------------------------------------------------
+# Noun phrases
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Unit:
+    """One word, or words glued by hyphens ("check-in"), with its position."""
+
+    pos: int
+    low: str
+    sing: str
+    feature: bool
+    negated: bool
+    cap: bool
+    plural: bool
+    verb: bool = False
+
+
+@dataclass
+class Phrase_:
+    units: list[Unit]
+    slot: str = ""  # why it names a stored thing: list, verb, subject, compound, by, of, field-owner
+    items: list[int] = field(default_factory=list)
+
+    @property
+    def pos(self) -> int:
+        return self.units[0].pos
+
+
+def _units(toks: list[Tok], lang: Lang) -> list[Unit | Tok]:
+    """Words glued by hyphens become one unit; everything else passes through."""
+    out: list[Unit | Tok] = []
+    i = 0
+    while i < len(toks):
+        t = toks[i]
+        if not t.word:
+            out.append(t)
+            i += 1
+            continue
+        j = i + 1
+        while j < len(toks) and toks[j].glued:
+            j += 1
+        parts = [p for p in toks[i:j] if p.low not in lang.skip or p is toks[j - 1]]
+        low = "_".join(p.low for p in parts)
+        sing = "_".join([*(p.low for p in parts[:-1]), parts[-1].sing])
+        out.append(Unit(i, low, sing, all(p.feature for p in toks[i:j]), any(p.negated for p in toks[i:j]),
+                        t.raw[:1].isupper() and not t.start, parts[-1].sing != parts[-1].low))
+        i = j
+    return out
+
+
+def _is_content(u: Unit, lang: Lang, tech: frozenset[str]) -> bool:
+    if u.low in lang.stop or u.low in lang.skip or u.low in tech or len(u.low) < 2 or u.low.isdigit():
+        return False
+    if u.low in lang.markers_function or u.low.endswith(lang.adjective_suffixes or ("\x00",)):
+        return False
+    if lang.code == "de":
+        return u.cap or "_" in u.low or u.low in lang.generic  # German nouns are capitalised
+    return True
+
+
+def _is_verb(seq: list[Unit | Tok], k: int, lang: Lang) -> bool:
+    """A domain verb used as a verb ("members book courts", "to track expenses"), not a noun ("order history")."""
+    u = seq[k]
+    if not isinstance(u, Unit) or u.low not in lang.verbs:
+        return False
+    nxt = seq[k + 1] if k + 1 < len(seq) else None
+    prev = seq[k - 1] if k > 0 else None
+    if isinstance(nxt, Unit) and (nxt.low in lang.app_words or nxt.low in lang.generic):
+        return False  # "recipe sharing site", "order history": part of a compound noun
+    if isinstance(prev, Unit) and (prev.low in _MODALS or prev.plural or prev.low in lang.people):
+        return True
+    if prev is None or not isinstance(prev, Unit) or prev.low in _CUES:
+        return isinstance(nxt, Unit)  # imperative: "Track expenses", ": log plants"
+    return u.low.endswith("ing") and isinstance(nxt, Unit)
+
+
+_MODALS = frozenset({"to", "can", "could", "will", "should", "must", "may", "might", "would", "we", "they",
+                     "i", "you", "people", "also", "then", "easily", "quickly", "and", "or"})
+_CUES = frozenset({"where", "so", "that", "who", "which", "when", "and", "then"})
+
+
+def _chunk(seq: list[Unit | Tok], lang: Lang, tech: frozenset[str]) -> list[Phrase_ | Unit | Tok]:
+    """Runs of content words become phrases; verbs, skip words and punctuation stay between them."""
+    out: list[Phrase_ | Unit | Tok] = []
+    run: list[Unit] = []
+    for k, u in enumerate(seq):
+        if isinstance(u, Unit) and _is_content(u, lang, tech) and not _is_verb(seq, k, lang):
+            run.append(u)
+            continue
+        if run:
+            out.append(Phrase_(run))
+            run = []
+        if isinstance(u, Unit):
+            u.verb = _is_verb(seq, k, lang)
+        out.append(u)
+    if run:
+        out.append(Phrase_(run))
+    return out
+
+
+def _low(x: Phrase_ | Unit | Tok) -> str:
+    return x.low if isinstance(x, (Unit, Tok)) else ""
+
+
+def _strip(units: list[Unit], lang: Lang) -> tuple[list[Unit], list[Unit]]:
+    """Drop trailing words that name the app, generic words and feature words: "recipe sharing site" -> recipe."""
+    rest, stripped = list(units), []
+    while rest:
+        u = rest[-1]
+        more = len(rest) > 1
+        soft = u.low in lang.soft_suffixes or u.sing in lang.soft_suffixes
+        if (u.low in lang.app_words and not soft) or u.low in lang.generic or u.sing in lang.generic \
+                or (soft and more) or (u.feature and u.sing not in lang.also_entities):
+            stripped.append(rest.pop())
+            continue
+        break
+    return rest, stripped
+
+
+def _head(units: list[Unit], lang: Lang) -> tuple[Unit, list[Unit]]:
+    if lang.head_first:
+        return units[0], []
+    return units[-1], units[:-1]
+
+
+def _name(phrase: Phrase_, lang: Lang) -> tuple[str | None, bool, bool]:
+    """(entity name, named the app?, people word?) of a phrase."""
+    rest, stripped = _strip(phrase.units, lang)
+    app = any(u.low in lang.app_words or u.low in lang.soft_suffixes for u in stripped)
+    if not rest:
+        return None, app, False
+    head, mods = _head(rest, lang)
+    if head.low in lang.app_words or head.low in lang.generic or head.negated:
+        return None, app, False
+    if head.feature and head.sing not in lang.also_entities:
+        return None, app, False
+    if head.low in lang.people or head.sing in lang.people:
+        return "user", app, True
+    if (app or stripped) and (head.low in lang.venues or head.sing in lang.venues):
+        return None, app, False  # "tennis club", "farm management tool": what the app is for
+    name = head.sing
+    if mods and (head.low in lang.compound_heads or head.sing in lang.compound_heads):
+        mod = mods[-1]
+        if mod.low not in lang.generic and not mod.feature:
+            name = f"{mod.low}_{head.sing}"
+    return clean_name(name), app, False
+
+
+def clean_name(text: str) -> str | None:
+    """A safe identifier: letters, digits and underscores only, starting with a letter (any script)."""
+    name = re.sub(r"\W+", "_", text.lower()).strip("_")
+    name = re.sub(r"^[\d_]+", "", name)[:MAX_NAME].strip("_")
+    return name if len(name) >= 2 and NAME_RE.match(name) else None
+
+
+# --------------------------------------------------------------------------------------------
+# Slots: which phrases name stored things
+# --------------------------------------------------------------------------------------------
+
+
+def _prev_sig(items: list, k: int, lang: Lang) -> object | None:
+    j = k - 1
+    while j >= 0 and isinstance(items[j], (Unit, Tok)) and items[j].low in lang.skip:
+        j -= 1
+    return items[j] if j >= 0 else None
+
+
+def _is(x: object, phrases: tuple[Phrase, ...]) -> bool:
+    return isinstance(x, (Unit, Tok)) and (x.low,) in phrases
+
+
+def _assign_slots(items: list, lang: Lang) -> None:
+    for k, item in enumerate(items):
+        if not isinstance(item, Phrase_):
+            continue
+        prev = _prev_sig(items, k, lang)
+        nxt = items[k + 1] if k + 1 < len(items) else None
+        if _is(prev, lang.openers):
+            item.slot = "list"
+        elif isinstance(prev, Unit) and prev.verb:
+            item.slot = "verb"
+        elif _is(prev, lang.subject_cues):
+            item.slot = "subject"
+        elif isinstance(nxt, Unit) and nxt.verb and item.units[-1].plural:
+            item.slot = "subject"
+        elif _low(prev) == "by" and lang.code == "en":
+            item.slot = "by"
+        elif _low(prev) in lang.of_words and _of_owner(items, k, lang):
+            item.slot = "of"
+    _chain_lists(items, lang)
+
+
+def _of_owner(items: list, k: int, lang: Lang) -> bool:
+    """ "catalogue of plants", "tienda de libros": the phrase before "of" names the app or a generic thing."""
+    j = k - 1
+    while j >= 0 and not isinstance(items[j], Phrase_):
+        if _low(items[j]) not in lang.of_words and _low(items[j]) not in lang.skip:
+            return False
+        j -= 1
+    if j < 0:
+        return False
+    rest, stripped = _strip(items[j].units, lang)
+    return not rest or bool(stripped) or rest[0].low in lang.app_words
+
+
+def _chain_lists(items: list, lang: Lang) -> None:
+    """A phrase after a connector continues the list of the phrase before it ("books, members and loans")."""
+    last: Phrase_ | None = None
+    seen_conn = False
+    run: list[Phrase_] = []
+    for item in items:
+        if isinstance(item, Phrase_):
+            if last is not None and seen_conn and last.slot and not item.slot:
+                item.slot = "list" if last.slot in ("verb", "subject", "by", "of", "compound") else last.slot
+            run = [*run, item] if seen_conn else [item]
+            if len(run) >= 3:  # a bare list of three things is a list of things
+                for p in run:
+                    p.slot = p.slot or "list"
+            last, seen_conn = item, False
+        elif _is(item, lang.connectors) or _low(item) in ("as", "well"):
+            seen_conn = True
+        elif _is(item, lang.clause) and _low(item) != ",":
+            last, seen_conn, run = None, False, []
+
+
+# --------------------------------------------------------------------------------------------
+# Fields: "books with title, author, price and stock"
+# --------------------------------------------------------------------------------------------
+
+_FIELD_LINKS = frozenset({"with", "has", "have", "having", "(", "con", "mit", "avec", "com", "containing"})
+
+
+def _field_lists(items: list, lang: Lang) -> dict[int, list[str]]:
+    """Phrase index -> the field names listed after it, when most of them are field words."""
+    out: dict[int, list[str]] = {}
+    for k, item in enumerate(items):
+        if not isinstance(item, Phrase_) or k + 2 >= len(items) or _low(items[k + 1]) not in _FIELD_LINKS:
+            continue
+        name, app, _ = _name(item, lang)
+        if name is None or app:
+            continue
+        names = _list_items(items, k + 2, lang)
+        known = sum(n in lang.field_words or n.rsplit("_", 1)[-1] in lang.field_words for n in names)
+        if names and known * 2 >= len(names) and known >= 2:
+            out[k] = names
+    return out
+
+
+def _list_items(items: list, k: int, lang: Lang) -> list[str]:
+    names: list[str] = []
+    words: list[str] = []
+    for item in items[k:]:
+        if isinstance(item, Phrase_):
+            words += [u.low for u in item.units]
+        elif _is(item, lang.connectors) or _low(item) in ("a", "an", "the", "its", "their"):
+            if words:
+                names.append("_".join(words))
+            words = []
+            continue
+        elif isinstance(item, Unit) and item.low in lang.skip:
+            words.append(item.low)  # "due date"
+        else:
+            break
+    if words:
+        names.append("_".join(words))
+    return [n for n in (clean_name(n) for n in names) if n and n.count("_") < 3]
+
+
+# --------------------------------------------------------------------------------------------
+# Entry point
+# --------------------------------------------------------------------------------------------
+
+
+def _glued_entities(seq: list, lang: Lang) -> list[tuple[int, str]]:
+    """ "bookshop" -> book, "Buchhandlung" -> buch: a shop word inside one word."""
+    out = []
+    for u in seq:
+        if not isinstance(u, Unit):
+            continue
+        word = u.low.rsplit("_", 1)[-1]
+        for suffix in lang.glued:
+            stem = word[: -len(suffix)]
+            if word.endswith(suffix) and len(stem) >= 3 and stem not in lang.stop and stem not in lang.generic \
+                    and stem not in lang.skip and stem not in lang.venues:
+                name = clean_name(singular(stem, lang))
+                if name:
+                    out.append((u.pos, name))
+    return out
+
+
+def _collect(items: list, lang: Lang, features: list[str]) -> tuple[list[tuple[int, str]], dict[str, list[str]]]:
+    """(position, entity) pairs and the fields named per entity."""
+    found: list[tuple[int, str]] = []
+    field_lists = _field_lists(items, lang)
+    field_positions = set()
+    for k in field_lists:
+        for item in items[k + 2 :]:
+            if isinstance(item, Phrase_):
+                field_positions.add(item.pos)
+            elif not (_is(item, lang.connectors) or isinstance(item, Unit)):
+                break
+    fields: dict[str, list[str]] = {}
+    for k, item in enumerate(items):
+        if not isinstance(item, Phrase_) or item.pos in field_positions:
+            continue
+        name, app, person = _name(item, lang)
+        if name is None:
+            continue
+        if person and not (item.slot == "list" or "accounts" in features):
+            continue  # "where users post recipes": users are people, stored only with accounts
+        if item.slot == "by" and name in lang.field_words:
+            continue  # "sort by price": a field, not a thing
+        if item.slot or app or k in field_lists:
+            found.append((item.pos, name))
+        if k in field_lists:
+            fields.setdefault(name, []).extend(field_lists[k])
+    return found, fields
+
+
+def extract_request(message: str) -> RequestModel:
+    """The request's own entities (its nouns), named fields, features and negations."""
+    toks = tokenize(message)
+    lang = detect_language(toks)
+    for t in toks:
+        t.sing = singular(t.low, lang) if t.word else t.low
+    _mark_negations(toks, lang)
+    features, excluded_features = _features(_mentions(toks, lang))
+    seq = _units(toks, lang)
+    items = _chunk(seq, lang, _technology_words())
+    _assign_slots(items, lang)
+    found, named = _collect(items, lang, features)
+    found += _glued_entities(seq, lang)
+    entities = list(dict.fromkeys(name for _, name in sorted(found, key=lambda p: p[0])))[:MAX_ENTITIES]
+    fields = {e: [EntityField(name=n, type=field_type(n)) for n in dict.fromkeys(named[e])]
+              for e in entities if e in named}
+    excluded = [*excluded_features, *negated_technologies(toks)]
+    return RequestModel(language=lang.code, entities=entities, fields=fields, features=features,
+                        excluded=list(dict.fromkeys(excluded)))
