@@ -8,7 +8,7 @@ from pathlib import Path
 
 from grokorc_assets.generation.models import FieldSpec, GenerationResult, ResourceSpec
 from grokorc_assets.generation.render import render, reset_agent, write_files
-from grokorc_assets.generation.spec import ProjectSpec, endpoints_of, project_spec, text_field
+from grokorc_assets.generation.spec import ProjectSpec, endpoints_of, feature_endpoints, project_spec, text_field
 from grokorc_assets.planning.acceptance import feature_field
 from grokorc_assets.generation.stacks import substitutions
 from grokorc_assets.models import EntityField, Plan, Stack
@@ -178,7 +178,7 @@ def generate_backend(plan: Plan, workspace: Path, *, title: str | None = None) -
         recommended=plan.stack,
         generated=generated,
         substitutions=substitutions(plan.stack, generated, ("backend", "database")),
-        endpoints=[] if spec.is_cli else endpoints_of(spec.resources),
+        endpoints=[] if spec.is_cli else [*endpoints_of(spec.resources), *feature_endpoints(spec)],
         resources=spec.resources,
         env=spec.env,
         port=None if spec.is_cli else spec.port,

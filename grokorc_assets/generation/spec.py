@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from grokorc_assets.generation.models import Endpoint, FieldSpec, ResourceSpec
 from grokorc_assets.models import AcceptanceCriterion, Plan
-from grokorc_assets.planning.acceptance import feature_roles, feature_table
+from grokorc_assets.planning.acceptance import complete_plan, feature_roles, feature_table
 
 MAX_RESOURCES = 12
 MAX_PAGES = 12
@@ -224,6 +224,52 @@ def endpoints_of(resources: list[ResourceSpec]) -> list[Endpoint]:
     return endpoints
 
 
+def _main_routes(main: ResourceSpec, features: list[str]) -> list[Endpoint]:
+    item = f"/api/{main.plural}/{{item_id}}"
+    routes = []
+    if "comments" in features:
+        routes += [Endpoint(method="GET", path=f"{item}/comments", operation=f"{main.plural}.comments.list",
+                            js_function=f"list{main.class_name}Comments", resource=main.name),
+                   Endpoint(method="POST", path=f"{item}/comments", operation=f"{main.plural}.comments.create",
+                            js_function=f"add{main.class_name}Comment", resource=main.name)]
+    if "ratings" in features:
+        routes.append(Endpoint(method="POST", path=f"{item}/ratings", operation=f"{main.plural}.ratings.create",
+                               js_function=f"rate{main.class_name}", resource=main.name))
+    if "votes" in features:
+        routes.append(Endpoint(method="POST", path=f"{item}/votes", operation=f"{main.plural}.votes.create",
+                               js_function=f"vote{main.class_name}", resource=main.name))
+    return routes
+
+
+def feature_endpoints(spec: ProjectSpec) -> list[Endpoint]:
+    """The HTTP routes the feature modules add (WebSockets are not endpoints of the REST surface)."""
+    features = spec.feature_keys
+    main = next((r for r in spec.resources if r.name == spec.roles.main), None)
+    routes: list[Endpoint] = []
+    if "accounts" in features:
+        routes += [Endpoint(method="POST", path="/api/auth/register", operation="auth.register",
+                            js_function="registerUser"),
+                   Endpoint(method="POST", path="/api/auth/login", operation="auth.login", js_function="logIn")]
+    if "checkout" in features and spec.roles.priced:
+        routes.append(Endpoint(method="POST", path="/api/checkout", operation="checkout", js_function="checkout",
+                               resource=spec.roles.priced))
+    routes += _main_routes(main, features) if main else []
+    if "charts" in features:
+        routes.append(Endpoint(method="GET", path="/api/stats/{plural}", operation="stats", js_function="statsOf"))
+    if "csv_export" in features:
+        routes += [Endpoint(method="GET", path=f"/api/{r.plural}/export.csv", operation=f"{r.plural}.export",
+                            js_function=f"export{r.js_name}", resource=r.name) for r in spec.resources]
+    if "notifications" in features:
+        routes.append(Endpoint(method="GET", path="/api/notifications", operation="notifications.list",
+                               js_function="listNotifications"))
+    if "contact_form" in features:
+        routes += [Endpoint(method="POST", path="/api/contact", operation="contact.create",
+                            js_function="sendContactMessage"),
+                   Endpoint(method="GET", path="/api/contact", operation="contact.list",
+                            js_function="listContactMessages")]
+    return routes
+
+
 def pages_of(plan: Plan, resources: list[ResourceSpec]) -> list[tuple[str, str]]:
     """(label, file slug) per page; an overview plus one page per resource when the plan has none."""
     raw = plan.pages or ["overview", *[r.plural for r in resources]]
@@ -274,6 +320,7 @@ def spec_roles(plan: Plan, resources: list[ResourceSpec]) -> SpecRoles:
 def project_spec(plan: Plan, title: str | None = None) -> ProjectSpec:
     """Deterministic: the same plan (and title) gives the same spec in every process."""
     # Plan has no title field yet; accept one from the caller and fall back to the archetype.
+    plan = complete_plan(plan)
     title = label_of(title or getattr(plan, "title", None) or default_title(plan), 120)
     resources = resources_of(plan)
     is_cli = plan.archetype in CLI_ARCHETYPES

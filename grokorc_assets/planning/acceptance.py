@@ -20,7 +20,7 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, Field
 
-from grokorc_assets.models import AcceptanceCriterion, EntityField, FieldType, Unmet, Verification
+from grokorc_assets.models import AcceptanceCriterion, EntityField, FieldType, Plan, Unmet, Verification
 
 Target = Literal["each", "main", "priced", "booking", "message", "score", "none"]
 
@@ -67,6 +67,7 @@ class CriterionTemplate(BaseModel):
 
 class FeatureDef(BaseModel):
     label: str
+    aliases: list[str] = Field(default_factory=list)  # other names a model or an older plan may use
     generated: bool
     target: Target = "none"
     reason: str | None = None
@@ -77,6 +78,18 @@ class FeatureDef(BaseModel):
 def feature_table() -> dict[str, FeatureDef]:
     text = resources.files("grokorc_assets.data").joinpath("features.yaml").read_text(encoding="utf-8")
     return {key: FeatureDef.model_validate(value) for key, value in yaml.safe_load(text).items()}
+
+
+@lru_cache(maxsize=1)
+def _aliases() -> dict[str, str]:
+    return {alias: key for key, feature in feature_table().items() for alias in feature.aliases}
+
+
+def canonical_features(features: list[str]) -> list[str]:
+    """Feature names in the table's vocabulary ("auth" -> "accounts"), de-duplicated, in order."""
+    keys = [_aliases().get(f.strip().lower().replace(" ", "_"), f.strip().lower().replace(" ", "_"))
+            for f in features]
+    return list(dict.fromkeys(k for k in keys if k))
 
 
 class Roles(BaseModel):
@@ -245,3 +258,18 @@ def derive_acceptance(
                     id=f"ac{len(criteria) + 1:02d}", text=text[:1].upper() + text[1:], feature=key,
                     entity=entity, verify=verify))
     return criteria, unmet
+
+
+def complete_plan(plan: Plan) -> Plan:
+    """A plan with fields, criteria and unmet items, derived when it lacks them (an LLM's or an older plan).
+
+    Idempotent: a plan that already carries acceptance criteria is returned as it is.
+    """
+    if plan.acceptance or plan.unmet:
+        return plan
+    features = canonical_features(plan.features)
+    entities = complete_entities(plan.entities, features, plan.archetype)
+    fields = complete_fields(entities, plan.fields, features)
+    criteria, unmet = derive_acceptance(entities, fields, features, archetype=plan.archetype, has_ui=plan.has_ui)
+    return plan.model_copy(update={"features": features, "entities": entities, "fields": fields,
+                                   "acceptance": criteria, "unmet": unmet})
