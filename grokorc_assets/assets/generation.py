@@ -6,11 +6,14 @@ live in the revision's workspace under ``agents/<agent>/``.
 """
 # No `from __future__ import annotations` in Dagster modules: Dagster inspects real annotations.
 
+from functools import partial
+from pathlib import Path
+
 from dagster import AssetExecutionContext, AssetsDefinition, MetadataValue, RetryPolicy, asset
 
 from grokorc_assets.assets.metadata import file_tree_markdown, usage_metadata
 from grokorc_assets.generation import GenerationResult, generate_backend, generate_devops, generate_frontend
-from grokorc_assets.generation.llm_agent import generate_with_llm
+from grokorc_assets.generation.llm_agent import generate_with_llm, unproven_problems
 from grokorc_assets.llm import LLMSettings, make_provider
 from grokorc_assets.llm.offline import no_offline_answer
 from grokorc_assets.models import Plan
@@ -18,6 +21,7 @@ from grokorc_assets.partitions import projects_partitions
 from grokorc_assets.resources import GrokorcState
 from grokorc_assets.storage.exchanges import PostgresExchangeStore
 from grokorc_assets.telemetry.steps import traced_step
+from grokorc_assets.testrun import run_python_tests
 
 OFFLINE_GENERATORS = {"frontend": generate_frontend, "backend": generate_backend, "devops": generate_devops}
 
@@ -31,11 +35,21 @@ def run_agent(agent: str, context: AssetExecutionContext, grokorc: GrokorcState,
         result: GenerationResult = OFFLINE_GENERATORS[agent](planned, workspace)
     else:
         provider = make_provider(llm, no_offline_answer, PostgresExchangeStore(grokorc.engine))
+        # The backend's tests can run now: its failures go back to the model while the budget allows.
+        verify = partial(unproven_problems, plan=planned, run_tests=sandboxed_backend_tests) if agent == "backend" else None
         result = generate_with_llm(
-            agent, planned, workspace, provider, project_id=request.project_id, revision=request.revision
+            agent, planned, workspace, provider, project_id=request.project_id, revision=request.revision,
+            verify=verify, budget_usd=grokorc.settings.slo.cost_usd - planned.usage.cost_usd,
         )
     context.add_output_metadata(generation_metadata(result))
     return result.model_dump(mode="json")
+
+
+def sandboxed_backend_tests(agent_root: Path) -> dict:
+    """The agent's backend tests, run as the coverage stage runs them (sandboxed, under coverage)."""
+    report = run_python_tests(agent_root / "backend", source_dirs=["app"], test_dir="tests")
+    return {"failures": [f.model_dump() for f in report.failures], "passed_tests": report.passed_tests,
+            "ran": bool(report.tests_passed or report.tests_failed or report.tests_errored)}
 
 
 def generation_metadata(result: GenerationResult) -> dict:
@@ -50,6 +64,8 @@ def generation_metadata(result: GenerationResult) -> dict:
         "substitutions": MetadataValue.md("\n".join(f"- {s}" for s in substitutions) or "none"),
         "endpoints": len(result.endpoints),
         "root": MetadataValue.path(result.root),
+        "repairs": len(result.repairs),
+        "unresolved": MetadataValue.md("\n".join(f"- {p}" for p in result.unresolved) or "none"),
         **usage_metadata(result.usage),
     }
 

@@ -85,6 +85,8 @@ class GenerationResult(BaseModel):
     test_command: list[str] | None = None  # argv (after the interpreter) for the project's own tests
     test_cwd: str | None = None  # relative to the project root
     usage: Usage = Field(default_factory=Usage)
+    repairs: list[dict[str, Any]] = Field(default_factory=list)  # LLM path: test-driven repair rounds
+    unresolved: list[str] = Field(default_factory=list)  # problems the last round still had
 
 
 class Binding(BaseModel):

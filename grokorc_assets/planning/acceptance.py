@@ -71,6 +71,7 @@ class FeatureDef(BaseModel):
     generated: bool
     target: Target = "none"
     reason: str | None = None
+    contract: str | None = None  # the API a generated back end must keep (given to a model in LLM mode)
     criteria: list[CriterionTemplate] = Field(default_factory=list)
 
 
