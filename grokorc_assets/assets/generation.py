@@ -36,7 +36,9 @@ def run_agent(agent: str, context: AssetExecutionContext, grokorc: GrokorcState,
     else:
         provider = make_provider(llm, no_offline_answer, PostgresExchangeStore(grokorc.engine))
         # The backend's tests can run now: its failures go back to the model while the budget allows.
-        verify = partial(unproven_problems, plan=planned, run_tests=sandboxed_backend_tests) if agent == "backend" else None
+        verify = None
+        if agent == "backend":
+            verify = partial(unproven_problems, plan=planned, run_tests=sandboxed_backend_tests)
         result = generate_with_llm(
             agent, planned, workspace, provider, project_id=request.project_id, revision=request.revision,
             verify=verify, budget_usd=grokorc.settings.slo.cost_usd - planned.usage.cost_usd,

@@ -9,9 +9,9 @@ from pathlib import Path
 from grokorc_assets.generation.models import FieldSpec, GenerationResult, ResourceSpec
 from grokorc_assets.generation.render import render, reset_agent, write_files
 from grokorc_assets.generation.spec import ProjectSpec, endpoints_of, feature_endpoints, project_spec, text_field
-from grokorc_assets.planning.acceptance import feature_field
 from grokorc_assets.generation.stacks import substitutions
 from grokorc_assets.models import EntityField, Plan, Stack
+from grokorc_assets.planning.acceptance import feature_field
 
 AGENT = "backend"
 API_STACK = Stack(backend=["fastapi"], database=["sqlite"])
