@@ -67,7 +67,12 @@ def plan(message: MessageArg, as_json: JsonOpt = False) -> None:
         table.add_row(layer, escape(", ".join(techs)) or "-")
     table.add_row("named", escape(", ".join(planned.explicit)) or "-")
     table.add_row("entities", escape(", ".join(planned.entities)))
-    table.add_row("features", escape(", ".join(planned.features)))
+    table.add_row("features", escape(", ".join(planned.features)) or "-")
+    fields = "; ".join(f"{e}: {', '.join(f.name for f in fs)}" for e, fs in planned.fields.items())
+    table.add_row("fields", escape(fields) or "-")
+    table.add_row("excluded", escape(", ".join(planned.excluded)) or "-")
+    table.add_row("acceptance", f"{len(planned.acceptance)} criteria")
+    table.add_row("unmet", escape("; ".join(f"{u.what} ({u.reason})" for u in planned.unmet)) or "-")
     table.add_row("pages", escape(", ".join(planned.pages)) or "(no UI)")
     table.add_row("neighbours", escape(", ".join(f"{n.id} {n.similarity:.2f}" for n in planned.neighbours)))
     out.print(table)
@@ -221,6 +226,10 @@ def slo_table(result: dict) -> Table:
     ]
     for name, value, threshold, unit, check in rows:
         table.add_row(name, _fmt(value, unit), _fmt(threshold, unit), _verdict(checks.get(check)))
+    accepted = result.get("acceptance") or {}
+    if accepted.get("total"):
+        table.add_row("acceptance", f"{accepted['passed']}/{accepted['total']}", "all",
+                      _verdict(checks.get("acceptance")))
     return table
 
 

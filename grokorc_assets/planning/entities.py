@@ -115,12 +115,12 @@ def _feature_forms(lang_forms: dict[str, list[str]], false_friends: list[str]) -
     english = load_lexicons().features
     banned = {str(f).lower() for f in false_friends}
     out = []
-    for source in (english, lang_forms):
+    for source, ban in ((english, banned), (lang_forms, set())):
         for key, forms in source.items():
             for form in forms:
                 exact = str(form).startswith("=")
                 phrase = tuple(_lows(str(form).lstrip("=")))
-                if phrase and " ".join(phrase) not in banned:
+                if phrase and " ".join(phrase) not in ban:
                     out.append((key, phrase, exact))
     return tuple(out)
 
@@ -180,9 +180,9 @@ def tokenize(message: str) -> list[Tok]:
     start, prev_end = True, -1
     for m in _TOKEN_RE.finditer(message):
         raw = m.group(0)
-        if raw == "-" and message[m.start() - 1 : m.start()].isalnum() and message[m.end() : m.end() + 1].isalpha():
-            continue  # a hyphen inside a compound: the next word is glued
-        glued = out and out[-1].word and message[prev_end : m.start()] == "-"
+        if raw in "-/" and message[m.start() - 1 : m.start()].isalnum() and message[m.end() : m.end() + 1].isalpha():
+            continue  # a hyphen or slash inside a compound: the next word is glued
+        glued = out and out[-1].word and message[prev_end : m.start()] in ("-", "/")
         prev_end = m.end()
         if not raw[0].isalnum():
             out.append(Tok(raw, raw, raw, word=False))
@@ -302,10 +302,8 @@ def negated_technologies(toks: list[Tok]) -> list[str]:
 
 def _technology_words() -> frozenset[str]:
     aliases = load_aliases()
-    return frozenset(
-        w for entry in aliases.technologies.values() for f in [*entry.phrases, *entry.ambiguous, *entry.weak]
-        for w in _lows(f)
-    )
+    forms = (f for e in aliases.technologies.values() for f in [*e.phrases, *e.ambiguous, *e.weak])
+    return frozenset(words[0] for words in map(_lows, forms) if len(words) == 1)
 
 
 # --------------------------------------------------------------------------------------------
@@ -354,8 +352,9 @@ def _units(toks: list[Tok], lang: Lang) -> list[Unit | Tok]:
         parts = [p for p in toks[i:j] if p.low not in lang.skip or p is toks[j - 1]]
         low = "_".join(p.low for p in parts)
         sing = "_".join([*(p.low for p in parts[:-1]), parts[-1].sing])
+        upper = t.raw[:1].isupper() and (not t.start or lang.code == "de")  # German capitalises every noun
         out.append(Unit(i, low, sing, all(p.feature for p in toks[i:j]), any(p.negated for p in toks[i:j]),
-                        t.raw[:1].isupper() and not t.start, parts[-1].sing != parts[-1].low))
+                        upper, parts[-1].sing != parts[-1].low))
         i = j
     return out
 
@@ -363,11 +362,16 @@ def _units(toks: list[Tok], lang: Lang) -> list[Unit | Tok]:
 def _is_content(u: Unit, lang: Lang, tech: frozenset[str]) -> bool:
     if u.low in lang.stop or u.low in lang.skip or u.low in tech or len(u.low) < 2 or u.low.isdigit():
         return False
-    if u.low in lang.markers_function or u.low.endswith(lang.adjective_suffixes or ("\x00",)):
+    if "'" in u.low or u.low in lang.markers_function or _adjective(u.low, lang):
         return False
     if lang.code == "de":
         return u.cap or "_" in u.low or u.low in lang.generic  # German nouns are capitalised
     return True
+
+
+def _adjective(word: str, lang: Lang) -> bool:
+    # "sortable", "print-friendly"; a short stem keeps nouns such as "table" or "olive".
+    return any(word.endswith(s) and len(word) - len(s) >= 4 for s in lang.adjective_suffixes)
 
 
 def _is_verb(seq: list[Unit | Tok], k: int, lang: Lang) -> bool:
@@ -377,17 +381,24 @@ def _is_verb(seq: list[Unit | Tok], k: int, lang: Lang) -> bool:
         return False
     nxt = seq[k + 1] if k + 1 < len(seq) else None
     prev = seq[k - 1] if k > 0 else None
+    if isinstance(prev, Unit) and (prev.low in _MODALS or prev.plural or prev.low in lang.people):
+        return True  # "members book courts", "to track expenses"
+    if lang.code == "en" and u.low.endswith("s") and not u.plural and isinstance(prev, Unit):
+        return True  # "... and shows cost per acquisition": a third-person verb
+    if isinstance(prev, Unit) and prev.low in lang.app_words and u.low.endswith("ing"):
+        return True  # "warehouse dashboard showing shipments"
     if isinstance(nxt, Unit) and (nxt.low in lang.app_words or nxt.low in lang.generic):
         return False  # "recipe sharing site", "order history": part of a compound noun
-    if isinstance(prev, Unit) and (prev.low in _MODALS or prev.plural or prev.low in lang.people):
-        return True
+    opens = isinstance(nxt, Unit) and nxt.low not in lang.markers_function
+    if isinstance(nxt, Unit) and nxt.low in lang.skip and nxt.low not in lang.markers_function:
+        return True  # "model returns an estimate", "book a table"
     if prev is None or not isinstance(prev, Unit) or prev.low in _CUES:
-        return isinstance(nxt, Unit)  # imperative: "Track expenses", ": log plants"
-    return u.low.endswith("ing") and isinstance(nxt, Unit)
+        return opens  # imperative: "Track expenses", ": log plants"
+    return u.low.endswith("ing") and opens and (prev.low in lang.markers_function or prev.low in lang.stop)
 
 
 _MODALS = frozenset({"to", "can", "could", "will", "should", "must", "may", "might", "would", "we", "they",
-                     "i", "you", "people", "also", "then", "easily", "quickly", "and", "or"})
+                     "i", "you", "people", "also", "then", "easily", "quickly"})
 _CUES = frozenset({"where", "so", "that", "who", "which", "when", "and", "then"})
 
 
@@ -442,7 +453,10 @@ def _name(phrase: Phrase_, lang: Lang) -> tuple[str | None, bool, bool]:
     if not rest:
         return None, app, False
     head, mods = _head(rest, lang)
-    if head.low in lang.app_words or head.low in lang.generic or head.negated:
+    if stripped and not lang.head_first and head.low.endswith("ing") and stripped[-1].low in lang.compound_heads:
+        return clean_name(f"{head.low}_{stripped[-1].sing}"), app, False  # "reading lists" -> reading_list
+    soft = head.low in lang.soft_suffixes or head.sing in lang.soft_suffixes
+    if (head.low in lang.app_words and not soft) or head.low in lang.generic or head.negated:
         return None, app, False
     if head.feature and head.sing not in lang.also_entities:
         return None, app, False
@@ -493,20 +507,22 @@ def _assign_slots(items: list, lang: Lang) -> None:
             item.slot = "verb"
         elif _is(prev, lang.subject_cues):
             item.slot = "subject"
-        elif isinstance(nxt, Unit) and nxt.verb and item.units[-1].plural:
-            item.slot = "subject"
-        elif _low(prev) == "by" and lang.code == "en":
-            item.slot = "by"
+        elif isinstance(nxt, Unit) and (nxt.verb or nxt.low in _MODALS) and item.units[-1].plural:
+            item.slot = "subject"  # "members book courts", "mechanics should be able to ..."
+        elif _low(prev) in ("by", "per") and lang.code == "en" and not _strip(item.units, lang)[1]:
+            item.slot = "by"  # "revenue by region"; not "by release date" (a field)
         elif _low(prev) in lang.of_words and _of_owner(items, k, lang):
             item.slot = "of"
+        elif _low(prev) == "for" and _is(nxt, lang.connectors) and _of_owner(items, k, lang, "for"):
+            item.slot = "of"  # "a wiki for articles and categories" (not "a site for new employees")
     _chain_lists(items, lang)
 
 
-def _of_owner(items: list, k: int, lang: Lang) -> bool:
+def _of_owner(items: list, k: int, lang: Lang, link: str = "") -> bool:
     """ "catalogue of plants", "tienda de libros": the phrase before "of" names the app or a generic thing."""
     j = k - 1
     while j >= 0 and not isinstance(items[j], Phrase_):
-        if _low(items[j]) not in lang.of_words and _low(items[j]) not in lang.skip:
+        if _low(items[j]) not in lang.of_words and _low(items[j]) not in lang.skip and _low(items[j]) != link:
             return False
         j -= 1
     if j < 0:
@@ -517,7 +533,7 @@ def _of_owner(items: list, k: int, lang: Lang) -> bool:
 
 def _chain_lists(items: list, lang: Lang) -> None:
     """A phrase after a connector continues the list of the phrase before it ("books, members and loans")."""
-    last: Phrase_ | None = None
+    last: Phrase_ | None = None  # the last phrase of this clause that names a thing
     seen_conn = False
     run: list[Phrase_] = []
     for item in items:
@@ -528,7 +544,8 @@ def _chain_lists(items: list, lang: Lang) -> None:
             if len(run) >= 3:  # a bare list of three things is a list of things
                 for p in run:
                     p.slot = p.slot or "list"
-            last, seen_conn = item, False
+            last = item if item.slot else last  # "the books we read, our meetings": the list goes on
+            seen_conn = False
         elif _is(item, lang.connectors) or _low(item) in ("as", "well"):
             seen_conn = True
         elif _is(item, lang.clause) and _low(item) != ",":
