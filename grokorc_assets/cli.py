@@ -226,6 +226,10 @@ def slo_table(result: dict) -> Table:
     ]
     for name, value, threshold, unit, check in rows:
         table.add_row(name, _fmt(value, unit), _fmt(threshold, unit), _verdict(checks.get(check)))
+    accepted = result.get("acceptance") or {}
+    if accepted.get("total"):
+        table.add_row("acceptance", f"{accepted['passed']}/{accepted['total']}", "all",
+                      _verdict(checks.get("acceptance")))
     return table
 
 

@@ -141,7 +141,11 @@ def final_result_for(settings: Settings, outcome: BuildOutcome) -> dict:
 
 
 def approve_latest_shots(settings: Settings, project_id: str, approved_by: str) -> list[dict]:
-    """Promote every shot of the project's latest `visual_test` to the current baseline."""
+    """Promote every shot of the project's latest `visual_test` to the current baseline.
+
+    A broken page (an error or an empty state where content was promised) is never promoted, whichever
+    list it is stored in: approving it would make the broken state the expected one.
+    """
     from grokorc_assets.storage.baselines import PostgresBaselineStore
     from grokorc_assets.validation import BadInputError
 
@@ -153,5 +157,5 @@ def approve_latest_shots(settings: Settings, project_id: str, approved_by: str) 
     return [
         store.promote(project_id, shot["page"], shot["viewport"], Path(shot["path"]), visual.get("revision", 0),
                       approved_by).model_dump()
-        for shot in visual["shots"]
+        for shot in visual["shots"] if shot.get("status") != "broken"
     ]

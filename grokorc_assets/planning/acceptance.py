@@ -24,8 +24,8 @@ from grokorc_assets.models import AcceptanceCriterion, EntityField, FieldType, P
 
 Target = Literal["each", "main", "priced", "booking", "message", "score", "none"]
 
-BOOKING_NAMES = ("booking", "reservation", "appointment", "reserva", "buchung", "termin", "rendez_vous",
-                 "agendamento", "cita")
+BOOKING_NAMES = ("booking", "reservation", "réservation", "appointment", "reserva", "buchung", "termin",
+                 "rendez_vous", "agendamento", "cita")
 MESSAGE_NAMES = ("message", "chat_message", "mensaje", "nachricht", "mensagem")
 SCORE_NAMES = ("score", "high_score", "leaderboard_entry")
 # People and bookkeeping entities: real entities, but never what a project is "about".
@@ -81,6 +81,9 @@ def feature_table() -> dict[str, FeatureDef]:
     return {key: FeatureDef.model_validate(value) for key, value in yaml.safe_load(text).items()}
 
 
+_NO_FEATURE = FeatureDef(label="", generated=False)
+
+
 @lru_cache(maxsize=1)
 def _aliases() -> dict[str, str]:
     return {alias: key for key, feature in feature_table().items() for alias in feature.aliases}
@@ -123,8 +126,9 @@ def complete_entities(entities: list[str], features: list[str], archetype: str) 
         out.append("message")
     if "leaderboard" in features and _first(out, SCORE_NAMES) is None:
         out.append("score")
-    if not out and archetype not in ("landing", "game"):
-        out.append("item")
+    targeted = any(feature_table().get(f, _NO_FEATURE).target not in ("none", "each") for f in features)
+    if not out and (targeted or archetype not in ("landing", "game")):
+        out.append("item")  # a feature that works on records needs some records
     return out
 
 

@@ -62,6 +62,7 @@ class Workflow:
             "latency_slo": ("WARN", True),
             "coverage_slo": ("ERROR", True),
             "confidence_slo": ("WARN", True),
+            "acceptance": ("ERROR", True),
         }
     )
 
@@ -164,6 +165,7 @@ def typical_batch(round_no: int) -> list[Workflow]:
             "latency_slo": ("WARN", True),
             "coverage_slo": ("ERROR", False),
             "confidence_slo": ("WARN", True),
+            "acceptance": ("ERROR", False),
         },
     )
     return [Workflow(), vague, complex_]
