@@ -45,7 +45,8 @@ from grokorc_assets.planning.lexicon import (
 from grokorc_assets.planning.text import Token, tokenize
 
 Knn = Callable[[np.ndarray, int], list[tuple[str, float]]]
-SIMILARITY_DECIMALS = 4  # rounding keeps the JSON stable across BLAS builds
+SIMILARITY_DECIMALS = 4
+MAX_PAGES = 6  # rounding keeps the JSON stable across BLAS builds
 
 
 # --------------------------------------------------------------------------------------------
@@ -406,16 +407,17 @@ def _plural(word: str) -> str:
 def plan_pages(
     archetype: str, has_ui: bool, entities: list[str], catalogue: Catalogue, lex: Lexicons
 ) -> list[str]:
+    """One page per entity, named after it ("books", not the catalogue's generic "products").
+
+    A game, a landing page and a chat are their main page: only entities beyond the ones their shape
+    already shows (messages, scores) get pages of their own. A dashboard opens on an overview.
+    """
     if not has_ui:
         return []
-    base = catalogue.archetypes[archetype].pages
-    pages = base[:1]
-    if archetype in lex.entity_page_archetypes:
-        pages += [_plural(e) for e in entities[:3]]
-    for p in base[1:]:
-        if p not in pages:
-            pages.append(p)
-    return list(dict.fromkeys(pages))[:6]
+    shaped = archetype in lex.main_page_archetypes
+    pages = ["overview"] if archetype == "dashboard" else []
+    pages += [_plural(e) for e in entities if not (shaped and e in lex.shown_on_main_page)]
+    return list(dict.fromkeys(pages))[:MAX_PAGES]
 
 
 def plan_tasks(

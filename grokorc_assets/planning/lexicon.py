@@ -76,7 +76,8 @@ class Lexicons(BaseModel):
     features: dict[str, list[str]]
     confidence: ConfidenceWeights
     vote: VoteWeights
-    entity_page_archetypes: list[str]
+    main_page_archetypes: list[str]
+    shown_on_main_page: list[str]
     feature_roles: dict[str, list[str]]
     tasks: dict[str, dict[str, str]]
     llm_prompt: str
