@@ -78,10 +78,12 @@ def _text(template: str, label: str) -> str:
     return template.replace("{label}", label)
 
 
-def _states(what: str, *, loading: bool = True) -> list[UiNode]:
+def _states(what: str, *, loading: bool = True, idle: bool = False) -> list[UiNode]:
+    """Loading, empty and error states of a region. ``idle``: nothing yet is normal there (a fresh chat
+    room, a record's comments), so its empty state says "idle" and never reads as missing data."""
     nodes = [UiNode(type="loading_state", props={"message": f"Loading {what}…"})] if loading else []
     return nodes + [
-        UiNode(type="empty_state", props={"message": f"No {what} yet."}),
+        UiNode(type="empty_state", props={"message": f"No {what} yet.", "state": "idle" if idle else "empty"}),
         UiNode(type="error_state", props={"message": f"Could not load {what}."}),
     ]
 
@@ -261,7 +263,7 @@ def _cart(ctx: _Ctx) -> UiNode | None:
     if priced is None or not ctx.has("checkout"):
         return None
     return UiNode(type="cart", props={"id": ctx.dom_id("cart"), "title": "Cart", "resource": priced.plural},
-                  children=[UiNode(type="empty_state", props={"message": "Your cart is empty."}),
+                  children=[UiNode(type="empty_state", props={"message": "Your cart is empty.", "state": "idle"}),
                             *_outcome("Could not check out.", "Order placed.")])
 
 
@@ -270,7 +272,7 @@ def _comments(ctx: _Ctx, r: ResourceSpec) -> UiNode | None:
         return None
     return UiNode(type="comments", props={"id": ctx.dom_id("comments"), "title": "Comments",
                                           "resource": r.plural, "entity": r.label},
-                  children=_states("comments") + [UiNode(type="success_state",
+                  children=_states("comments", idle=True) + [UiNode(type="success_state",
                                                          props={"message": "Comment added."})])
 
 
@@ -373,7 +375,7 @@ def main_tree(spec: ProjectSpec, endpoints: list[Endpoint] | None = None) -> lis
                        children=_outcome("Could not save your score.", "Score saved."))]
     elif spec.archetype == "chat":
         body = [UiNode(type="chat", props={"id": "chat", "room": "general"},
-                       children=_states("messages"))]
+                       children=_states("messages", idle=True))]
     elif spec.archetype == "landing":
         body = [*_landing_sections(spec), _contact(ctx, always=True)]
     else:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from grokorc_assets.models import Plan, Stack
+from grokorc_assets.models import EntityField, Plan, Stack
 
 HOSTILE = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "{{7*7}}", "{% raw %}"]
 HOSTILE_TITLE = '"><img src=x onerror=alert(1)> <script>alert(1)</script> {{7*7}} {% raw %}'
@@ -14,6 +14,7 @@ def dashboard() -> Plan:
         stack=Stack(frontend=["react"], backend=["fastapi"], database=["postgres"],
                     devops=["docker-compose"]),
         explicit=["react"], entities=["order", "region", "product"],
+        fields={"order": [EntityField(name="name"), EntityField(name="amount", type="float")]},
         features=["charts", "csv_export", "filters"], pages=["overview", "orders"],
     )
 
@@ -40,7 +41,7 @@ def awkward_crud() -> Plan:
 def cli_tool() -> Plan:
     return Plan(
         archetype="cli", confidence=0.9, has_ui=False,
-        stack=Stack(backend=["python"]), entities=["note", "tag"], features=["export"],
+        stack=Stack(backend=["python"]), entities=["note", "tag"], features=["search"],
     )
 
 
@@ -48,7 +49,7 @@ def api_only() -> Plan:
     return Plan(
         archetype="api", confidence=0.86, has_ui=False,
         stack=Stack(backend=["fastapi"], database=["postgres"], devops=["docker-compose", "kubernetes"]),
-        entities=["invoice", "customer"], features=["auth"],
+        entities=["invoice", "customer"], features=["accounts"],
     )
 
 

@@ -198,7 +198,7 @@ def test_states_start_hidden_and_features_are_marked(site):
             states = [e for e in page.elements if e.has("data-state")]
             assert states or path.name == "index.html", path
             for element in states:
-                assert element.attrs["data-state"] in ("loading", "empty", "error", "success"), path
+                assert element.attrs["data-state"] in ("loading", "empty", "idle", "error", "success"), path
                 assert element.has("hidden"), (path, element.attrs)
             for element in page.find("table"):
                 assert element.within(data_component="data_table") or element.within(class_="panel")

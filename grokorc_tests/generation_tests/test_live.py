@@ -71,6 +71,8 @@ def test_overview_fills_kpis_and_chart(live, page):
     import httpx
 
     httpx.post(f"{base}/api/orders", json={"name": "north", "amount": 30}).raise_for_status()
+    # The chart counts the main entity (regions: orders are bookkeeping) grouped by a field.
+    httpx.post(f"{base}/api/regions", json={"name": "north"}).raise_for_status()
     seen = visit(page, gen.project / "frontend/pages/overview.html", 375)
     page.wait_for_function("document.querySelectorAll('#chart-5 rect.bar, [data-bars] rect').length > 0")
     count = int(page.locator("[data-resource=orders][data-component=kpi_card]:not([data-field]) [data-value]")
