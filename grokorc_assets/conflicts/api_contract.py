@@ -31,6 +31,17 @@ def _shape(path: str) -> str:
     return _PARAM.sub("{}", path.rstrip("/") or "/")
 
 
+def _served(call: Call, served: set[tuple[str, str]]) -> bool:
+    """A route's path parameter matches any one segment: GET /api/stats/{plural} serves /api/stats/books."""
+    method, shape = call.method, _shape(call.path)
+    if (method, shape) in served:
+        return True
+    parts = shape.split("/")
+    return any(m == method and len(route.split("/")) == len(parts)
+               and all(r in ("{}", c) for r, c in zip(route.split("/"), parts, strict=True))
+               for m, route in served)
+
+
 def _literal(path: str) -> str:
     """The string literal a call site spells for a path (api.js appends the item id itself)."""
     return path[: -len(ITEM_PARAM)] if path.endswith(ITEM_PARAM) else path
@@ -116,7 +127,7 @@ def detect(ctx: Context) -> list[Conflict]:
     if not api.found:
         return []  # no HTTP backend (a command line): nothing to call
     served = {(r.method, _shape(r.path)) for r in api.routes}
-    out = [_call_conflict(ctx, c, api) for c in calls if (c.method, _shape(c.path)) not in served]
+    out = [_call_conflict(ctx, c, api) for c in calls if not _served(c, served)]
     operations = operation_map(ctx.view)
     if operations:
         out += [_binding_conflict(ctx, b, operations) for b in page_bindings(ctx.view)

@@ -294,6 +294,8 @@ def backend_env(is_cli: bool) -> dict[str, str]:
         "APP_DATABASE_PATH": ":memory:",
         "APP_CORS_ORIGINS": "*",
         "APP_LOG_LEVEL": "info",
+        "APP_STATIC_DIR": "",  # empty: the frontend/ folder beside the backend
+        "APP_SECRET_KEY": "",  # empty: a random token key per process (sessions end on restart)
     }
 
 

@@ -144,13 +144,13 @@ def binding_zebra(p: Project, rng: random.Random) -> Expected:
 
 def form_field_typo(p: Project, rng: random.Random) -> Expected:
     page = _form_page(p)
-    p.replace("ui", page, 'name="description" type=', 'name="descripton" type=')
+    p.replace("ui", page, 'name="description" data-type=', 'name="descripton" data-type=')
     return Expected("api_contract", "sends 'descripton'", True, "form_field_typo", (page,))
 
 
 def form_field_zebra(p: Project, rng: random.Random) -> Expected:
     page = _form_page(p)
-    p.replace("ui", page, 'name="description" type=', 'name="zebra_notes" type=')
+    p.replace("ui", page, 'name="description" data-type=', 'name="zebra_notes" data-type=')
     return Expected("api_contract", "sends 'zebra_notes'", False, "form_field_zebra", (page,))
 
 
