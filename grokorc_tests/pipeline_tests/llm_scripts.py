@@ -31,6 +31,17 @@ FRONTEND = [{"path": "frontend/index.html",
 DEVOPS = [{"path": "docker-compose.yml", "content": "services:\n  backend:\n    build: ./backend\n"}]
 
 
+def acceptance_tests(body) -> list[dict]:
+    """What a diligent model adds: one test per acceptance criterion the prompt gives, named as asked."""
+    try:
+        brief = json.loads(body["messages"][-1]["content"])
+    except (KeyError, TypeError, ValueError):
+        return []
+    ids = [c["id"] for c in brief.get("acceptance_criteria", [])]
+    tests = "".join(f"\n\ndef test_{cid}_scripted():\n    assert add(2, 2) == 4\n" for cid in ids)
+    return [{"path": "backend/tests/test_acceptance.py", "content": "from app.main import add\n" + tests}] if ids else []
+
+
 def router(*, plan_cost: float | None = None, backend_files=None):
     """Answers for plan and the three agents; ``plan_cost`` is reported as the provider's cost."""
     files = {"frontend": FRONTEND, "backend": backend_files or UNDERTESTED_BACKEND, "devops": DEVOPS}
@@ -41,7 +52,8 @@ def router(*, plan_cost: float | None = None, backend_files=None):
             return Behaviour.ok(json.dumps(PLAN), prompt_tokens=900, completion_tokens=250, cost=plan_cost)
         for agent, answer in files.items():
             if f"the {agent} agent" in system:
-                return Behaviour.ok(json.dumps({"files": answer}), prompt_tokens=700, completion_tokens=400)
+                extra = acceptance_tests(body) if agent == "backend" else []
+                return Behaviour.ok(json.dumps({"files": answer + extra}), prompt_tokens=700, completion_tokens=400)
         return None
 
     return route

@@ -72,6 +72,8 @@ def test_a_low_coverage_module_blocks_delivery_and_exits_3(cli_env, instance):
     assert code == 3, stderr[-2000:]
     assert result["status"] == "blocked" and result["blocked_by"] == ["coverage_slo"]
     assert result["slos"]["coverage"]["value"] < 95.0 and result["slos"]["coverage"]["breach"] is True
-    assert result["coverage"]["tests_passed"] == 1
+    # The scripted model's own test plus one per acceptance criterion: the request is met, coverage is not.
+    assert result["coverage"]["tests_passed"] == 1 + len(result["plan"]["acceptance"])
+    assert result["acceptance"]["passed"] == result["acceptance"]["total"]
     assert result["slos"]["cost"]["breach"] is False and result["slos"]["cost"]["estimated_cost"] > 0
     assert not delivered_in(instance, result["execution"]["run_id"])
