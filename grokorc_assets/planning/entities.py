@@ -389,6 +389,8 @@ def _is_verb(seq: list[Unit | Tok], k: int, lang: Lang) -> bool:
         return True  # "warehouse dashboard showing shipments"
     if isinstance(nxt, Unit) and (nxt.low in lang.app_words or nxt.low in lang.generic):
         return False  # "recipe sharing site", "order history": part of a compound noun
+    if isinstance(nxt, Unit) and nxt.low in _FIELD_LINKS:
+        return False  # "Books have a title": what has fields is a thing
     opens = isinstance(nxt, Unit) and nxt.low not in lang.markers_function
     if isinstance(nxt, Unit) and nxt.low in lang.skip and nxt.low not in lang.markers_function:
         return True  # "model returns an estimate", "book a table"
@@ -556,7 +558,9 @@ def _chain_lists(items: list, lang: Lang) -> None:
 # Fields: "books with title, author, price and stock"
 # --------------------------------------------------------------------------------------------
 
-_FIELD_LINKS = frozenset({"with", "has", "have", "having", "(", "con", "mit", "avec", "com", "containing"})
+_FIELD_LINKS = frozenset({"with", "has", "have", "having", "(", "con", "mit", "avec", "com", "containing",
+                          "contain", "contains", "include", "includes", "tiene", "tienen", "hat", "haben",
+                          "ont", "tem", "têm"})
 
 
 def _field_lists(items: list, lang: Lang) -> dict[int, list[str]]:
