@@ -100,6 +100,7 @@ class Unmet(BaseModel):
 
 
 class Plan(BaseModel):
+    title: str | None = None  # the project's name as the request gives it ("Online bookshop")
     archetype: Archetype
     confidence: float = Field(ge=0.0, le=1.0)
     has_ui: bool

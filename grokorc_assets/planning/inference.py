@@ -506,6 +506,23 @@ def confidence(
     return round(min(max(value, 0.0), w.cap), 4)
 
 
+def request_title(message: str, lex: Lexicons) -> str | None:
+    """The request's opening noun phrase as its name: "Online bookshop with search..." -> "Online bookshop"."""
+    words: list[str] = []
+    for token in message.replace("\n", " ").split():
+        bare = token.strip("\"'()[]")
+        low = bare.lower().rstrip(".,:;!?")
+        if not words and low in lex.title_skip:
+            continue
+        if low in lex.title_stop or not bare:
+            break
+        words.append(bare.rstrip(".,:;!?"))
+        if bare[-1:] in ".,:;!?" or len(words) == 6:
+            break
+    title = " ".join(words)
+    return title[:1].upper() + title[1:] if len(title) >= 3 else None
+
+
 def estimate_usage(message: str, plan_json: str, lex: Lexicons) -> Usage:
     """What an LLM call would have cost in tokens (~4 characters per token); offline costs nothing."""
     prompt = f"{lex.llm_prompt}\n{message}"
@@ -559,6 +576,7 @@ def infer_plan(
     # Only what the request said counts as evidence, not the completions.
     detail = len(request.entities) + len(request.features) + len(explicit)
     plan = Plan(
+        title=request_title(message, lex),
         archetype=archetype,
         confidence=confidence(kw, ranked, neighbours, detail, lex),
         has_ui=has_ui,

@@ -77,6 +77,8 @@ class Lexicons(BaseModel):
     confidence: ConfidenceWeights
     vote: VoteWeights
     main_page_archetypes: list[str]
+    title_skip: list[str]
+    title_stop: list[str]
     shown_on_main_page: list[str]
     feature_roles: dict[str, list[str]]
     tasks: dict[str, dict[str, str]]

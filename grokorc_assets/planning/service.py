@@ -29,7 +29,14 @@ from grokorc_assets.planning import acceptance
 from grokorc_assets.planning.catalogue import load_catalogue
 from grokorc_assets.planning.embeddings import default_embedder
 from grokorc_assets.planning.entities import clean_name, extract_request
-from grokorc_assets.planning.inference import extract_technologies, find_neighbours, infer_plan, layer_of
+from grokorc_assets.planning.inference import (
+    extract_technologies,
+    find_neighbours,
+    infer_plan,
+    layer_of,
+    request_title,
+)
+from grokorc_assets.planning.lexicon import load_lexicons
 from grokorc_assets.storage.catalogue_index import PgVectorKnn, sync_catalogue
 from grokorc_assets.storage.exchanges import PostgresExchangeStore
 
@@ -48,6 +55,7 @@ SYSTEM_PROMPT = (
 class PlanDraft(BaseModel):
     """What the model is asked for: the plan without the evidence and the accounting."""
 
+    title: str | None = None
     archetype: Archetype
     confidence: float = Field(ge=0.0, le=1.0)
     has_ui: bool
@@ -88,7 +96,8 @@ class Planner:
         response = make_provider(self._llm, offline, self._store).complete_json(request, PlanDraft)
         draft = _derive_contract(_keep_named_technologies(response.value, message), message)
         plan = Plan.model_validate(
-            {**draft.model_dump(), "neighbours": [n.model_dump() for n in neighbours],
+            {**draft.model_dump(), "title": draft.title or request_title(message, load_lexicons()),
+             "neighbours": [n.model_dump() for n in neighbours],
              "usage": response.usage.model_dump()}
         )
         return plan, response
