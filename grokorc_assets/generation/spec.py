@@ -16,7 +16,7 @@ from pydantic import BaseModel
 
 from grokorc_assets.generation.models import Endpoint, FieldSpec, ResourceSpec
 from grokorc_assets.models import AcceptanceCriterion, Plan
-from grokorc_assets.planning.acceptance import complete_plan, feature_roles, feature_table
+from grokorc_assets.planning.acceptance import Roles, complete_plan, feature_roles, feature_table
 
 MAX_RESOURCES = 12
 MAX_PAGES = 12
@@ -315,7 +315,7 @@ def spec_roles(plan: Plan, resources: list[ResourceSpec]) -> SpecRoles:
     """The planner's roles, mapped from plan entity names to the resources' safe names."""
     by_entity = {r.entity: r.name for r in resources}
     entities = [r.entity for r in resources]
-    roles = feature_roles(entities, plan.fields, plan.features)
+    roles = Roles(**plan.roles) if plan.roles.get("main") else feature_roles(entities, plan.fields, plan.features)
     return SpecRoles(**{role: by_entity.get(value) for role, value in roles.model_dump().items()})
 
 

@@ -133,7 +133,10 @@ def complete_entities(entities: list[str], features: list[str], archetype: str) 
 
 
 def feature_roles(entities: list[str], fields: dict[str, list[EntityField]], features: list[str]) -> Roles:
-    core = [e for e in entities if e not in SUPPORTING]
+    """Roles from the request's own fields: the main entity is the first one the request described
+    ("a nursery selling plants with name, price and stock" is about plants), else the first named."""
+    described = [e for e in entities if e not in SUPPORTING and fields.get(e)]
+    core = [*described, *(e for e in entities if e not in SUPPORTING and e not in described)]
     booking = _first(entities, BOOKING_NAMES) if "booking" in features else None
     message = _first(entities, MESSAGE_NAMES) if "chat" in features else None
     score = _first(entities, SCORE_NAMES) if "leaderboard" in features else None
@@ -151,7 +154,7 @@ def _add(fields: list[EntityField], name: str, kind: FieldType) -> list[EntityFi
 
 
 def complete_fields(
-    entities: list[str], named: dict[str, list[EntityField]], features: list[str]
+    entities: list[str], named: dict[str, list[EntityField]], features: list[str], roles: Roles | None = None
 ) -> dict[str, list[EntityField]]:
     """Each entity's fields: named ones first, then the fields its roles need.
 
@@ -164,7 +167,7 @@ def complete_fields(
         if not any(f.type in ("str", "text") for f in fields):
             fields = [*DEFAULT_FIELDS[:1], *fields] if fields else list(DEFAULT_FIELDS)
         out[entity] = fields
-    roles = feature_roles(entities, out, features)
+    roles = roles or feature_roles(entities, named, features)
     if roles.priced:
         out[roles.priced] = _add(_add(out[roles.priced], "price", "float"), "stock", "int")
     if roles.booking:
@@ -237,11 +240,11 @@ def _cli_text(text: str) -> str:
 
 def derive_acceptance(
     entities: list[str], fields: dict[str, list[EntityField]], features: list[str], *,
-    archetype: str = "", has_ui: bool = True,
+    archetype: str = "", has_ui: bool = True, roles: Roles | None = None,
 ) -> tuple[list[AcceptanceCriterion], list[Unmet]]:
     """Criteria for CRUD on every entity and for each generated feature; unmet for the rest."""
     table = feature_table()
-    roles = feature_roles(entities, fields, features)
+    roles = roles or feature_roles(entities, fields, features)
     criteria: list[AcceptanceCriterion] = []
     unmet: list[Unmet] = []
     for key in ["crud", *[f for f in features if f != "crud"]]:
@@ -265,16 +268,41 @@ def derive_acceptance(
     return criteria, unmet
 
 
+class Contract(BaseModel):
+    """What a plan promises: its entities with their fields, who plays which role, the criteria, the unmet."""
+
+    entities: list[str]
+    fields: dict[str, list[EntityField]]
+    roles: Roles
+    acceptance: list[AcceptanceCriterion]
+    unmet: list[Unmet]
+
+
+def derive_contract(archetype: str, has_ui: bool, entities: list[str], named: dict[str, list[EntityField]],
+                    features: list[str]) -> Contract:
+    """The one derivation every plan goes through (offline, LLM, or an older plan): roles are decided
+    here once, from what the request named, and stored so that every generator reads the same."""
+    entities = complete_entities(entities, features, archetype)
+    roles = feature_roles(entities, named, features)
+    fields = complete_fields(entities, named, features, roles)
+    criteria, unmet = derive_acceptance(entities, fields, features, archetype=archetype, has_ui=has_ui, roles=roles)
+    return Contract(entities=entities, fields=fields, roles=roles, acceptance=criteria, unmet=unmet)
+
+
 def complete_plan(plan: Plan) -> Plan:
-    """A plan with fields, criteria and unmet items, derived when it lacks them (an LLM's or an older plan).
+    """A plan with fields, roles, criteria and unmet items, derived when it lacks them (an older plan).
 
     Idempotent: a plan that already carries acceptance criteria is returned as it is.
     """
     if plan.acceptance or plan.unmet:
         return plan
     features = canonical_features(plan.features)
-    entities = complete_entities(plan.entities, features, plan.archetype)
-    fields = complete_fields(entities, plan.fields, features)
-    criteria, unmet = derive_acceptance(entities, fields, features, archetype=plan.archetype, has_ui=plan.has_ui)
-    return plan.model_copy(update={"features": features, "entities": entities, "fields": fields,
-                                   "acceptance": criteria, "unmet": unmet})
+    contract = derive_contract(plan.archetype, plan.has_ui, plan.entities, plan.fields, features)
+    return plan.model_copy(update={"features": features, **contract_fields(contract)})
+
+
+def contract_fields(contract: Contract) -> dict:
+    """The contract as Plan fields."""
+    return {"entities": contract.entities, "fields": contract.fields,
+            "roles": {k: v for k, v in contract.roles.model_dump().items() if v},
+            "acceptance": contract.acceptance, "unmet": contract.unmet}

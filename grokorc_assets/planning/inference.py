@@ -20,13 +20,10 @@ import numpy as np
 from grokorc_assets.models import (
     ARCHETYPES,
     STACK_LAYERS,
-    AcceptanceCriterion,
-    EntityField,
     Neighbour,
     Plan,
     Stack,
     Tasks,
-    Unmet,
     Usage,
 )
 from grokorc_assets.planning import acceptance
@@ -362,25 +359,17 @@ def _replacement(layer: str, ballots: dict[tuple[str, ...], float], avoid: set[s
 
 
 @dataclass(frozen=True)
-class Contract:
-    """What the plan promises: entities, their fields, features, exclusions, criteria and unmet items."""
+class PlanContract:
+    """What the plan promises (acceptance.Contract), with the features it keeps and what it rules out."""
 
-    entities: list[str]
-    fields: dict[str, list[EntityField]]
+    contract: acceptance.Contract
     features: list[str]
     excluded: list[str]
-    acceptance: list[AcceptanceCriterion]
-    unmet: list[Unmet]
-
-
-def _targets_main(feature: str) -> bool:
-    spec = acceptance.feature_table().get(feature)
-    return spec is not None and spec.generated and spec.target in ("main", "each")
 
 
 def plan_contract(
-    request: RequestModel, archetype: str, profile_entities: list[str], lex: Lexicons
-) -> Contract:
+    request: RequestModel, archetype: str, has_ui: bool, profile_entities: list[str], lex: Lexicons
+) -> PlanContract:
     """The request's own entities and features plus what the archetype needs; the rest from acceptance.py.
 
     Profile defaults stand in only when the request named no entity and no feature (a vague request):
@@ -390,12 +379,8 @@ def plan_contract(
     features = [*request.features, *lex.core_features.get(archetype, [])]
     features = [f for f in dict.fromkeys(features) if f not in excluded]
     named = request.entities or ([] if request.features else list(profile_entities))
-    entities = acceptance.complete_entities(named, features, archetype)
-    if not entities and any(_targets_main(f) for f in features):
-        entities = ["item"]  # "a game with charts": charts need something to count (acceptance.py has none)
-    fields = acceptance.complete_fields(entities, request.fields, features)
-    criteria, unmet = acceptance.derive_acceptance(entities, fields, features)
-    return Contract(entities, fields, features, list(request.excluded), criteria, unmet)
+    contract = acceptance.derive_contract(archetype, has_ui, named, request.fields, features)
+    return PlanContract(contract, features, list(request.excluded))
 
 
 def _plural(word: str) -> str:
@@ -569,10 +554,11 @@ def infer_plan(
     request = extract_request(message)
     explicit = [t for t in explicit if t not in request.excluded]  # "we do not want React"
     has_ui = decide_has_ui(archetype, words, explicit, lex)
-    contract = plan_contract(request, archetype, catalogue.archetypes[archetype].entities, lex)
+    planned = plan_contract(request, archetype, has_ui, catalogue.archetypes[archetype].entities, lex)
+    contract = planned.contract
     stack = complete_stack(explicit, archetype, has_ui, neighbours, catalogue, request.excluded)
     pages = plan_pages(archetype, has_ui, contract.entities, catalogue, lex)
-    tasks = plan_tasks(stack, archetype, has_ui, contract.entities, contract.features, pages, lex)
+    tasks = plan_tasks(stack, archetype, has_ui, contract.entities, planned.features, pages, lex)
     # Only what the request said counts as evidence, not the completions.
     detail = len(request.entities) + len(request.features) + len(explicit)
     plan = Plan(
@@ -582,12 +568,9 @@ def infer_plan(
         has_ui=has_ui,
         stack=stack,
         explicit=explicit,
-        entities=contract.entities,
-        features=contract.features,
-        fields=contract.fields,
-        excluded=contract.excluded,
-        acceptance=contract.acceptance,
-        unmet=contract.unmet,
+        features=planned.features,
+        excluded=planned.excluded,
+        **acceptance.contract_fields(contract),
         pages=pages,
         tasks=tasks,
         neighbours=neighbours,

@@ -64,6 +64,7 @@ class PlanDraft(BaseModel):
     entities: list[str] = []
     features: list[str] = []
     fields: dict[str, list[EntityField]] = {}
+    roles: dict[str, str] = {}
     excluded: list[str] = []
     acceptance: list[AcceptanceCriterion] = []
     unmet: list[Unmet] = []
@@ -116,18 +117,17 @@ def _derive_contract(draft: PlanDraft, message: str) -> PlanDraft:
     """
     request = extract_request(message)
     excluded = list(dict.fromkeys([*draft.excluded, *request.excluded]))
-    features = [f for f in dict.fromkeys(draft.features) if f not in excluded]
+    features = [f for f in acceptance.canonical_features(draft.features) if f not in excluded]
     entities = [n for n in (clean_name(e) for e in draft.entities) if n]
-    entities = acceptance.complete_entities(list(dict.fromkeys(entities)), features, draft.archetype)
+    entities = list(dict.fromkeys(entities))
     named = {e: [*draft.fields.get(e, []), *request.fields.get(e, [])] for e in entities}
-    fields = acceptance.complete_fields(entities, {e: list({f.name: f for f in fs}.values())
-                                                   for e, fs in named.items()}, features)
-    criteria, unmet = acceptance.derive_acceptance(entities, fields, features)
+    contract = acceptance.derive_contract(draft.archetype, draft.has_ui, entities,
+                                          {e: list({f.name: f for f in fs}.values()) for e, fs in named.items()},
+                                          features)
     stack = draft.stack.model_copy(update={
         layer: [t for t in getattr(draft.stack, layer) if t not in excluded] for layer in STACK_LAYERS})
     return draft.model_copy(update={
-        "entities": entities, "features": features, "fields": fields, "excluded": excluded,
-        "acceptance": criteria, "unmet": unmet, "stack": stack,
+        "features": features, "excluded": excluded, "stack": stack, **acceptance.contract_fields(contract),
         "explicit": [t for t in draft.explicit if t not in excluded]})
 
 

@@ -39,7 +39,9 @@ def acceptance_tests(body) -> list[dict]:
         return []
     ids = [c["id"] for c in brief.get("acceptance_criteria", [])]
     tests = "".join(f"\n\ndef test_{cid}_scripted():\n    assert add(2, 2) == 4\n" for cid in ids)
-    return [{"path": "backend/tests/test_acceptance.py", "content": "from app.main import add\n" + tests}] if ids else []
+    if not ids:
+        return []
+    return [{"path": "backend/tests/test_acceptance.py", "content": "from app.main import add\n" + tests}]
 
 
 def router(*, plan_cost: float | None = None, backend_files=None):
