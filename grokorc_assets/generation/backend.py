@@ -30,9 +30,10 @@ ROLE_CONTEXT = ("main", "priced", "booking", "thing", "message", "score")
 
 
 def feature_modules(spec: ProjectSpec) -> list[str]:
-    """Modules in install order: accounts first, since it decides who may write."""
+    """Modules in install order: accounts first, since it decides who may write; realtime before chat, so
+    /ws/updates is matched before the chat's /ws/{room} takes every name."""
     wanted = [FEATURE_MODULES[f] for f in spec.feature_keys if f in FEATURE_MODULES]
-    return sorted(dict.fromkeys(wanted), key=lambda m: (m != "accounts", wanted.index(m)))
+    return sorted(dict.fromkeys(wanted), key=lambda m: (m != "accounts", m != "realtime", wanted.index(m)))
 
 
 def _role_resources(spec: ProjectSpec) -> dict[str, ResourceSpec | None]:

@@ -1,0 +1,23 @@
+"""Our own requests, one per archetype, written from the kind of ideas public app-idea lists hold.
+
+Together they name every feature the offline generator can build (a test checks that), so serving
+their delivered projects exercises every row of the feature table over real HTTP, WebSockets and
+Chromium.
+"""
+
+REQUESTS: dict[str, str] = {
+    "dashboard": "Fleet maintenance dashboard with vehicles and repairs, charts of repairs by status, CSV export "
+                 "and filters",
+    "ecommerce": "Plant nursery web shop selling plants with name, price and stock; search, sort by price, cart "
+                 "and checkout, and star ratings",
+    "chat": "Team chat with rooms, message history and live updates",
+    "content": "Cooking blog with recipes, comments, tags and search",
+    "crud": "Equipment inventory tracker: devices with serial number, owner and purchase date, pagination and "
+            "notifications",
+    "landing": "Landing page for a yoga studio with a contact form and dark mode",
+    "api": "REST API for a URL shortener: links with url and slug, and votes on links",
+    "game": "Snake game with a leaderboard",
+    "booking": "Tennis court booking: members book courts by the hour, with user accounts",
+    "social": "Neighbourhood forum where residents post notices, comment on them and upvote",
+    "cli": "Command-line tool to keep notes with search and sort",
+}

@@ -1,0 +1,80 @@
+"""Request fidelity, tried as a user would: build each archetype's request offline, serve the delivered
+project (sandboxed, on loopback) and check every acceptance criterion from outside — the API contracts
+over real HTTP and WebSockets, the UI rows in Chromium. A CLI project is run as a program.
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from grokorc_assets.generation import generate_backend, generate_devops, generate_frontend, infer_ui, merge_agents
+from grokorc_assets.generation.spec import project_spec
+from grokorc_assets.planning.acceptance import feature_table
+from grokorc_assets.planning.inference import infer_plan
+from grokorc_assets.serve import served_project
+from grokorc_assets.visual.browser import BrowserSession, load_settings
+from grokorc_assets.visual.probes import browser_criteria, run_probes
+from grokorc_tests.fidelity_tests.contracts import CHECKERS, Served, check_criterion
+from grokorc_tests.fidelity_tests.requests import REQUESTS
+
+
+def deliver(request: str, workspace: Path):
+    """The offline agents' output merged into one project, as the pipeline's conflicts stage does."""
+    plan = infer_plan(request)
+    backend = generate_backend(plan, workspace)
+    generate_frontend(plan, workspace)
+    generate_devops(plan, workspace)
+    infer_ui(plan, workspace, backend)
+    return plan, merge_agents(workspace)
+
+
+def test_the_requests_exercise_every_generated_feature():
+    planned = {f for request in REQUESTS.values() for f in infer_plan(request).features} | {"crud"}
+    generated = {key for key, f in feature_table().items() if f.generated}
+    assert generated <= planned, sorted(generated - planned)
+    assert generated - {"game", "dark_mode"} <= set(CHECKERS)  # the UI-only features are probed in Chromium
+
+
+@pytest.mark.parametrize("archetype", [a for a in REQUESTS if a != "cli"])
+def test_every_criterion_holds_on_the_served_project(archetype, tmp_path):
+    plan, project = deliver(REQUESTS[archetype], tmp_path)
+    assert plan.archetype == archetype and plan.unmet == []
+    spec = project_spec(plan)
+    with served_project(project) as app:
+        served = Served(app.url, spec)
+        for criterion in [c for c in plan.acceptance if c.verify == "api"]:
+            check_criterion(served, criterion)
+        probes = browser_criteria([c.model_dump() for c in plan.acceptance])
+        if probes:
+            with BrowserSession(load_settings()) as session:
+                outcomes = run_probes(session, f"{app.url}/", probes)
+            assert all(o.passed for o in outcomes), [o.model_dump() for o in outcomes]
+        main_page = served.http.get("/")
+        assert main_page.status_code == (200 if plan.has_ui else 404)
+
+
+def test_the_cli_project_keeps_its_criteria_as_a_program(tmp_path):
+    plan, project = deliver(REQUESTS["cli"], tmp_path / "ws")
+    assert plan.archetype == "cli" and {c.verify for c in plan.acceptance} == {"cli"}
+    spec = project_spec(plan)
+    plural = spec.resources[0].plural
+    data = tmp_path / "data.json"
+
+    def run(*argv):
+        done = subprocess.run([sys.executable, "-m", "app", "--data", str(data), plural, *argv],
+                              cwd=project / "backend", capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return json.loads(done.stdout)
+
+    text = next(f.name for f in spec.resources[0].fields if f.type == "str" and f.required)
+    flag = "--" + text.replace("_", "-")
+    for word in ("pear", "apple", "zucchini"):
+        run("add", flag, word)
+    assert [r[text] for r in run("list", "--search", "APP")] == ["apple"]
+    assert [r[text] for r in run("list", "--sort", text)] == ["apple", "pear", "zucchini"]
+    assert [r[text] for r in run("list", f"--sort=-{text}")] == ["zucchini", "pear", "apple"]
