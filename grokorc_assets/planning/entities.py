@@ -302,8 +302,11 @@ def negated_technologies(toks: list[Tok]) -> list[str]:
 
 def _technology_words() -> frozenset[str]:
     aliases = load_aliases()
-    forms = (f for e in aliases.technologies.values() for f in [*e.phrases, *e.ambiguous, *e.weak])
-    return frozenset(words[0] for words in map(_lows, forms) if len(words) == 1)
+    forms = [f for e in aliases.technologies.values() for f in [*e.phrases, *e.ambiguous, *e.weak]]
+    single = {words[0] for words in map(_lows, forms) if len(words) == 1}
+    # Hyphenated names are glued into one unit ("docker-compose" -> docker_compose): never an entity either.
+    glued = {"_".join(w for w in words if w != "-") for words in map(_lows, forms) if len(words) > 1}
+    return frozenset(single | glued)
 
 
 # --------------------------------------------------------------------------------------------
