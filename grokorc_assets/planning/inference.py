@@ -24,6 +24,7 @@ from grokorc_assets.models import (
     Plan,
     Stack,
     Tasks,
+    Unmet,
     Usage,
 )
 from grokorc_assets.planning import acceptance
@@ -380,6 +381,13 @@ def plan_contract(
     features = [f for f in dict.fromkeys(features) if f not in excluded]
     named = request.entities or ([] if request.features else list(profile_entities))
     contract = acceptance.derive_contract(archetype, has_ui, named, request.fields, features)
+    # "A chat with no messages": the request rules out what its own kind of project is. Say so, as unmet.
+    table = acceptance.feature_table()
+    contradictions = [
+        Unmet(what=table[f].label, reason=f"a {archetype} project whose {table[f].label} the request rules out")
+        for f in lex.core_features.get(archetype, []) if f in excluded and f in table]
+    if contradictions:
+        contract = contract.model_copy(update={"unmet": [*contract.unmet, *contradictions]})
     return PlanContract(contract, features, list(request.excluded))
 
 

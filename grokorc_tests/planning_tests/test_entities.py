@@ -158,11 +158,13 @@ def test_thirty_features_give_a_clear_plan() -> None:
     assert plan.acceptance and len(plan.entities) <= 12
 
 
-def test_chat_with_no_messages_excludes_chat() -> None:
-    """A self-contradicting request: the negation wins, so chat is excluded (not planned, not unmet)."""
+def test_chat_with_no_messages_is_a_clear_contradiction() -> None:
+    """A self-contradicting request: chat is excluded (nothing is built against the negation) and the
+    plan says why the project cannot be delivered, as an unmet item that fails the acceptance check."""
     plan = infer_plan("a chat with no messages")
     assert "chat" in plan.excluded and "chat" not in plan.features
     assert not any(c.feature == "chat" for c in plan.acceptance)
+    assert [u.what for u in plan.unmet] == ["chat rooms"] and "rules out" in plan.unmet[0].reason
 
 
 @pytest.mark.parametrize("message", ["", "   ", "!!!", "no", "not not not", "a", "-", "with with with , , and"])
