@@ -217,7 +217,7 @@ def _targets(feature: FeatureDef, entities: list[str], roles: Roles) -> list[str
 
 
 # What the command-line shape can deliver: records through commands, found and ordered.
-CLI_FEATURES = frozenset({"crud", "search", "sort"})
+CLI_FEATURES = frozenset({"crud", "search", "sort", "csv_export"})
 
 
 def _not_buildable(key: str, feature: FeatureDef | None, archetype: str, has_ui: bool) -> Unmet | None:
@@ -235,6 +235,7 @@ def _not_buildable(key: str, feature: FeatureDef | None, archetype: str, has_ui:
 def _cli_text(text: str) -> str:
     # A CLI keeps the same promises through its commands instead of HTTP routes.
     return (text.split(" at /api/")[0].replace("with ?q=", "with list --search")
+            .replace("export as CSV", "export as CSV with the export command")
             .replace("can be sorted by", "can be listed sorted by") + " through the command line")
 
 
