@@ -52,6 +52,7 @@ class Scenario:
     confidence_passes: bool = True
     cost_passes: bool = True
     coverage_passes: bool = True
+    acceptance_passes: bool = True
     latency_passes: bool = True
     visual_passes: bool = True
     a11y_passes: bool = True
@@ -152,6 +153,11 @@ def coverage_slo(context) -> AssetCheckResult:
     return _check(_scenario(context).coverage_passes, AssetCheckSeverity.ERROR)
 
 
+@asset_check(asset=coverage, name="acceptance", blocking=True, partitions_def=projects)
+def acceptance(context) -> AssetCheckResult:
+    return _check(_scenario(context).acceptance_passes, AssetCheckSeverity.ERROR)
+
+
 @asset_check(asset=coverage, name="latency_slo", blocking=True, partitions_def=projects)
 def latency_slo(context) -> AssetCheckResult:
     return _check(_scenario(context).latency_passes, AssetCheckSeverity.WARN)
@@ -204,7 +210,7 @@ build_project = define_asset_job("build_project", selection=AssetSelection.all()
 
 defs = Definitions(
     assets=[plan, frontend, backend, devops, ui, visual_test, conflicts, coverage, delivery],
-    asset_checks=[confidence_slo, cost_slo, coverage_slo, latency_slo, visual_regression, accessibility],
+    asset_checks=[confidence_slo, cost_slo, coverage_slo, acceptance, latency_slo, visual_regression, accessibility],
     jobs=[build_project, bulk_events],
     sensors=[slo_metrics_sensor],
 )

@@ -128,6 +128,7 @@ FOUR_BUILDS_COUNTERS: Samples = {
     check("cost_slo", "ERROR", True): 3,
     check("cost_slo", "ERROR", False): 1,
     check("coverage_slo", "ERROR", True): 2,  # the blocked and the crashed build never reach coverage
+    check("acceptance", "ERROR", True): 2,
     check("latency_slo", "WARN", True): 2,
     # 6 LLM assets (plan, frontend, backend, devops, ui, conflicts) materialise in each of the 4 runs
     key("grokorc_llm_tokens_used_total", model="gpt-4o-mini", type="input"): 24 * 100,
