@@ -59,6 +59,7 @@ def test_every_dashboard_panel_query_returns_data(observability_stack: Observabi
     assert {s["metric"]["check"]: float(s["value"][1]) for s in outcomes} == {
         "confidence_slo": 2.0,
         "coverage_slo": 2.0,
+        "acceptance": 2.0,  # the complex product's blocked rounds also failed their acceptance
     }
     budget = stack.query(
         '1 - ((sum by (check) (increase(grokorc_slo_check_evaluations_total{passed="false"}[30d])) '
