@@ -42,11 +42,16 @@ def test_report_sections_have_the_design_keys(dashboard_build):
     assert result["ui"]["applicable"] and result["ui"]["components_generated"] > 0
     visual = result["visual_tests"]
     assert set(visual) >= {"applicable", "degraded", "total", "passed", "failed", "new", "max_diff_ratio", "a11y"}
-    assert visual["total"] == 3 * len(result["ui"]["pages"]) and visual["new"] == visual["total"]
+    # The main page and every other page, at three viewports, served with sample data.
+    assert visual["total"] == 3 * (len(result["ui"]["pages"]) + 1) and visual["new"] == visual["total"]
     assert visual["a11y"]["critical"] == 0 and visual["a11y"]["serious"] == 0
     assert set(result["conflicts"]) >= {"conflicts_detected", "conflicts_resolved", "items"}
     assert set(result["coverage"]) >= {"value", "branch", "tests_passed", "tests_failed", "duration_seconds"}
     assert result["coverage"]["tests_failed"] == 0 and result["coverage"]["tests_passed"] > 0
+    accepted = result["acceptance"]
+    assert set(accepted) >= {"total", "passed", "criteria"} and accepted["total"] == len(result["plan"]["acceptance"])
+    assert accepted["passed"] == accepted["total"] > 0
+    assert all(set(c) >= {"id", "text", "feature", "test", "passed"} and c["test"] for c in accepted["criteria"])
 
 
 def test_delivery_archive_holds_the_project_and_the_report(settings, dashboard_build):
