@@ -179,6 +179,12 @@ _OVERFLOW_JS = """
 """
 
 
+_SETTLE_POLL_MS = 25
+_HAS_STATES_JS = "() => document.querySelector('[data-state]') !== null"
+_LOADING_SHOWN_JS = """
+() => [...document.querySelectorAll('[data-state="loading"]')].filter((el) => el.checkVisibility()).length
+"""
+
 # The generated UI marks its data regions with data-state="loading" | "empty" | "error" | "ready";
 # only visible ones count (a hidden error template is not an error).
 _PAGE_STATE_JS = """
@@ -228,6 +234,7 @@ class BrowserSession:
         self._applied_viewport: Viewport | None = None
         self._console: list[str] = []
         self._page_errors: list[str] = []
+        self._inflight = 0  # requests the page has sent and not yet seen answered
         self._http_status: int | None = None
 
     # lifecycle ------------------------------------------------------------------------------------
@@ -337,9 +344,19 @@ class BrowserSession:
         page.on("console", self._on_console)
         page.on("pageerror", lambda error: self._page_errors.append(str(error)))
         page.on("crash", lambda _page: setattr(self, "_crashed", True))
+        page.on("request", self._on_request)
+        page.on("requestfinished", self._on_request_done)
+        page.on("requestfailed", self._on_request_done)
+        self._inflight = 0
         self._page = page
         self._applied_viewport = self._viewport
         self._loaded_url = None
+
+    def _on_request(self, _request: object) -> None:
+        self._inflight += 1
+
+    def _on_request_done(self, _request: object) -> None:
+        self._inflight = max(0, self._inflight - 1)
 
     def _on_console(self, message: ConsoleMessage) -> None:
         if message.type == "error":
@@ -436,7 +453,24 @@ class BrowserSession:
         response = page.goto(url, wait_until="load")
         self._http_status = response.status if response is not None else None  # None for file://
         self._loaded_url = url
-        return self._wait_network_idle(page)
+        return self._wait_settled(page)
+
+    def _wait_settled(self, page: Page) -> bool:
+        """A page that follows the generated UI's data-state contract is settled as soon as no request is
+        in flight and no loading state shows (checked twice, a frame apart): no need for network idle's
+        500 ms of silence. Any other page waits for network idle as before."""
+        timeout_s = self.settings.network_idle_timeout_s
+        if timeout_s <= 0 or not page.evaluate(_HAS_STATES_JS):
+            return self._wait_network_idle(page)
+        deadline = time.monotonic() + timeout_s
+        quiet = 0
+        while time.monotonic() < deadline:
+            # wait_for_timeout lets Playwright deliver the request events this loop counts.
+            page.wait_for_timeout(_SETTLE_POLL_MS)
+            quiet = quiet + 1 if self._inflight == 0 and page.evaluate(_LOADING_SHOWN_JS) == 0 else 0
+            if quiet >= 2:
+                return True
+        return False
 
     def _wait_network_idle(self, page: Page) -> bool:
         timeout_s = self.settings.network_idle_timeout_s
