@@ -159,8 +159,9 @@ def nav_links(spec: ProjectSpec, current: str | None, in_pages_dir: bool) -> lis
     home = "../index.html" if in_pages_dir else "index.html"
     prefix = "" if in_pages_dir else "pages/"
     links = [NavLink(label="Home", href=home, current=current is None)]
-    links += [NavLink(label=page.label, href=f"{prefix}{page.slug}.html", current=page.slug == current)
-              for page in site_pages(spec)]
+    # Plan pages are lower-case plurals ("books"): a menu shows them as words start a sentence.
+    links += [NavLink(label=page.label[:1].upper() + page.label[1:], href=f"{prefix}{page.slug}.html",
+                      current=page.slug == current) for page in site_pages(spec)]
     return links
 
 
