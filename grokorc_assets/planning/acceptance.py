@@ -51,9 +51,15 @@ _TYPE_SUFFIXES: tuple[tuple[FieldType, tuple[str, ...]], ...] = (
 )
 
 
+_DURATION_HEADS = ("prep", "cook", "travel", "wait", "read", "run", "lead", "response", "play", "screen")
+
+
 def field_type(name: str) -> FieldType:
-    """The type a field name suggests: "price" is money, "due_date" a date-time, "title" text."""
-    last = name.rsplit("_", 1)[-1]
+    """The type a field name suggests: "price" is money, "due_date" a date-time, "title" text, and
+    "cooking_time" a number of minutes (an activity's time is a duration, not a moment)."""
+    head, _, last = name.rpartition("_")
+    if last == "time" and head and (head.endswith("ing") or head.rsplit("_", 1)[-1] in _DURATION_HEADS):
+        return "int"
     for kind, words in _TYPE_SUFFIXES:
         if name in words or last in words:
             return kind
