@@ -16,7 +16,9 @@ from pydantic import BaseModel
 
 from grokorc_assets.generation.models import Endpoint, FieldSpec, ResourceSpec
 from grokorc_assets.models import AcceptanceCriterion, Plan
-from grokorc_assets.planning.acceptance import Roles, complete_plan, feature_roles, feature_table
+
+# One pluralisation for URLs and for the criteria that name them.
+from grokorc_assets.planning.acceptance import Roles, complete_plan, feature_roles, feature_table, plural, singular
 
 MAX_RESOURCES = 12
 MAX_PAGES = 12
@@ -81,37 +83,6 @@ def identifier(text: str, prefix: str = "entity") -> str:
         name = f"{prefix}_{name}"
     assert _IDENT_RE.match(name), name
     return name
-
-
-# Words whose singular and plural agree; the URL is /api/news, not /api/newses.
-UNCOUNTABLE = frozenset({"news", "series", "species", "data", "analytics", "settings", "feedback",
-                         "info", "equipment", "inventory", "metadata"})
-
-
-def singular(word: str) -> str:
-    head, _, last = word.rpartition("_")
-    if last in UNCOUNTABLE:
-        pass
-    elif last.endswith("ies") and len(last) > 4:
-        last = last[:-3] + "y"
-    elif last.endswith(("ses", "xes", "zes", "ches", "shes")) and len(last) > 4:
-        last = last[:-2]
-    elif last.endswith("s") and not last.endswith(("ss", "us", "is")) and len(last) > 3:
-        last = last[:-1]
-    return f"{head}_{last}" if head else last
-
-
-def plural(word: str) -> str:
-    head, _, last = word.rpartition("_")
-    if last in UNCOUNTABLE:
-        pass
-    elif last.endswith("y") and len(last) > 1 and last[-2] not in "aeiou":
-        last = last[:-1] + "ies"
-    elif last.endswith(("s", "x", "z", "ch", "sh")):
-        last += "es"
-    else:
-        last += "s"
-    return f"{head}_{last}" if head else last
 
 
 def camel(name: str) -> str:

@@ -203,13 +203,34 @@ def _label(entity: str) -> str:
     return entity.replace("_", " ")
 
 
-def plural(word: str) -> str:
+# Words whose singular and plural agree; the URL is /api/news, not /api/newses.
+UNCOUNTABLE = frozenset({"news", "series", "species", "data", "analytics", "settings", "feedback",
+                         "info", "equipment", "inventory", "metadata"})
+
+
+def singular(word: str) -> str:
     head, _, last = word.rpartition("_")
-    if last.endswith("y") and len(last) > 1 and last[-2] not in "aeiou":
+    if last in UNCOUNTABLE:
+        pass
+    elif last.endswith("ies") and len(last) > 4:
+        last = last[:-3] + "y"
+    elif last.endswith(("ses", "xes", "zes", "ches", "shes")) and len(last) > 4:
+        last = last[:-2]
+    elif last.endswith("s") and not last.endswith(("ss", "us", "is")) and len(last) > 3:
+        last = last[:-1]
+    return f"{head}_{last}" if head else last
+
+
+def plural(word: str) -> str:
+    """The URL segment of an entity (/api/books); criteria texts name the same one."""
+    head, _, last = word.rpartition("_")
+    if last in UNCOUNTABLE:
+        pass
+    elif last.endswith("y") and len(last) > 1 and last[-2] not in "aeiou":
         last = last[:-1] + "ies"
     elif last.endswith(("s", "x", "z", "ch", "sh")):
         last += "es"
-    elif last not in ("news", "data", "series", "species", "equipment", "feedback", "info"):
+    else:
         last += "s"
     return f"{head}_{last}" if head else last
 
