@@ -51,19 +51,16 @@ class Aliases(BaseModel):
 
 
 class ConfidenceWeights(BaseModel):
-    base: float
-    keyword: float
-    keyword_scale: float
-    margin: float
-    neighbour: float
-    detail: float
-    detail_scale: float
+    vague_cap: float  # the most a request with no domain word, feature or entity can score
+    agreement_margin: float  # lexicon evidence lead (saturated units) that counts as clear agreement
+    agreement_doubt: float  # what is left of the model's doubt when lexicon and model clearly agree
     cap: float
 
 
 class VoteWeights(BaseModel):
-    neighbours_k: int
-    neighbour_weight: float
+    neighbours_k: int  # catalogue neighbours asked for: they complete the stack
+    neighbour_share: float  # weight of the neighbours' archetypes against the model's probabilities
+    vague_neighbour_share: float  # the same for a request naming no domain word, feature or technology
 
 
 class Lexicons(BaseModel):

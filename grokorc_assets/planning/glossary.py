@@ -1,0 +1,71 @@
+"""Non-English requests in the planner's English vocabulary.
+
+The keyword lexicons and the archetype model are English. A request detected as Spanish, German,
+French or Portuguese has its domain words replaced from ``data/glossary.yaml`` ("tienda online de
+libros" -> "shop online de books") before either reads it; everything else (entities, titles)
+keeps reading the original text.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from importlib import resources
+
+import yaml
+
+from grokorc_assets.planning.entities import detect_language
+from grokorc_assets.planning.entities import tokenize as entity_tokens
+
+_WORD_RE = re.compile(r"[^\W\d_][\w'’]*", re.UNICODE)
+
+
+@lru_cache(maxsize=1)
+def load_glossary() -> dict[str, tuple[dict[str, str], list[tuple[str, str]]]]:
+    """language code -> (word map, phrase map longest first)."""
+    text = resources.files("grokorc_assets.planning").joinpath("data/glossary.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    out: dict[str, tuple[dict[str, str], list[tuple[str, str]]]] = {}
+    for code, words in data.items():
+        if code.endswith("_phrases"):
+            continue
+        phrases = data.get(f"{code}_phrases", {})
+        ordered = sorted(phrases.items(), key=lambda kv: -len(kv[0]))
+        out[code] = ({k.lower(): v for k, v in words.items()}, ordered)
+    return out
+
+
+def request_language(message: str) -> str:
+    return detect_language(entity_tokens(message)).code
+
+
+def to_english(message: str) -> str:
+    """The request with its domain words in English; an English request comes back unchanged."""
+    code = request_language(message)
+    glossary = load_glossary().get(code)
+    if glossary is None:
+        return message
+    words, phrases = glossary
+    text = message.lower()
+    for phrase, english in phrases:
+        text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", english, text)
+    compounds = code in COMPOUNDING
+    return _WORD_RE.sub(lambda m: _translate_word(m.group(0), words, compounds), text)
+
+
+# Languages that write compounds as one word ("Terminbuchungssystem", "Kommandozeilen-App").
+COMPOUNDING = frozenset({"de"})
+MIN_COMPOUND_PART = 4
+
+
+def _translate_word(word: str, words: dict[str, str], compounds: bool) -> str:
+    if word in words:
+        return words[word]
+    if not compounds:
+        return word
+    # The longest known head and tail of a compound: "terminbuchungssystem" -> "appointment booking".
+    head = max((k for k in words if len(k) >= MIN_COMPOUND_PART and word.startswith(k)), key=len, default="")
+    tail = max((k for k in words if len(k) >= MIN_COMPOUND_PART and word.endswith(k) and len(k) < len(word)),
+               key=len, default="")
+    parts = [words[k] for k in (head, tail) if k]
+    return " ".join(dict.fromkeys(parts)) if parts else word
