@@ -28,7 +28,7 @@ from sklearn.linear_model import LogisticRegression
 from grokorc_assets.models import ARCHETYPES
 from grokorc_assets.planning.catalogue import load_catalogue
 from grokorc_assets.planning.classifier import ArchetypeModel, calibration_inputs
-from grokorc_assets.planning.corpus import Item, load_corpus
+from grokorc_assets.planning.corpus import LABELS_DIR, Item, load_corpus
 from grokorc_assets.planning.inference import archetype_features
 
 OUT = Path(__file__).resolve().parents[1] / "grokorc_assets" / "planning" / "data" / "archetype_model.json"
@@ -169,10 +169,11 @@ def fit_calibration(examples: list[Example], logits: np.ndarray, t: float) -> tu
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--corpus-dir", type=Path, default=None)
+    parser.add_argument("--labels-dir", type=Path, default=LABELS_DIR)
     parser.add_argument("--out", type=Path, default=OUT)
     args = parser.parse_args()
     try:
-        corpus = load_corpus(args.corpus_dir)
+        corpus = load_corpus(args.corpus_dir, args.labels_dir)
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2

@@ -9,6 +9,7 @@ keeps reading the original text.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from functools import lru_cache
 from importlib import resources
 
@@ -39,18 +40,32 @@ def request_language(message: str) -> str:
     return detect_language(entity_tokens(message)).code
 
 
-def to_english(message: str) -> str:
-    """The request with its domain words in English; an English request comes back unchanged."""
-    code = request_language(message)
-    glossary = load_glossary().get(code)
+def to_english(message: str, known: Callable[[str], bool] | None = None) -> str:
+    """The request with its domain words in English; an English request comes back unchanged.
+
+    ``known`` (a word the reader understands, e.g. one in the archetype model's vocabulary) also
+    drops every word that is neither translated nor known: the other language's articles and
+    prepositions would otherwise dilute the few words that carry the meaning.
+    """
+    lang = detect_language(entity_tokens(message))
+    glossary = load_glossary().get(lang.code)
     if glossary is None:
         return message
     words, phrases = glossary
     text = message.lower()
     for phrase, english in phrases:
         text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", english, text)
-    compounds = code in COMPOUNDING
-    return _WORD_RE.sub(lambda m: _translate_word(m.group(0), words, compounds), text)
+    compounds = lang.code in COMPOUNDING
+    function_words = lang.markers | lang.skip
+
+    def translate(match: re.Match) -> str:
+        word = match.group(0)
+        english = _translate_word(word, words, compounds)
+        if known is None or english != word:
+            return english
+        return word if known(word) and word not in function_words else ""
+
+    return _WORD_RE.sub(translate, text)
 
 
 # Languages that write compounds as one word ("Terminbuchungssystem", "Kommandozeilen-App").

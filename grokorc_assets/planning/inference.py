@@ -40,7 +40,7 @@ from grokorc_assets.planning.lexicon import (
     load_aliases,
     load_lexicons,
 )
-from grokorc_assets.planning.text import Token, tokenize
+from grokorc_assets.planning.text import Token, lemma, tokenize
 
 Knn = Callable[[np.ndarray, int], list[tuple[str, float]]]
 SIMILARITY_DECIMALS = 4
@@ -287,9 +287,15 @@ def keyword_scores(words: list[Token]) -> dict[str, float]:
     return scores
 
 
+def english_view(message: str) -> str:
+    """The request as the English lexicons and model read it (unchanged when it is English)."""
+    vocabulary = classifier.load_model().weights
+    return glossary.to_english(message, known=lambda word: f"w:{lemma(word)}" in vocabulary)
+
+
 def archetype_features(message: str) -> dict[str, float]:
     """What the archetype model reads: the request in English words plus the lexicons' evidence."""
-    english = glossary.to_english(message)
+    english = english_view(message)
     return classifier.request_features(english, keyword_scores(_word_seq(tokenize(english))))
 
 
@@ -562,7 +568,7 @@ def infer_plan(
     k = k or lex.vote.neighbours_k
     if neighbours is None:
         neighbours = find_neighbours(message, catalogue, knn=knn, embedder=embedder, k=k)
-    words = _word_seq(tokenize(glossary.to_english(message)))
+    words = _word_seq(tokenize(english_view(message)))
     explicit = extract_technologies(message)
     kw = keyword_scores(words)
     request = extract_request(message)
