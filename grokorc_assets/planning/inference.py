@@ -578,7 +578,10 @@ def infer_plan(
     # Names no domain word (lexicon weight 2 or 3), feature or technology: "An app.", "Make it modern".
     vague = not request.features and not explicit and max(kw.values(), default=0.0) < 2
     share = lex.vote.vague_neighbour_share if vague else lex.vote.neighbour_share
-    archetype = blend_neighbours(probabilities, neighbours, share)[0][0]
+    ranked = blend_neighbours(probabilities, neighbours, share)
+    # A named frontend framework means screens: a command-line program is then not what was asked.
+    screens = any(layer_of(t) == "frontend" for t in explicit)
+    archetype = next(a for a, _ in ranked if not (screens and a == "cli"))
     sureness = model.confidence(features, probabilities, archetype)
     _, agrees, margin = classifier.calibration_inputs(features, probabilities[archetype], archetype)
     has_ui = decide_has_ui(archetype, words, explicit, lex)
