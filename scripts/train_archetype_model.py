@@ -105,7 +105,11 @@ def fit(feats, ys, weights, c: float, balance: float) -> tuple[LogisticRegressio
     scale = len(balanced) / sum(balanced)
     vec = DictVectorizer(sort=True)
     x = vec.fit_transform(feats)
-    model = LogisticRegression(C=c, max_iter=5000, solver="lbfgs")
+    # No intercept: with one, the archetype whose examples carry the fewest known words (one-line CLI
+    # list entries) learnt a large bias and won every request with little evidence ("<script> recipe
+    # site" became a CLI). Without it, a request that says little is decided by what it does say,
+    # and one that says nothing by the neighbours (inference.blend_neighbours).
+    model = LogisticRegression(C=c, max_iter=5000, solver="lbfgs", fit_intercept=False)
     model.fit(x, ys, sample_weight=[w * scale for w in balanced])
     return model, vec
 

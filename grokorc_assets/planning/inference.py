@@ -318,8 +318,10 @@ def blend_neighbours(
 
 
 def decide_has_ui(archetype: str, words: list[Token], explicit: list[str], lex: Lexicons) -> bool:
-    if any(layer_of(t) == "frontend" for t in explicit):
-        return True  # a named frontend framework is a UI whatever else the request says
+    # A named frontend framework is a UI whatever else the request says; but "a command-line tool in
+    # JavaScript" names a language ("vanilla" comes from plain HTML/CSS/JS), not screens.
+    if any(layer_of(t) == "frontend" and not (archetype == "cli" and t == "vanilla") for t in explicit):
+        return True
     if match_terms(words, _compiled()["no_ui"]):
         return False
     if archetype == "cli":
@@ -578,10 +580,7 @@ def infer_plan(
     # Names no domain word (lexicon weight 2 or 3), feature or technology: "An app.", "Make it modern".
     vague = not request.features and not explicit and max(kw.values(), default=0.0) < 2
     share = lex.vote.vague_neighbour_share if vague else lex.vote.neighbour_share
-    ranked = blend_neighbours(probabilities, neighbours, share)
-    # A named frontend framework means screens: a command-line program is then not what was asked.
-    screens = any(layer_of(t) == "frontend" for t in explicit)
-    archetype = next(a for a, _ in ranked if not (screens and a == "cli"))
+    archetype = blend_neighbours(probabilities, neighbours, share)[0][0]
     sureness = model.confidence(features, probabilities, archetype)
     _, agrees, margin = classifier.calibration_inputs(features, probabilities[archetype], archetype)
     has_ui = decide_has_ui(archetype, words, explicit, lex)
