@@ -299,6 +299,20 @@ def archetype_features(message: str) -> dict[str, float]:
     return classifier.request_features(english, keyword_scores(_word_seq(tokenize(english))))
 
 
+def request_head(english: str, head_words: int) -> list[Token]:
+    """The opening clause, at most ``head_words`` words: "Sales analytics dashboard with revenue by
+    region, top products..." -> its head names a dashboard, whatever products the rest mentions."""
+    head: list[Token] = []
+    for token in tokenize(english):
+        if token.raw in {".", ";", ":", "!", "?", "\n"} and head:
+            break
+        if token.raw[0].isalnum() or token.raw in {"+", "#", "&"}:
+            head.append(token)
+            if len(head) >= head_words:
+                break
+    return head
+
+
 def blend_neighbours(
     probabilities: dict[str, float], neighbours: list[Neighbour], share: float
 ) -> list[tuple[str, float]]:
@@ -494,13 +508,23 @@ def plan_tasks(
 # --------------------------------------------------------------------------------------------
 
 
+def clear_agreement(kw: dict[str, float], archetype: str, lex: Lexicons) -> bool:
+    """The lexicon scores ``kw`` point at ``archetype`` and clearly (by ``agreement_margin`` in
+    saturated units) at nothing else."""
+    saturated = {a: 1.0 - math.exp(-s / 3.0) for a, s in kw.items()}
+    others = max((v for a, v in saturated.items() if a != archetype), default=0.0)
+    return saturated.get(archetype, 0.0) - others >= lex.confidence.agreement_margin
+
+
 def confidence(sureness: float, clear_agreement: bool, vague: bool, lex: Lexicons) -> float:
     """The archetype model's calibrated confidence in its pick, adjusted by two rules of evidence.
 
     The calibration was fitted on out-of-fold predictions, mostly long web-app requests, so 0.8
     means right about four times in five there. Two things it cannot see from that data:
-    - when the hand-written lexicons point clearly at the same archetype as the model (the pick's
-      evidence beats every other archetype's by ``agreement_margin``), the remaining doubt shrinks by
+    - when the hand-written lexicons, read on the whole request or on its head (its first
+      ``head_words`` words, where a request says what it is), point clearly at the same archetype as
+      the model (the pick's evidence beats every other archetype's by ``agreement_margin``), the
+      remaining doubt shrinks by
       ``agreement_doubt``: measured on the development sets, a short request naming its domain is
       right far more often than the web-app folds suggest, while on held-out web-app requests the
       rate of confident mistakes stays where it was (bench/bench_archetype.py);
@@ -570,19 +594,22 @@ def infer_plan(
     k = k or lex.vote.neighbours_k
     if neighbours is None:
         neighbours = find_neighbours(message, catalogue, knn=knn, embedder=embedder, k=k)
-    words = _word_seq(tokenize(english_view(message)))
+    english = english_view(message)
+    words = _word_seq(tokenize(english))
     explicit = extract_technologies(message)
     kw = keyword_scores(words)
     request = extract_request(message)
     explicit = [t for t in explicit if t not in request.excluded]  # "we do not want React"
-    model, features = classifier.load_model(), archetype_features(message)
+    model = classifier.load_model()
+    features = classifier.request_features(english, kw)
     probabilities = model.probabilities(features)
     # Names no domain word (lexicon weight 2 or 3), feature or technology: "An app.", "Make it modern".
     vague = not request.features and not explicit and max(kw.values(), default=0.0) < 2
     share = lex.vote.vague_neighbour_share if vague else lex.vote.neighbour_share
     archetype = blend_neighbours(probabilities, neighbours, share)[0][0]
     sureness = model.confidence(features, probabilities, archetype)
-    _, agrees, margin = classifier.calibration_inputs(features, probabilities[archetype], archetype)
+    head_kw = keyword_scores(request_head(english, lex.confidence.head_words))
+    clear = clear_agreement(kw, archetype, lex) or clear_agreement(head_kw, archetype, lex)
     has_ui = decide_has_ui(archetype, words, explicit, lex)
     planned = plan_contract(request, archetype, has_ui, catalogue.archetypes[archetype].entities, lex)
     contract = planned.contract
@@ -592,7 +619,7 @@ def infer_plan(
     plan = Plan(
         title=request_title(message, lex),
         archetype=archetype,
-        confidence=confidence(sureness, bool(agrees) and margin >= lex.confidence.agreement_margin, vague, lex),
+        confidence=confidence(sureness, clear, vague, lex),
         has_ui=has_ui,
         stack=stack,
         explicit=explicit,

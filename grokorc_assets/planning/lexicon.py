@@ -54,6 +54,7 @@ class ConfidenceWeights(BaseModel):
     vague_cap: float  # the most a request with no domain word, feature or entity can score
     agreement_margin: float  # lexicon evidence lead (saturated units) that counts as clear agreement
     agreement_doubt: float  # what is left of the model's doubt when lexicon and model clearly agree
+    head_words: int  # opening words read for that agreement ("Sales analytics dashboard with ...")
     cap: float
 
 
