@@ -23,6 +23,7 @@ ENV_VARS: dict[str, str] = {
     "backoff_base_s": "GROKORC_LLM_BACKOFF_BASE_SECONDS",
     "backoff_cap_s": "GROKORC_LLM_BACKOFF_CAP_SECONDS",
     "record_mode": "GROKORC_LLM_RECORD_MODE",
+    "embeddings_model": "GROKORC_EMBEDDINGS_MODEL",
 }
 
 
@@ -44,6 +45,9 @@ class LLMSettings(BaseModel):
     backoff_cap_s: float = Field(default=30.0, ge=0)
     # Record by default: every build can later be replayed (a backfill re-run then costs nothing).
     record_mode: Literal["live", "record", "replay"] = "record"
+    # An embeddings model at base_url fills pgvector and serves the planner's neighbours; unset, the
+    # offline hashing embedder does (planning/embeddings.py).
+    embeddings_model: str | None = None
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] | None = None) -> LLMSettings:
@@ -52,13 +56,16 @@ class LLMSettings(BaseModel):
 
     @model_validator(mode="after")
     def _check_openai(self) -> LLMSettings:
+        if self.embeddings_model and not self.base_url:
+            raise ValueError("base_url: is required when GROKORC_EMBEDDINGS_MODEL is set")
+        if self.provider == "openai" and not self.base_url:
+            raise ValueError("base_url: is required when GROKORC_LLM_PROVIDER=openai")
+        if self.base_url and (self.provider == "openai" or self.embeddings_model):
+            parts = urlsplit(self.base_url)
+            if parts.scheme not in ("http", "https") or not parts.hostname:
+                raise ValueError("base_url: must be an http:// or https:// URL with a host")
         if self.provider != "openai":
             return self
-        if not self.base_url:
-            raise ValueError("base_url: is required when GROKORC_LLM_PROVIDER=openai")
-        parts = urlsplit(self.base_url)
-        if parts.scheme not in ("http", "https") or not parts.hostname:
-            raise ValueError("base_url: must be an http:// or https:// URL with a host")
         if not self.model or self.model == "offline":
             raise ValueError("model: is required when GROKORC_LLM_PROVIDER=openai")
         return self

@@ -27,7 +27,7 @@ from grokorc_assets.models import (
 )
 from grokorc_assets.planning import acceptance
 from grokorc_assets.planning.catalogue import load_catalogue
-from grokorc_assets.planning.embeddings import default_embedder
+from grokorc_assets.planning.embeddings import Embedder, OpenAIEmbedder, default_embedder
 from grokorc_assets.planning.entities import clean_name, extract_request
 from grokorc_assets.planning.inference import (
     extract_technologies,
@@ -75,10 +75,10 @@ class PlanDraft(BaseModel):
 class Planner:
     def __init__(self, engine: sa.Engine, llm: LLMSettings | None = None):
         self._catalogue = load_catalogue()
-        self._embedder = default_embedder()
+        self._llm = llm or LLMSettings.from_env()
+        self._embedder = embedder_for(self._llm)
         sync_catalogue(engine, self._catalogue, self._embedder)
         self._knn = PgVectorKnn(engine, self._embedder.name)
-        self._llm = llm or LLMSettings.from_env()
         self._store = PostgresExchangeStore(engine)
 
     def plan(self, message: str, project_id: str, revision: int) -> tuple[Plan, LLMResponse]:
@@ -102,6 +102,19 @@ class Planner:
              "usage": response.usage.model_dump()}
         )
         return plan, response
+
+
+def embedder_for(llm: LLMSettings) -> Embedder:
+    """The endpoint's embeddings model when GROKORC_EMBEDDINGS_MODEL names one, else the offline
+    hashing embedder. Each embedder has its own rows in pgvector, so switching back and forth
+    re-embeds nothing that is still current."""
+    if not llm.embeddings_model:
+        return default_embedder()
+    return OpenAIEmbedder(
+        model=llm.embeddings_model, base_url=llm.base_url,
+        api_key=llm.api_key.get_secret_value() if llm.api_key else None,
+        timeout=llm.timeout_s, max_retries=llm.max_attempts - 1,
+    )
 
 
 def _user_prompt(message: str, neighbours: list[Neighbour]) -> str:

@@ -1,4 +1,9 @@
-"""The stack catalogue in pgvector: synced when its content hash changes, searched with HNSW."""
+"""The stack catalogue in pgvector: synced when its content hash changes, searched with HNSW.
+
+The column holds vectors of any width (one embedder, one width); each width has a partial HNSW
+index over ``embedding::vector(N)``, and queries repeat that expression and predicate so the
+planner uses it (migration 0002).
+"""
 
 from __future__ import annotations
 
@@ -18,6 +23,15 @@ def vector_literal(values) -> str:
     return "[" + ",".join(f"{float(v):.7g}" for v in values) + "]"
 
 
+def ensure_index(conn: sa.Connection, dim: int) -> None:
+    """The HNSW index for vectors of width ``dim`` (an int: it is spliced into DDL)."""
+    dim = int(dim)
+    conn.execute(sa.text(
+        f"CREATE INDEX IF NOT EXISTS catalogue_vectors_hnsw_{dim} ON grokorc.catalogue_vectors "
+        f"USING hnsw ((embedding::vector({dim})) vector_cosine_ops) WHERE vector_dims(embedding) = {dim}"
+    ))
+
+
 def sync_catalogue(engine: sa.Engine, catalogue: Catalogue, embedder: Embedder) -> bool:
     """(Re-)index the catalogue for this embedder if it changed. Returns True when it wrote rows."""
     content_hash = catalogue.content_hash(embedder.name)
@@ -30,6 +44,9 @@ def sync_catalogue(engine: sa.Engine, catalogue: Catalogue, embedder: Embedder) 
         if current == content_hash:
             return False
         conn.execute(sa.text("DELETE FROM grokorc.catalogue_vectors WHERE embedder = :e"), {"e": embedder.name})
+        rows = index_rows(catalogue, embedder)
+        for dim in sorted({len(row.embedding) for row in rows}):
+            ensure_index(conn, dim)
         conn.execute(
             sa.text(
                 "INSERT INTO grokorc.catalogue_vectors "
@@ -42,7 +59,7 @@ def sync_catalogue(engine: sa.Engine, catalogue: Catalogue, embedder: Embedder) 
                     "s": json.dumps(row.stack.model_dump()), "v": vector_literal(row.embedding),
                     "h": content_hash,
                 }
-                for row in index_rows(catalogue, embedder)
+                for row in rows
             ],
         )
     return True
@@ -56,13 +73,15 @@ class PgVectorKnn:
         self._embedder = embedder_name
 
     def __call__(self, query: np.ndarray, k: int) -> list[tuple[str, float]]:
+        dim = int(np.asarray(query).reshape(-1).shape[0])
+        vec = f"embedding::vector({dim})"  # the indexed expression, word for word
         with self._engine.connect() as conn:
             conn.execute(sa.text(f"SET LOCAL hnsw.ef_search = {EF_SEARCH}"))
             rows = conn.execute(
                 sa.text(
-                    "SELECT id, 1 - (embedding <=> CAST(:q AS vector)) AS similarity "
-                    "FROM grokorc.catalogue_vectors WHERE embedder = :e "
-                    "ORDER BY embedding <=> CAST(:q AS vector), id LIMIT :k"
+                    f"SELECT id, 1 - ({vec} <=> CAST(:q AS vector({dim}))) AS similarity "
+                    f"FROM grokorc.catalogue_vectors WHERE embedder = :e AND vector_dims(embedding) = {dim} "
+                    f"ORDER BY {vec} <=> CAST(:q AS vector({dim})), id LIMIT :k"
                 ),
                 {"q": vector_literal(query), "e": self._embedder, "k": k},
             ).all()

@@ -4,16 +4,18 @@ import json
 import subprocess
 import sys
 
+import pytest
 import sqlalchemy as sa
 
 from grokorc_assets.llm import LLMSettings
+from grokorc_assets.llm.errors import ConfigError
 from grokorc_assets.planning.catalogue import load_catalogue
 from grokorc_assets.planning.embeddings import default_embedder
 from grokorc_assets.planning.inference import ExactKnn
-from grokorc_assets.planning.service import Planner
+from grokorc_assets.planning.service import Planner, embedder_for
 from grokorc_assets.storage.catalogue_index import PgVectorKnn, sync_catalogue
 from grokorc_assets.storage.exchanges import PostgresExchangeStore
-from grokorc_tests.llm_tests.fake_openai import Behaviour, FakeOpenAIServer
+from grokorc_tests.llm_tests.fake_openai import EMBEDDINGS_PATH, Behaviour, FakeOpenAIServer
 
 MESSAGE = "Admin dashboard for a SaaS: active users, signups per week. Build it with React and FastAPI on Postgres."
 
@@ -83,3 +85,33 @@ def test_grokorc_plan_json_prints_the_design_shape(cli_env):
                          "pages", "tasks", "neighbours", "usage"}
     assert set(plan["stack"]) == {"frontend", "backend", "database", "devops"}
     assert set(plan["usage"]) >= {"model", "input_tokens", "output_tokens", "cost_usd", "estimated"}
+
+
+def test_an_embeddings_endpoint_fills_pgvector_and_serves_the_neighbours(engine):
+    """GROKORC_EMBEDDINGS_MODEL: the endpoint's vectors (8 wide here, not 384) are stored and searched."""
+    with FakeOpenAIServer() as server:
+        llm = LLMSettings(base_url=server.base_url, api_key="sk-emb-secret", embeddings_model="emb-small",
+                          record_mode="record")
+        planner = Planner(engine, llm)
+        plan, _ = planner.plan(MESSAGE, "plan-svc-emb", 1)
+        embedder = embedder_for(llm)
+        expected = ExactKnn.from_catalogue(load_catalogue(), embedder)(embedder.embed([MESSAGE])[0], 5)
+        calls = [r for r in server.requests if r.path == EMBEDDINGS_PATH]
+    assert calls and {r.body["model"] for r in calls} == {"emb-small"}
+    assert calls[0].headers["authorization"] == "Bearer sk-emb-secret"
+    with engine.connect() as conn:
+        widths = conn.execute(sa.text(
+            "SELECT DISTINCT vector_dims(embedding) FROM grokorc.catalogue_vectors WHERE embedder = :e"),
+            {"e": "openai:emb-small"}).scalars().all()
+        indexes = conn.execute(sa.text(
+            "SELECT indexname FROM pg_indexes WHERE tablename = 'catalogue_vectors'")).scalars().all()
+    assert widths == [8] and {"catalogue_vectors_hnsw_8", "catalogue_vectors_hnsw_384"} <= set(indexes)
+    assert [(n.id, n.similarity) for n in plan.neighbours] == expected
+    assert "sk-emb-secret" not in plan.model_dump_json()
+
+
+def test_an_embeddings_model_without_an_endpoint_is_refused():
+    with pytest.raises(ConfigError, match="GROKORC_LLM_BASE_URL"):
+        LLMSettings.from_env({"GROKORC_EMBEDDINGS_MODEL": "nomic-embed-text"})
+    with pytest.raises(ConfigError, match="GROKORC_LLM_BASE_URL"):
+        LLMSettings.from_env({"GROKORC_EMBEDDINGS_MODEL": "m", "GROKORC_LLM_BASE_URL": "ftp://x"})
