@@ -84,6 +84,7 @@ class Lang:
     features: tuple[tuple[str, Phrase, bool], ...]  # (feature key, form, exact)
     adjective_suffixes: tuple[str, ...]
     markers_function: frozenset[str]  # one-word connectors, openers, clause and negation words
+    verb_cues: frozenset[str]  # words a domain verb follows as a verb ("to", "para", "pour", "onde")
 
 
 def _phrases(items: list[str]) -> tuple[Phrase, ...]:
@@ -144,6 +145,7 @@ def _lang(code: str, raw: dict, common: dict) -> Lang:
         keep=_words(raw.get("keep", [])),
         features=_feature_forms(raw.get("features") or {}, raw.get("false_friends", [])),
         adjective_suffixes=tuple(raw.get("adjective_suffixes", [])),
+        verb_cues=_words([*raw.get("verb_cues", [])]),
         markers_function=frozenset(
             p[0] for key in ("connectors", "openers", "clause", "negators", "subject_cues", "of_words")
             for p in _phrases(raw[key]) if len(p) == 1),
@@ -386,6 +388,8 @@ def _is_verb(seq: list[Unit | Tok], k: int, lang: Lang) -> bool:
     prev = seq[k - 1] if k > 0 else None
     if isinstance(prev, Unit) and (prev.low in _MODALS or prev.plural or prev.low in lang.people):
         return True  # "members book courts", "to track expenses"
+    if prev is not None and _low(prev) in lang.verb_cues:
+        return True  # "una tienda para vender libros", "une page pour gérer les réservations"
     if lang.code == "en" and u.low.endswith("s") and not u.plural and isinstance(prev, Unit):
         return True  # "... and shows cost per acquisition": a third-person verb
     if isinstance(prev, Unit) and prev.low in lang.app_words and u.low.endswith("ing"):

@@ -13,7 +13,8 @@ import pytest
 
 from grokorc_assets.models import STACK_LAYERS
 from grokorc_assets.planning.entities import extract_request
-from grokorc_assets.planning.inference import infer_plan
+from grokorc_assets.planning.inference import infer_plan, request_title
+from grokorc_assets.planning.lexicon import load_lexicons
 from grokorc_tests.planning_tests.entity_eval import FILES, Counts, load, score
 
 NAME = re.compile(r"^[^\W\d][\w]*$")
@@ -176,3 +177,17 @@ def test_degenerate_requests_do_not_crash(message: str) -> None:
 def test_extraction_is_deterministic() -> None:
     message = "Hotel booking site with rooms, guests and reservations; guests can filter rooms by price."
     assert extract_request(message) == extract_request(message)
+
+
+def test_a_domain_verb_after_its_cue_word_is_a_verb_in_every_language() -> None:
+    """"para vender libros": the verb's object is the stored thing, not the verb (found by trying a
+    Spanish animal-shelter request, whose resource came out as 'publicars')."""
+    assert extract_request("Una tienda para vender libros y discos.").entities == ["libro", "disco"]
+    assert extract_request("Una web donde publicar perros y gatos en adopción.").entities[:2] == ["perro", "gato"]
+    assert extract_request("Um site para vender livros e discos.").entities == ["livro", "disco"]
+    assert "réservation" in extract_request("Une page pour gérer les réservations de salles.").entities
+
+
+def test_the_title_ends_at_the_requests_own_verb() -> None:
+    title = request_title("Un refugio de animales quiere una web donde publicar perros.", load_lexicons())
+    assert title == "Refugio de animales"
