@@ -2,9 +2,11 @@
 
     .venv/bin/python bench/bench_archetype.py [--json]
 
-- the held-out fifth of the labelled corpus (grokorc_assets/planning/corpus.py; texts rebuilt by
-  scripts/build_corpus.py into ../shared/eval/corpus or GROKORC_CORPUS_DIR), per source, through the
-  whole offline planner (infer_plan: model, neighbours, confidence rules);
+- the held-out fifth of the labelled corpus (grokorc_assets/planning/corpus.py), per source, through the
+  whole offline planner (infer_plan: model, neighbours, confidence rules). The corpus texts are not part of
+  the repository: they live in an optional external data directory, GROKORC_CORPUS_DIR (default: a
+  shared/eval/corpus directory beside the checkout), rebuilt by scripts/build_corpus.py; without them this
+  bench exits with status 2;
 - a reliability table over the held-out read requests (confidence bucket -> accuracy) and the
   confidently-wrong rate (wrong archetype at confidence >= 0.8);
 - the labelled sets in grokorc_tests/fixtures (development, our hold-out, non-English): archetype
@@ -27,7 +29,8 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from grokorc_assets.planning.corpus import load_corpus  # noqa: E402
-from grokorc_assets.planning.inference import infer_plan, layer_of  # noqa: E402
+from grokorc_assets.planning.inference import infer_plan  # noqa: E402
+from grokorc_assets.planning.technologies import layer_of  # noqa: E402
 from scripts.train_archetype_model import EXCLUDED_SOURCES  # noqa: E402
 
 FIXTURES = REPO / "grokorc_tests" / "fixtures"

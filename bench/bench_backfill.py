@@ -137,9 +137,9 @@ def main() -> int:
     os.environ.update({"GROKORC_HOME": str(home)})
     os.environ.pop("GROKORC_DATABASE_URL", None)
 
+    from grokorc_assets.cli.runner import submit_request
     from grokorc_assets.instance import get_instance
     from grokorc_assets.partitions import projects_partitions
-    from grokorc_assets.runner import submit_request
     from grokorc_assets.settings import Settings
     from grokorc_assets.storage import embedded
 

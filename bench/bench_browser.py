@@ -17,7 +17,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from grokorc_assets.visual.browser import BrowserSession, PageSpec, capture, load_settings
+from grokorc_assets.visual.browser import BrowserSession
+from grokorc_assets.visual.browser_models import PageSpec, load_settings
+from grokorc_assets.visual.capture import capture
 
 PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>{title}</title>
 <style>body{{margin:0;font-family:sans-serif}} header,footer{{background:#123;color:#fff;padding:12px}}

@@ -1,8 +1,11 @@
-"""Robustness run: every prompt in ../shared/eval/external/ through plan + offline generation, then the
+"""Robustness run: every prompt in <eval dir>/external/*.jsonl through plan + offline generation, then the
 generated project's own tests (sandboxed, under coverage). Reports how many projects pass their tests.
 
-Usage: .venv/bin/python bench/bench_external_prompts.py [--limit N] [--json]   (GROKORC_EVAL_DIR overrides the
-eval dir). --json prints {"rows": [...], "summary": ..., "results": [...]}; --limit takes the first N prompts.
+Usage: .venv/bin/python bench/bench_external_prompts.py [--limit N] [--json]
+--json prints {"rows": [...], "summary": ..., "results": [...]}; --limit takes the first N prompts.
+
+The prompts are not part of the repository: the eval dir is an optional external data directory, set with
+GROKORC_EVAL_DIR (default: a shared/eval directory beside the checkout). Without it there are no prompts.
 """
 
 from __future__ import annotations

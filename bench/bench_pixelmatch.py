@@ -5,9 +5,12 @@
 Compares a_1280x800.png with b (small edit), noise (+-2 per channel) and shift (moved one pixel),
 with output=None. Ours and JS alternate over `--rounds` rounds and their times are pooled, so load
 from other processes on a shared machine hits both alike; the medians give the ratios
-ours/JS (target <= 1.0) and PyPI/ours (target >= 100). The eval data lives in ../shared/eval
-relative to the repo root unless GROKORC_EVAL_DIR says otherwise. --json prints the report with "rows"
+ours/JS (target <= 1.0) and PyPI/ours (target >= 100). --json prints the report with "rows"
 (one row per case and comparison: value, reference, ratio, target).
+
+The screenshots (<eval dir>/diffbench/) are not part of the repository: the eval dir is an optional
+external data directory, set with GROKORC_EVAL_DIR (default: a shared/eval directory beside the checkout).
+The JS side needs `npm ci` in bench/js/ and is skipped without it.
 """
 
 from __future__ import annotations

@@ -19,8 +19,8 @@ from pathlib import Path
 from grokorc_assets.generation import generate_backend, generate_devops, generate_frontend, infer_ui, merge_agents
 from grokorc_assets.planning.inference import infer_plan
 from grokorc_assets.storage.baselines import Baseline
-from grokorc_assets.visual.browser import capture
 from grokorc_assets.visual.browser_models import PageSpec, load_settings
+from grokorc_assets.visual.capture import capture
 from grokorc_assets.visual.regression import Tolerance, judge_shots
 
 DASHBOARD = "Sales analytics dashboard with revenue by region, top products, monthly orders and CSV export."

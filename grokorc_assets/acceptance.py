@@ -1,4 +1,4 @@
-"""The acceptance verdict: did every criterion of the plan get a passing test? (DESIGN "Request fidelity")
+"""The acceptance verdict: did every criterion of the plan get a passing test? (docs/design.md "Request fidelity")
 
 Plain Python, no Dagster. API and CLI criteria are proven by the generated project's own tests, named
 ``test_<criterion id>_...`` and run in the coverage stage; browser criteria by the probes of the visual

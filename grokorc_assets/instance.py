@@ -10,14 +10,15 @@ import os
 import shutil
 from pathlib import Path
 
-from grokorc_assets.settings import Settings
+from grokorc_assets.settings import Settings, undeclared_resource_env
 from grokorc_assets.storage.database import ensure_database
 
 INSTANCE_TEMPLATE = Path(__file__).resolve().parents[1] / "dagster.yaml"
 
 
 def prepare_dagster_env(settings: Settings) -> Path:
-    """Start/migrate the database, write DAGSTER_HOME/dagster.yaml, export the variables it reads."""
+    """Start/migrate the database, write DAGSTER_HOME/dagster.yaml, export the variables it and the
+    resources read (the resources' unset ones declared empty: their default, see resources/env.py)."""
     engine = ensure_database(settings)
     home = settings.dagster_home
     home.mkdir(parents=True, exist_ok=True)
@@ -27,6 +28,7 @@ def prepare_dagster_env(settings: Settings) -> Path:
     os.environ["DAGSTER_HOME"] = str(home)
     os.environ["GROKORC_DAGSTER_POSTGRES_URL"] = engine.url.render_as_string(hide_password=False)
     os.environ["GROKORC_HOME"] = str(settings.home)
+    os.environ.update(undeclared_resource_env())
     return home
 
 

@@ -2,10 +2,11 @@
 
 from dagster import AssetSelection, define_asset_job, multiprocess_executor
 
+from grokorc_assets.contract import JOB_NAME
 from grokorc_assets.partitions import projects_partitions
 
 build_project_job = define_asset_job(
-    name="build_project",
+    name=JOB_NAME,
     selection=AssetSelection.all(),
     partitions_def=projects_partitions,
     # forkserver with the definitions preloaded: a step process forks from a warm interpreter instead

@@ -1,6 +1,6 @@
 """Typed models at the boundaries: the request, the plan and LLM usage.
 
-The JSON shapes follow ../shared/DESIGN.md ("Plan"). These models are what the CLI prints, what the
+The JSON shapes follow docs/design.md ("Plan"). These models are what the CLI prints, what the
 ``plan`` asset stores and what an LLM provider's structured output is validated against.
 """
 
@@ -39,6 +39,16 @@ class Neighbour(BaseModel):
     id: str
     similarity: float
     archetype: str
+
+
+class IndexRow(BaseModel):
+    """One catalogue project ready for a vector index (pgvector or ExactKnn)."""
+
+    id: str
+    archetype: str
+    description: str
+    stack: Stack
+    embedding: list[float]
 
 
 class Usage(BaseModel):
@@ -83,7 +93,7 @@ class EntityField(BaseModel):
 
 
 class AcceptanceCriterion(BaseModel):
-    """One observable promise of the delivered project, each proven by a test (DESIGN "Request fidelity")."""
+    """One observable promise of the delivered project, each proven by a test (docs/design.md "Request fidelity")."""
 
     id: str  # "ac01", stable for a given plan
     text: str  # what a person would check, in plain words
@@ -129,3 +139,5 @@ class ProjectRequest(BaseModel):
     revision: int
     message: str
     submitted_at: datetime
+    # None: the request sensor launches its run; "cli": the command that stored it builds it itself.
+    launched_by: Literal["cli"] | None = None

@@ -2,4 +2,6 @@
 
 from dagster import DynamicPartitionsDefinition
 
-projects_partitions = DynamicPartitionsDefinition(name="projects")
+from grokorc_assets.contract import PARTITIONS_NAME
+
+projects_partitions = DynamicPartitionsDefinition(name=PARTITIONS_NAME)

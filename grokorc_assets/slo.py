@@ -1,4 +1,4 @@
-"""SLO verdicts (DESIGN.md "SLO checks"), computed from plain values so they test without Dagster.
+"""SLO verdicts (docs/design.md "SLO checks"), computed from plain values so they test without Dagster.
 
 Each verdict carries ``value``, ``threshold``, ``breach`` and what it was computed from; the Dagster
 checks in ``checks/slo_checks.py`` only gather the inputs and attach the verdict.

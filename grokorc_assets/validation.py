@@ -1,4 +1,4 @@
-"""Input validation for project ids and request messages (DESIGN.md "Command line").
+"""Input validation for project ids and request messages (docs/design.md "Command line").
 
 Every rejection raises ``BadInputError`` whose message says what is wrong and why; the CLI maps it
 to exit code 2. Nothing is stored before validation passes.

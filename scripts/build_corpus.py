@@ -28,6 +28,8 @@ from pathlib import Path
 
 RAW = "https://raw.githubusercontent.com/{repo}/{commit}/{path}"
 REPO_ROOT = Path(__file__).resolve().parent.parent
+# The texts go to an optional data directory outside the repository (GROKORC_CORPUS_DIR tells the trainer
+# and bench/bench_archetype.py where); by default shared/eval/corpus beside the checkout.
 DEFAULT_OUT = REPO_ROOT.parent / "shared" / "eval" / "corpus"
 
 # An extractor gets {path: text} for the source's files and yields (text, category).

@@ -5,7 +5,7 @@
 Reads the labelled corpus (grokorc_assets/planning/corpus.py; texts rebuilt by scripts/build_corpus.py),
 leaves the held-out fifth alone, adds our own catalogue descriptions, and fits a multinomial logistic
 regression (scikit-learn, a dev dependency: the shipped model is plain JSON) on the features the planner
-computes (inference.archetype_features). Regularisation and class balancing are chosen by 5-fold
+computes (archetype.archetype_features). Regularisation and class balancing are chosen by 5-fold
 cross-validation on the training part; the softmax temperature is fitted on the same out-of-fold
 predictions, so the planner's confidence is calibrated on requests the fold never saw. Deterministic:
 no shuffling, a deterministic solver, weights rounded, so rerunning it reproduces the file.
@@ -26,10 +26,10 @@ from sklearn.feature_extraction import DictVectorizer
 from sklearn.linear_model import LogisticRegression
 
 from grokorc_assets.models import ARCHETYPES
+from grokorc_assets.planning.archetype import archetype_features
 from grokorc_assets.planning.catalogue import load_catalogue
 from grokorc_assets.planning.classifier import ArchetypeModel, calibration_inputs
 from grokorc_assets.planning.corpus import LABELS_DIR, Item, load_corpus
-from grokorc_assets.planning.inference import archetype_features
 
 OUT = Path(__file__).resolve().parents[1] / "grokorc_assets" / "planning" / "data" / "archetype_model.json"
 SECOND_LABEL_WEIGHT = 0.3  # an accepted alternative label pulls, but less than the best one
@@ -108,7 +108,7 @@ def fit(feats, ys, weights, c: float, balance: float) -> tuple[LogisticRegressio
     # No intercept: with one, the archetype whose examples carry the fewest known words (one-line CLI
     # list entries) learnt a large bias and won every request with little evidence ("<script> recipe
     # site" became a CLI). Without it, a request that says little is decided by what it does say,
-    # and one that says nothing by the neighbours (inference.blend_neighbours).
+    # and one that says nothing by the neighbours (archetype.blend_neighbours).
     model = LogisticRegression(C=c, max_iter=5000, solver="lbfgs", fit_intercept=False)
     model.fit(x, ys, sample_weight=[w * scale for w in balanced])
     return model, vec

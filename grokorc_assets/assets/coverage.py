@@ -3,9 +3,10 @@
 
 from pathlib import Path
 
-from dagster import AssetExecutionContext, MetadataValue, asset
+from dagster import AssetExecutionContext, asset
 
-from grokorc_assets.assets.metadata import markdown_table
+from grokorc_assets.assets.metadata import dagster_metadata, markdown_table
+from grokorc_assets.contract import CoverageMetadata, CoverageValue
 from grokorc_assets.partitions import projects_partitions
 from grokorc_assets.telemetry.steps import traced_step
 from grokorc_assets.telemetry.tracing import set_slo_attributes
@@ -28,27 +29,21 @@ def coverage(context: AssetExecutionContext, conflicts: dict, backend: dict) -> 
     files = [[f.path, f.statements, f.missed, f"{f.line_percent:.1f}",
               "" if f.branch_percent is None else f"{f.branch_percent:.1f}"] for f in report.files]
     failures = [f"- `{f.test_id}`: {f.message.splitlines()[0] if f.message else f.kind}" for f in report.failures]
-    context.add_output_metadata(
-        {
-            "coverage_percent": report.value,
-            "branch_percent": report.branch if report.branch is not None else 0.0,
-            "tests_passed": report.tests_passed,
-            "tests_failed": report.tests_failed,
-            "tests_errored": report.tests_errored,
-            "duration_seconds": report.duration_seconds,
-            "sandbox": report.sandbox_mode,
-            "timed_out": report.timed_out,
-            "files": MetadataValue.md(markdown_table(["file", "statements", "missed", "line %", "branch %"], files)),
-            "failures": MetadataValue.md("\n".join(failures) or "none"),
-            "junit_xml": MetadataValue.path(str(report.junit_xml or "")),
-            "html_report": MetadataValue.path(str(report.html_report or "")),
-        }
-    )
-    return {
+    context.add_output_metadata(dagster_metadata(CoverageMetadata(
+        coverage_percent=report.value,
+        branch_percent=report.branch if report.branch is not None else 0.0,
+        **report.model_dump(include={"tests_passed", "tests_failed", "tests_errored", "duration_seconds", "timed_out"}),
+        sandbox=report.sandbox_mode,
+        files=markdown_table(["file", "statements", "missed", "line %", "branch %"], files),
+        failures="\n".join(failures) or "none",
+        junit_xml=str(report.junit_xml or ""),
+        html_report=str(report.html_report or ""),
+    )))
+    return CoverageValue(
         **report.summary(),
-        "files": [f.model_dump() for f in report.files],
-        "failures": [f.model_dump() for f in report.failures],
-        "passed_tests": report.passed_tests,
-        "junit": str(report.junit_xml or ""),
-        "html": str(report.html_report or ""),
-    }
+        files=[f.model_dump() for f in report.files],
+        failures=[f.model_dump() for f in report.failures],
+        passed_tests=report.passed_tests,
+        junit=str(report.junit_xml or ""),
+        html=str(report.html_report or ""),
+    ).model_dump()

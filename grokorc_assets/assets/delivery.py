@@ -3,13 +3,14 @@
 
 from pathlib import Path
 
-from dagster import AssetExecutionContext, MetadataValue, asset
+from dagster import AssetExecutionContext, asset
 
-from grokorc_assets.assets.metadata import markdown_table
+from grokorc_assets.assets.metadata import dagster_metadata, markdown_table
+from grokorc_assets.cli.run_results import compose_result
+from grokorc_assets.contract import SLO_CHECKS, DeliveryMetadata, DeliveryValue
 from grokorc_assets.packaging import package_project
 from grokorc_assets.partitions import projects_partitions
 from grokorc_assets.resources import GrokorcState
-from grokorc_assets.run_results import compose_result
 from grokorc_assets.storage.results import ResultStore
 from grokorc_assets.telemetry.steps import traced_step
 from grokorc_assets.telemetry.tracing import set_slo_attributes
@@ -44,15 +45,11 @@ def delivery(
     )
     rows = [[name, slos[name].get("value", slos[name].get("estimated_cost", slos[name].get("duration_seconds"))),
              slos[name].get("threshold", slos[name].get("threshold_seconds")), slos[name]["breach"]]
-            for name in ("cost", "latency", "coverage", "confidence")]
-    context.add_output_metadata(
-        {
-            "status": result["status"],
-            "compliant": slos["compliant"],
-            "slos": MetadataValue.md(markdown_table(["SLO", "value", "threshold", "breach"], rows)),
-            "archive": MetadataValue.path(str(archive)),
-            "archive_bytes": archive.stat().st_size,
-            "report": MetadataValue.path(str(workspace / "delivery" / "report.json")),
-        }
-    )
-    return {"status": result["status"], "archive": str(archive), "report": str(workspace / "delivery" / "report.json")}
+            for name in SLO_CHECKS]
+    report = str(workspace / "delivery" / "report.json")
+    context.add_output_metadata(dagster_metadata(DeliveryMetadata(
+        status=result["status"], compliant=slos["compliant"],
+        slos=markdown_table(["SLO", "value", "threshold", "breach"], rows),
+        archive=str(archive), archive_bytes=archive.stat().st_size, report=report,
+    )))
+    return DeliveryValue(status=result["status"], archive=str(archive), report=report).model_dump()

@@ -9,32 +9,31 @@ live in the revision's workspace under ``agents/<agent>/``.
 from functools import partial
 from pathlib import Path
 
-from dagster import AssetExecutionContext, AssetsDefinition, MetadataValue, RetryPolicy, asset
+from dagster import AssetExecutionContext, AssetsDefinition, RetryPolicy, asset
 
-from grokorc_assets.assets.metadata import file_tree_markdown, usage_metadata
+from grokorc_assets.assets.metadata import dagster_metadata, file_tree_markdown, usage_metadata
+from grokorc_assets.contract import GenerationMetadata
 from grokorc_assets.generation import GenerationResult, generate_backend, generate_devops, generate_frontend
 from grokorc_assets.generation.llm_agent import generate_with_llm, unproven_problems
-from grokorc_assets.llm import LLMSettings, make_provider
-from grokorc_assets.llm.offline import no_offline_answer
 from grokorc_assets.models import Plan
 from grokorc_assets.partitions import projects_partitions
-from grokorc_assets.resources import GrokorcState
-from grokorc_assets.storage.exchanges import PostgresExchangeStore
+from grokorc_assets.resources import GrokorcState, LLMResource
 from grokorc_assets.telemetry.steps import traced_step
 from grokorc_assets.testrun import run_python_tests
 
 OFFLINE_GENERATORS = {"frontend": generate_frontend, "backend": generate_backend, "devops": generate_devops}
 
 
-def run_agent(agent: str, context: AssetExecutionContext, grokorc: GrokorcState, plan: dict) -> dict:
+def run_agent(
+    agent: str, context: AssetExecutionContext, grokorc: GrokorcState, llm: LLMResource, plan: dict
+) -> dict:
     planned = Plan.model_validate(plan)
     request = grokorc.request_for_run(context.partition_key, context.run.tags)
     workspace = grokorc.workspace(request)
-    llm = LLMSettings.from_env()
-    if llm.provider == "offline":
+    if llm.is_offline:
         result: GenerationResult = OFFLINE_GENERATORS[agent](planned, workspace)
     else:
-        provider = make_provider(llm, no_offline_answer, PostgresExchangeStore(grokorc.engine))
+        provider = llm.provider_for(grokorc.engine)
         # The backend's tests can run now: its failures go back to the model while the budget allows.
         verify = None
         if agent == "backend":
@@ -56,20 +55,20 @@ def sandboxed_backend_tests(agent_root: Path) -> dict:
 
 def generation_metadata(result: GenerationResult) -> dict:
     substitutions = [f"{s.layer}: {s.recommended} → {s.generated} ({s.reason})" for s in result.substitutions]
-    return {
-        "applicable": result.applicable,
-        "files": len(result.files),
-        "bytes": sum(f.bytes for f in result.files),
-        "file_tree": MetadataValue.md(file_tree_markdown([f.path for f in result.files])),
-        "recommended": MetadataValue.json(result.recommended.model_dump()),
-        "generated": MetadataValue.json(result.generated.model_dump()),
-        "substitutions": MetadataValue.md("\n".join(f"- {s}" for s in substitutions) or "none"),
-        "endpoints": len(result.endpoints),
-        "root": MetadataValue.path(result.root),
-        "repairs": len(result.repairs),
-        "unresolved": MetadataValue.md("\n".join(f"- {p}" for p in result.unresolved) or "none"),
+    return dagster_metadata(GenerationMetadata(
+        applicable=result.applicable,
+        files=len(result.files),
+        bytes=sum(f.bytes for f in result.files),
+        file_tree=file_tree_markdown([f.path for f in result.files]),
+        recommended=result.recommended.model_dump(),
+        generated=result.generated.model_dump(),
+        substitutions="\n".join(f"- {s}" for s in substitutions) or "none",
+        endpoints=len(result.endpoints),
+        root=result.root,
+        repairs=len(result.repairs),
+        unresolved="\n".join(f"- {p}" for p in result.unresolved) or "none",
         **usage_metadata(result.usage),
-    }
+    ))
 
 
 def agent_asset(agent: str, description: str) -> AssetsDefinition:
@@ -82,8 +81,8 @@ def agent_asset(agent: str, description: str) -> AssetsDefinition:
         retry_policy=RetryPolicy(max_retries=2, delay=1.0),
     )
     @traced_step
-    def _agent(context: AssetExecutionContext, grokorc: GrokorcState, plan: dict) -> dict:
-        return run_agent(agent, context, grokorc, plan)
+    def _agent(context: AssetExecutionContext, grokorc: GrokorcState, llm: LLMResource, plan: dict) -> dict:
+        return run_agent(agent, context, grokorc, llm, plan)
 
     return _agent
 

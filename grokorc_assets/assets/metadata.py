@@ -1,6 +1,19 @@
-"""Small helpers that turn values into metadata a person would rather look at than read."""
+"""Small helpers that turn values into metadata a person would rather look at than read, and the
+contract's metadata models into Dagster metadata."""
 
+from dagster import MetadataValue
+
+from grokorc_assets.contract import Metadata, Presentation
 from grokorc_assets.models import Usage
+
+_SHOW = {Presentation.MARKDOWN: MetadataValue.md, Presentation.JSON: MetadataValue.json,
+         Presentation.PATH: lambda value: MetadataValue.path(str(value))}
+
+
+def dagster_metadata(model: Metadata) -> dict:
+    """A contract metadata model as Dagster metadata: tables as Markdown, structures as JSON, paths as
+    paths, plain values as they are."""
+    return {name: _SHOW[shown](value) if shown else value for name, (value, shown) in model.shown().items()}
 
 
 def markdown_table(header: list[str], rows: list[list[object]]) -> str:
@@ -15,7 +28,7 @@ def markdown_table(header: list[str], rows: list[list[object]]) -> str:
 
 
 def usage_metadata(usage: Usage) -> dict:
-    """The per-asset LLM accounting the cost SLO sums (DESIGN.md: tokens, cost_usd, model)."""
+    """The fields of ``contract.UsageMetadata``: the per-asset LLM accounting the cost SLO sums."""
     return {
         "tokens": usage.input_tokens + usage.output_tokens,
         "input_tokens": usage.input_tokens,

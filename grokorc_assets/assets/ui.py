@@ -1,9 +1,10 @@
 """`ui`: a component tree per page, bound to backend endpoints that exist, rendered to final pages."""
 # No `from __future__ import annotations` in Dagster modules: Dagster inspects real annotations.
 
-from dagster import AssetExecutionContext, MetadataValue, asset
+from dagster import AssetExecutionContext, asset
 
-from grokorc_assets.assets.metadata import markdown_table, usage_metadata
+from grokorc_assets.assets.metadata import dagster_metadata, markdown_table, usage_metadata
+from grokorc_assets.contract import UiMetadata
 from grokorc_assets.generation import GenerationResult, infer_ui
 from grokorc_assets.models import Plan
 from grokorc_assets.partitions import projects_partitions
@@ -30,15 +31,11 @@ def ui(
          ", ".join(sorted({n.binding.path for n in page.components if n.binding}))]
         for page in result.pages
     ]
-    context.add_output_metadata(
-        {
-            "applicable": result.applicable,
-            "reason": result.reason or "",
-            "components_generated": result.components_generated,
-            "pages": MetadataValue.md(
-                markdown_table(["page", "file", "components", "bound endpoints"], rows) if rows else "no pages"
-            ),
-            **usage_metadata(result.usage),
-        }
-    )
+    context.add_output_metadata(dagster_metadata(UiMetadata(
+        applicable=result.applicable,
+        reason=result.reason or "",
+        components_generated=result.components_generated,
+        pages=markdown_table(["page", "file", "components", "bound endpoints"], rows) if rows else "no pages",
+        **usage_metadata(result.usage),
+    )))
     return result.model_dump(mode="json")

@@ -1,19 +1,11 @@
 """`visual_test`: every generated page x viewport in Chromium, diffed against baselines, plus axe and
-overflow. Checks beside it: `visual_regression` (WARN) and `accessibility` (ERROR on critical/serious)."""
+overflow. Its checks, `visual_regression` and `accessibility`, are in ``checks/visual_checks.py``."""
 # No `from __future__ import annotations` in Dagster modules: Dagster inspects real annotations.
 
-from dagster import (
-    AssetCheckExecutionContext,
-    AssetCheckResult,
-    AssetCheckSeverity,
-    AssetExecutionContext,
-    MetadataValue,
-    RetryPolicy,
-    asset,
-    asset_check,
-)
+from dagster import AssetExecutionContext, RetryPolicy, asset
 
-from grokorc_assets.assets.metadata import markdown_table
+from grokorc_assets.assets.metadata import dagster_metadata, markdown_table
+from grokorc_assets.contract import VisualTestMetadata, VisualTestValue
 from grokorc_assets.generation import merge_agents
 from grokorc_assets.models import Usage
 from grokorc_assets.partitions import projects_partitions
@@ -23,13 +15,14 @@ from grokorc_assets.serve.seed import seed_sample_data
 from grokorc_assets.slo import projected_spend
 from grokorc_assets.storage.baselines import PostgresBaselineStore
 from grokorc_assets.telemetry.steps import traced_step
-from grokorc_assets.visual.browser import BrowserSession, capture
+from grokorc_assets.visual.browser import BrowserSession
 from grokorc_assets.visual.browser_models import PageSpec, load_settings
+from grokorc_assets.visual.capture import capture
 from grokorc_assets.visual.png import thumbnail_png_base64
 from grokorc_assets.visual.probes import BrowserCriterion, ProbeOutcome, all_failed, browser_criteria, run_probes
 from grokorc_assets.visual.regression import Tolerance, VisualReport, judge_shots
 
-# Degraded mode (DESIGN: skip the visual tests when the projected cost nears the budget).
+# Degraded mode (docs/design.md "Degraded mode": skip the visual tests when the projected cost nears the budget).
 DEGRADE_SHARE = 0.8
 
 
@@ -54,10 +47,10 @@ def visual_test(
         outcomes = all_failed(criteria, f"visual tests degraded: {why}")
     else:
         report, outcomes = _run(context, grokorc, ui, backend, criteria)
-    context.add_output_metadata(_metadata(report, outcomes))
+    context.add_output_metadata(dagster_metadata(_metadata(report, outcomes)))
     revision = grokorc.request_for_run(context.partition_key, context.run.tags).revision
-    return {**_value(report), "acceptance": [o.model_dump(include={"id", "passed", "detail"}) for o in outcomes],
-            "revision": revision}
+    return VisualTestValue(**_value(report), revision=revision,
+                           acceptance=[o.model_dump(include={"id", "passed", "detail"}) for o in outcomes]).model_dump()
 
 
 def _value(report: VisualReport) -> dict:
@@ -118,69 +111,29 @@ def _unservable(ui: dict, error: str) -> VisualReport:
                         failed=len(names))
 
 
-def _metadata(report: VisualReport, outcomes: list[ProbeOutcome]) -> dict:
+def _metadata(report: VisualReport, outcomes: list[ProbeOutcome]) -> VisualTestMetadata:
     rows = [[s.page, s.viewport, s.status, f"{s.diff_ratio:.5f}", "yes" if s.overflow else "no"] for s in report.shots]
     probes = [[o.id, o.feature, "pass" if o.passed else "FAIL", o.detail] for o in outcomes]
-    return {
-        "applicable": report.applicable,
-        "degraded": report.degraded,
-        "reason": report.reason or "",
-        "shots": report.total,
-        "passed": report.passed,
-        "failed": report.failed,
-        "new": report.new,
-        "broken_pages": report.broken_pages,
-        "max_diff_ratio": report.max_diff_ratio,
-        "diff_ratios": MetadataValue.json([s.diff_ratio for s in report.shots if s.status not in ("new", "broken")]),
-        "a11y": MetadataValue.json(report.a11y),
-        "results": MetadataValue.md(markdown_table(["page", "viewport", "status", "diff ratio", "overflow"], rows)
-                                    if rows else "no shots"),
-        "broken": MetadataValue.md(markdown_table(["page", "why"], [[p, r] for p, r in report.broken.items()])
-                                   if report.broken else "none"),
-        "acceptance_passed": sum(o.passed for o in outcomes),
-        "acceptance_failed": sum(not o.passed for o in outcomes),
-        "acceptance": MetadataValue.md(markdown_table(["criterion", "feature", "result", "detail"], probes)
-                                       if probes else "no browser criteria"),
-        **({"first_shot": MetadataValue.path(report.shots[0].path),
-            "thumbnail": MetadataValue.md(_thumbnail_markdown(report.shots))} if report.shots else {}),
-    }
+    return VisualTestMetadata(
+        **report.model_dump(include={"applicable", "degraded", "passed", "failed", "new", "broken_pages",
+                                     "max_diff_ratio"}),
+        reason=report.reason or "",
+        shots=report.total,
+        diff_ratios=[s.diff_ratio for s in report.shots if s.status not in ("new", "broken")],
+        a11y=report.a11y,
+        results=markdown_table(["page", "viewport", "status", "diff ratio", "overflow"], rows) if rows else "no shots",
+        broken=markdown_table(["page", "why"], [[p, r] for p, r in report.broken.items()])
+        if report.broken else "none",
+        acceptance_passed=sum(o.passed for o in outcomes),
+        acceptance_failed=sum(not o.passed for o in outcomes),
+        acceptance=markdown_table(["criterion", "feature", "result", "detail"], probes)
+        if probes else "no browser criteria",
+        first_shot=report.shots[0].path if report.shots else None,
+        thumbnail=_thumbnail_markdown(report.shots) if report.shots else None,
+    )
 
 
 def _thumbnail_markdown(shots) -> str:
     """The main page at desktop width, shrunk to 320 px, inline so the Dagster UI shows it."""
     main = next((s for s in shots if s.viewport == "desktop"), shots[0])
     return f"![{main.page}](data:image/png;base64,{thumbnail_png_base64(main.path, 320)})"
-
-
-@asset_check(
-    asset="visual_test", name="visual_regression", blocking=True, partitions_def=projects_partitions,
-    description="No shot differs from its baseline beyond tolerance, no page is broken, none overflows (WARN).",
-)
-@traced_step
-def visual_regression(context: AssetCheckExecutionContext, visual_test: dict) -> AssetCheckResult:
-    failed, overflow = visual_test.get("failed", 0), visual_test.get("overflow_failures", 0)
-    # Broken pages are already in `failed` (their shots count as failed); counted apart for the reader.
-    broken = visual_test.get("broken_pages", 0)
-    return AssetCheckResult(
-        passed=failed == 0 and overflow == 0 and broken == 0, severity=AssetCheckSeverity.WARN,
-        metadata={"value": failed + overflow, "threshold": 0, "breach": bool(failed or overflow or broken),
-                  "failed_shots": failed, "overflowing_shots": overflow, "broken_pages": broken,
-                  "max_diff_ratio": visual_test.get("max_diff_ratio", 0.0)},
-    )
-
-
-@asset_check(
-    asset="visual_test", name="accessibility", blocking=True, partitions_def=projects_partitions,
-    description="axe-core finds no critical or serious violation on any page (ERROR).",
-)
-@traced_step
-def accessibility(context: AssetCheckExecutionContext, visual_test: dict) -> AssetCheckResult:
-    counts = visual_test.get("a11y") or {}
-    severe = counts.get("critical", 0) + counts.get("serious", 0)
-    return AssetCheckResult(
-        passed=severe == 0, severity=AssetCheckSeverity.ERROR,
-        metadata={"value": severe, "threshold": 0, "breach": severe > 0, **{k: int(v) for k, v in counts.items()}},
-    )
-
-
-visual_checks = [visual_regression, accessibility]

@@ -1,6 +1,6 @@
 """Typed conflicts, the edits that mediate them and the report the ``conflicts`` asset stores.
 
-The report's ``as_result()`` is the ``conflicts`` section of the final result (../shared/DESIGN.md):
+The report's ``as_result()`` is the ``conflicts`` section of the final result (docs/design.md "Final result"):
 ``conflicts_detected``, ``conflicts_resolved`` and ``items`` with ``kind``, ``parties``,
 ``similarity``, ``resolution`` and ``reason``.
 """

@@ -3,12 +3,10 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-DATA_FILE = Path(__file__).with_name("data") / "conflicts.yaml"
+from grokorc_assets.datafiles import load_yaml
 
 
 class VersionGrid(BaseModel):
@@ -33,4 +31,4 @@ class ConflictSettings(BaseModel):
 @lru_cache(maxsize=1)
 def load_settings() -> ConflictSettings:
     """The packaged defaults (cached: package data does not change while a process runs)."""
-    return ConflictSettings.model_validate(yaml.safe_load(DATA_FILE.read_text(encoding="utf-8")))
+    return ConflictSettings.model_validate(load_yaml("grokorc_assets.conflicts", "data/conflicts.yaml"))

@@ -8,17 +8,14 @@ that would show the same resource twice ("product" beside "products").
 
 from __future__ import annotations
 
-from functools import cache
-from pathlib import Path
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel
 
+from grokorc_assets.datafiles import load_yaml
 from grokorc_assets.generation.models import ResourceSpec
 from grokorc_assets.generation.spec import ProjectSpec, kebab, singular, snake
 
-DATA = Path(__file__).with_name("site.yaml")
 PageKind = Literal["overview", "resource", "cart"]
 
 
@@ -35,9 +32,8 @@ class NavLink(BaseModel):
     current: bool = False
 
 
-@cache
 def site_data() -> dict:
-    return yaml.safe_load(DATA.read_text(encoding="utf-8"))
+    return load_yaml("grokorc_assets.generation", "site.yaml")
 
 
 def heading(r: ResourceSpec) -> str:

@@ -10,13 +10,11 @@ from __future__ import annotations
 import os
 import re
 from collections.abc import Iterable
-from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
-import yaml
 from pydantic import BaseModel, Field
 
+from grokorc_assets.datafiles import load_yaml
 from grokorc_assets.llm.errors import UnsafeOutputError
 
 # Windows device names are reserved with any extension ("nul.txt" too) and in any case.
@@ -37,10 +35,8 @@ class GeneratedFile(BaseModel):
     content: str | bytes
 
 
-@lru_cache(maxsize=1)
 def _policy() -> dict:
-    text = resources.files("grokorc_assets.llm").joinpath("data/generated_files.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    return load_yaml("grokorc_assets.llm", "data/generated_files.yaml")
 
 
 class FileLimits(BaseModel):

@@ -158,14 +158,16 @@ class OpenAIProvider:
                 prompt_hash=prompt_hash(self.name, self.model, request, output_model),
                 exchanges=len(spent),
             )
-        raise LLMOutputError(
-            self._redact(
-                f"model {self.model!r} gave no valid {output_model.__name__} JSON for asset "
-                f"{request.asset!r} (project {request.project_id} r{request.revision}) after "
-                f"{attempts} attempt(s); last problem: {problem}"
-            ),
-            usage=sum_usage(self.model, spent),
-        )
+        raise self._failure(LLMOutputError, spent, (
+            f"model {self.model!r} gave no valid {output_model.__name__} JSON for asset "
+            f"{request.asset!r} (project {request.project_id} r{request.revision}) after "
+            f"{attempts} attempt(s); last problem: {problem}"
+        ))
+
+    def _failure(self, error: type[Exception], spent: list[Usage], message: str) -> Exception:
+        """The error to raise, its message redacted, carrying what the attempts spent (the cost SLO
+        counts failed exchanges too)."""
+        return error(self._redact(message), usage=sum_usage(self.model, spent))
 
     def _create(self, messages: list[dict[str, str]], request: LLMRequest, spent: list[Usage]) -> Any:
         """One exchange, retried on transient failures; ``spent`` only rides along into the errors."""
@@ -209,14 +211,11 @@ class OpenAIProvider:
                 request.asset, self._redact(reason), attempt, limit, delay,
             )
             self._sleep(delay)
-        raise LLMUnavailableError(
-            self._redact(
-                f"LLM endpoint {self._settings.base_url} unavailable for asset {request.asset!r} "
-                f"(project {request.project_id} r{request.revision}) after {limit} attempt(s); "
-                f"last failure: {reason}"
-            ),
-            usage=sum_usage(self.model, spent),
-        )
+        raise self._failure(LLMUnavailableError, spent, (
+            f"LLM endpoint {self._settings.base_url} unavailable for asset {request.asset!r} "
+            f"(project {request.project_id} r{request.revision}) after {limit} attempt(s); "
+            f"last failure: {reason}"
+        ))
 
     def _usage_of(self, completion: Any, messages: list[dict[str, str]], text: str) -> Usage:
         reported = getattr(completion, "usage", None)

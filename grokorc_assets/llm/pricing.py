@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from fnmatch import fnmatchcase
 from functools import lru_cache
-from importlib import resources
 
-import yaml
 from pydantic import BaseModel, Field
 
+from grokorc_assets.datafiles import load_yaml
 from grokorc_assets.models import Usage
 
 PER = 1_000_000
@@ -37,8 +36,7 @@ class PriceTable(BaseModel):
 
 @lru_cache(maxsize=1)
 def load_prices() -> PriceTable:
-    text = resources.files("grokorc_assets.llm").joinpath("data/prices.yaml").read_text("utf-8")
-    return PriceTable.model_validate(yaml.safe_load(text))
+    return PriceTable.model_validate(load_yaml("grokorc_assets.llm", "data/prices.yaml"))
 
 
 def price(usage: Usage, table: PriceTable | None = None) -> float:

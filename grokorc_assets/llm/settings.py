@@ -1,4 +1,4 @@
-"""LLM settings read from the environment (``GROKORC_LLM_*``, see ../shared/DESIGN.md "Configuration")."""
+"""LLM settings read from the environment (``GROKORC_LLM_*``, see docs/design.md "Configuration")."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""grokorc's Prometheus metrics (DESIGN.md "Prometheus metrics") as a plain-Python fold of event-log facts.
+"""grokorc's Prometheus metrics (docs/design.md "Prometheus metrics") as a plain-Python fold of event-log facts.
 
 - :mod:`.events`: the facts (materialisations, check evaluations, run ends) as plain dataclasses.
 - :mod:`.state`: :class:`MetricsState`, the cumulative fold and its serialised form (the sensor's cursor).

@@ -10,8 +10,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from grokorc_assets.contract import JOB_NAME
+
 # The job whose runs are workflows (grokorc_assets.jobs.build_project_job).
-WORKFLOW_JOB = "build_project"
+WORKFLOW_JOB = JOB_NAME
 
 
 @dataclass(frozen=True)

@@ -1,6 +1,6 @@
 """The fold of event-log facts into grokorc's cumulative Prometheus metric state, and its serialised form.
 
-``MetricsState`` holds every DESIGN.md metric ("Prometheus metrics") as plain numbers, together with the
+``MetricsState`` holds every metric of docs/design.md "Prometheus metrics" as plain numbers, together with the
 storage id of the last event folded into it (``cursor``) and the workflows still running (``pending``). The
 sensor keeps the whole state *in its Dagster cursor* (``to_cursor`` / ``from_cursor``), so the state and the
 position in the event log are one value, stored atomically by Dagster and only when the tick succeeds: a
@@ -21,6 +21,17 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
+from grokorc_assets.contract import (
+    CHECKS,
+    LLM_ASSETS,
+    AssetName,
+    ConflictsMetadata,
+    CoverageMetadata,
+    PlanMetadata,
+    UiMetadata,
+    UsageMetadata,
+    VisualTestMetadata,
+)
 from grokorc_assets.metrics.events import WORKFLOW_JOB, CheckEvaluation, Materialization, MetricEvent, RunEnd
 
 FORMAT_VERSION = 1
@@ -62,17 +73,8 @@ HISTOGRAMS: dict[str, tuple[str, tuple[float, ...]]] = {
 WORKFLOW_STATUSES = ("success", "blocked", "failed")
 TOKEN_TYPES = ("input", "output")
 # The checks grokorc defines, with their severity: their series exist (at 0) before their first evaluation.
-KNOWN_CHECKS: dict[str, str] = {
-    "confidence_slo": "WARN",
-    "cost_slo": "ERROR",
-    "coverage_slo": "ERROR",
-    "latency_slo": "WARN",
-    "acceptance": "ERROR",
-    "visual_regression": "WARN",
-    "accessibility": "ERROR",
-}
+KNOWN_CHECKS: dict[str, str] = {str(name): check.severity for name, check in CHECKS.items()}
 DEFAULT_MODELS = ("offline",)
-LLM_ASSETS = frozenset({"plan", "frontend", "backend", "devops", "ui", "conflicts"})
 
 
 def layout_fingerprint() -> str:
@@ -204,33 +206,32 @@ class MetricsState:
         md, asset = event.metadata, event.asset
         if event.job_name == WORKFLOW_JOB:
             run = self._pending(event.run_id, event.timestamp)
-            if asset == "delivery":
+            if asset == AssetName.DELIVERY:
                 run.delivered = True
-        if asset in LLM_ASSETS and isinstance(md.get("model"), str) and md["model"]:
-            model = md["model"]
-            for kind in TOKEN_TYPES:
-                tokens = _number(md.get(f"{kind}_tokens"))
-                self._inc("grokorc_llm_tokens_used_total", (model, kind), tokens if tokens and tokens > 0 else 0.0)
-            cost = _number(md.get("cost_usd"))
-            self._inc("grokorc_llm_cost_usd_total", (model,), cost if cost and cost > 0 else 0.0)
-        if asset == "plan" and (confidence := _number(md.get("confidence"))) is not None:
+        if asset in LLM_ASSETS and (usage := UsageMetadata.read(md)).model:
+            for kind, tokens in (("input", usage.input_tokens), ("output", usage.output_tokens)):
+                self._inc("grokorc_llm_tokens_used_total", (usage.model, kind), float(max(tokens, 0)))
+            self._inc("grokorc_llm_cost_usd_total", (usage.model,), max(usage.cost_usd, 0.0))
+        if asset == AssetName.PLAN and (confidence := PlanMetadata.read(md).confidence) is not None:
             self.histograms["grokorc_stack_confidence"].observe(confidence)
-        elif asset == "ui":
-            self._add("grokorc_ui_components_generated_total", md.get("components_generated"))
-        elif asset == "visual_test":
-            passed, failed, new = (_number(md.get(k)) or 0.0 for k in ("passed", "failed", "new"))
-            shots = _number(md.get("shots"))
-            self._add("grokorc_visual_tests_total", shots if shots is not None else passed + failed + new)
-            self._add("grokorc_visual_tests_passed_total", passed)
-            self._add("grokorc_visual_tests_failed_total", failed)
-            for ratio in _numbers(md.get("diff_ratios")):
+        elif asset == AssetName.UI:
+            self._add("grokorc_ui_components_generated_total", UiMetadata.read(md).components_generated)
+        elif asset == AssetName.VISUAL_TEST:
+            visual = VisualTestMetadata.read(md)
+            # Older materialisations may lack `shots`: then every judged shot is one of these three.
+            shots = visual.shots if "shots" in md else visual.passed + visual.failed + visual.new
+            self._add("grokorc_visual_tests_total", shots)
+            self._add("grokorc_visual_tests_passed_total", visual.passed)
+            self._add("grokorc_visual_tests_failed_total", visual.failed)
+            for ratio in _numbers(visual.diff_ratios):
                 self.histograms["grokorc_visual_diff_score"].observe(ratio)
-        elif asset == "conflicts":
-            self._add("grokorc_conflicts_detected_total", md.get("conflicts_detected"))
-            self._add("grokorc_conflicts_resolved_total", md.get("conflicts_resolved"))
-            for similarity in _numbers(md.get("similarities")):
+        elif asset == AssetName.CONFLICTS:
+            conflicts = ConflictsMetadata.read(md)
+            self._add("grokorc_conflicts_detected_total", conflicts.conflicts_detected)
+            self._add("grokorc_conflicts_resolved_total", conflicts.conflicts_resolved)
+            for similarity in _numbers(conflicts.similarities):
                 self.histograms["grokorc_conflict_similarity"].observe(similarity)
-        elif asset == "coverage" and (percent := _number(md.get("coverage_percent"))) is not None:
+        elif asset == AssetName.COVERAGE and (percent := CoverageMetadata.read(md).coverage_percent) is not None:
             self.histograms["grokorc_coverage_percent"].observe(percent)
 
     def _add(self, name: str, value: Any) -> None:

@@ -14,12 +14,11 @@ by every generator so that they agree without talking to each other:
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 from typing import Literal
 
-import yaml
 from pydantic import BaseModel, Field
 
+from grokorc_assets.datafiles import load_yaml
 from grokorc_assets.models import AcceptanceCriterion, EntityField, FieldType, Plan, Unmet, Verification
 
 Target = Literal["each", "main", "priced", "booking", "message", "score", "none"]
@@ -83,8 +82,8 @@ class FeatureDef(BaseModel):
 
 @lru_cache(maxsize=1)
 def feature_table() -> dict[str, FeatureDef]:
-    text = resources.files("grokorc_assets.data").joinpath("features.yaml").read_text(encoding="utf-8")
-    return {key: FeatureDef.model_validate(value) for key, value in yaml.safe_load(text).items()}
+    data = load_yaml("grokorc_assets", "data/features.yaml")
+    return {key: FeatureDef.model_validate(value) for key, value in data.items()}
 
 
 _NO_FEATURE = FeatureDef(label="", generated=False)

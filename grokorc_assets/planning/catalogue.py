@@ -5,13 +5,13 @@ from __future__ import annotations
 import hashlib
 import json
 from functools import lru_cache
-from importlib import resources
 
 import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from grokorc_assets.models import ARCHETYPES, STACK_LAYERS, Stack
+from grokorc_assets.datafiles import load_yaml
+from grokorc_assets.models import ARCHETYPES, STACK_LAYERS, IndexRow, Stack
 from grokorc_assets.planning.embeddings import Embedder
 
 MIN_PROJECTS_PER_ARCHETYPE = 6
@@ -81,16 +81,6 @@ class Catalogue(BaseModel):
         return hashlib.sha256(payload.encode("utf-8")).hexdigest()
 
 
-class IndexRow(BaseModel):
-    """One catalogue project ready for a vector index (pgvector or ExactKnn)."""
-
-    id: str
-    archetype: str
-    description: str
-    stack: Stack
-    embedding: list[float]
-
-
 def load_catalogue(text: str | None = None) -> Catalogue:
     """Parse and validate the packaged catalogue (or ``text``, for tests and overrides)."""
     if text is None:
@@ -100,8 +90,7 @@ def load_catalogue(text: str | None = None) -> Catalogue:
 
 @lru_cache(maxsize=1)
 def _packaged_catalogue() -> Catalogue:
-    raw = resources.files("grokorc_assets.planning").joinpath("data/catalogue.yaml").read_text("utf-8")
-    return Catalogue.model_validate(yaml.safe_load(raw))
+    return Catalogue.model_validate(load_yaml("grokorc_assets.planning", "data/catalogue.yaml"))
 
 
 def embed_catalogue(catalogue: Catalogue, embedder: Embedder) -> tuple[list[str], np.ndarray]:

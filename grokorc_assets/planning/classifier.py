@@ -14,8 +14,8 @@ import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
 
+from grokorc_assets.datafiles import read_text
 from grokorc_assets.planning.text import words
 
 # Words that say nothing about the kind of project; colour and layout words are left to the model,
@@ -128,8 +128,7 @@ def calibrated_confidence(
 
 @lru_cache(maxsize=1)
 def load_model() -> ArchetypeModel:
-    text = resources.files("grokorc_assets.planning").joinpath("data/archetype_model.json").read_text("utf-8")
-    return ArchetypeModel.from_json(text)
+    return ArchetypeModel.from_json(read_text("grokorc_assets.planning", "data/archetype_model.json"))
 
 
 def top(probabilities: Mapping[str, float], order: Iterable[str]) -> list[tuple[str, float]]:

@@ -39,6 +39,8 @@ def is_held_out(item_id: str) -> bool:
 
 
 def default_corpus_dir() -> Path:
+    """Where the corpus texts are: an optional data directory outside the repository (only training and
+    bench/bench_archetype.py read it), GROKORC_CORPUS_DIR, else shared/eval/corpus beside the checkout."""
     return Path(os.environ.get("GROKORC_CORPUS_DIR") or REPO.parent / "shared" / "eval" / "corpus")
 
 

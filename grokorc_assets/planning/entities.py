@@ -15,11 +15,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib import resources
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
+from grokorc_assets.datafiles import load_yaml
 from grokorc_assets.models import EntityField
 from grokorc_assets.planning.acceptance import field_type
 from grokorc_assets.planning.lexicon import load_aliases, load_lexicons
@@ -154,8 +153,7 @@ def _lang(code: str, raw: dict, common: dict) -> Lang:
 
 @lru_cache(maxsize=1)
 def load_languages() -> dict[str, Lang]:
-    text = resources.files("grokorc_assets.planning").joinpath("data/entities.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = load_yaml("grokorc_assets.planning", "data/entities.yaml")
     return {code: _lang(code, raw, data["common"]) for code, raw in data["languages"].items()}
 
 

@@ -11,10 +11,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from functools import lru_cache
-from importlib import resources
 
-import yaml
-
+from grokorc_assets.datafiles import load_yaml
 from grokorc_assets.planning.entities import detect_language
 from grokorc_assets.planning.entities import tokenize as entity_tokens
 
@@ -24,8 +22,7 @@ _WORD_RE = re.compile(r"[^\W\d_][\w'’]*", re.UNICODE)
 @lru_cache(maxsize=1)
 def load_glossary() -> dict[str, tuple[dict[str, str], list[tuple[str, str]]]]:
     """language code -> (word map, phrase map longest first)."""
-    text = resources.files("grokorc_assets.planning").joinpath("data/glossary.yaml").read_text("utf-8")
-    data = yaml.safe_load(text)
+    data = load_yaml("grokorc_assets.planning", "data/glossary.yaml")
     out: dict[str, tuple[dict[str, str], list[tuple[str, str]]]] = {}
     for code, words in data.items():
         if code.endswith("_phrases"):

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 from functools import lru_cache
-from importlib import resources
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
+from grokorc_assets.datafiles import load_yaml
 from grokorc_assets.models import ARCHETYPES, STACK_LAYERS
 from grokorc_assets.planning.text import phrase_key
 
@@ -114,9 +113,7 @@ def compile_terms(entries: list[str]) -> list[tuple[Key, bool]]:
 
 
 def _read(name: str) -> dict:
-    return yaml.safe_load(
-        resources.files("grokorc_assets.planning").joinpath(f"data/{name}").read_text("utf-8")
-    )
+    return load_yaml("grokorc_assets.planning", f"data/{name}")
 
 
 @lru_cache(maxsize=1)

@@ -26,18 +26,15 @@ from grokorc_assets.models import (
     Unmet,
 )
 from grokorc_assets.planning import acceptance
-from grokorc_assets.planning.catalogue import load_catalogue
+from grokorc_assets.planning.catalogue import Catalogue, index_rows, load_catalogue
 from grokorc_assets.planning.embeddings import Embedder, OpenAIEmbedder, default_embedder
 from grokorc_assets.planning.entities import clean_name, extract_request
-from grokorc_assets.planning.inference import (
-    extract_technologies,
-    find_neighbours,
-    infer_plan,
-    layer_of,
-    request_title,
-)
+from grokorc_assets.planning.inference import infer_plan
 from grokorc_assets.planning.lexicon import load_lexicons
-from grokorc_assets.storage.catalogue_index import PgVectorKnn, sync_catalogue
+from grokorc_assets.planning.neighbours import find_neighbours
+from grokorc_assets.planning.request_views import request_title
+from grokorc_assets.planning.technologies import extract_technologies, layer_of
+from grokorc_assets.storage.catalogue_index import PgVectorKnn, sync_vectors
 from grokorc_assets.storage.exchanges import PostgresExchangeStore
 
 NEIGHBOURS_K = 5
@@ -70,6 +67,13 @@ class PlanDraft(BaseModel):
     unmet: list[Unmet] = []
     pages: list[str] = []
     tasks: Tasks = Tasks()
+
+
+def sync_catalogue(engine: sa.Engine, catalogue: Catalogue, embedder: Embedder) -> bool:
+    """(Re-)index the catalogue in pgvector for this embedder if it changed. Returns True when it wrote rows."""
+    return sync_vectors(
+        engine, embedder.name, catalogue.content_hash(embedder.name), lambda: index_rows(catalogue, embedder)
+    )
 
 
 class Planner:

@@ -4,23 +4,37 @@ from __future__ import annotations
 
 from functools import cached_property
 from pathlib import Path
+from typing import ClassVar
 
 import sqlalchemy as sa
 from dagster import ConfigurableResource
+from pydantic import Field
 
+from grokorc_assets.contract import Tag
+from grokorc_assets.resources.env import overlay
 from grokorc_assets.settings import Settings
 from grokorc_assets.storage.database import ensure_database
 from grokorc_assets.storage.requests import RequestStore, StoredRequest
 
-REVISION_TAG = "grokorc/revision"
-
 
 class GrokorcState(ConfigurableResource):
-    """Reads the environment in the step process (run workers inherit GROKORC_* from the launcher)."""
+    """definitions.py sets the fields from ``dagster.EnvVar`` (``resources/env.py``): resolved in the step's
+    or sensor's process. Empty means the default; ``None`` (``GrokorcState()`` by hand) leaves the setting
+    to the process environment. The other ``GROKORC_*`` settings come from the process environment."""
+
+    ENV_VARS: ClassVar[dict[str, str]] = {"home": "GROKORC_HOME", "database_url": "GROKORC_DATABASE_URL"}
+
+    home: str | None = Field(
+        default=None, description="GROKORC_HOME: projects, baselines, asset values (default ./.grokorc)."
+    )
+    database_url: str | None = Field(
+        default=None, repr=False,
+        description="GROKORC_DATABASE_URL: external Postgres (default: the embedded one under GROKORC_HOME).",
+    )
 
     @cached_property
     def settings(self) -> Settings:
-        return Settings.from_env()
+        return Settings.from_env(overlay(self))
 
     @cached_property
     def engine(self) -> sa.Engine:
@@ -32,7 +46,7 @@ class GrokorcState(ConfigurableResource):
 
     def request_for_run(self, project_id: str, run_tags: dict[str, str]) -> StoredRequest:
         """The revision this run builds: the run's tag, else the latest stored one."""
-        revision = int(run_tags[REVISION_TAG]) if REVISION_TAG in run_tags else None
+        revision = int(run_tags[Tag.REVISION]) if Tag.REVISION in run_tags else None
         request = self.requests.get(project_id, revision)
         if request is None:
             wanted = f"revision {revision}" if revision else "any revision"

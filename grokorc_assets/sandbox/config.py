@@ -2,22 +2,18 @@
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
 from typing import Any, Literal
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field
 
-_DEFAULTS_FILE = Path(__file__).with_name("defaults.yaml")
+from grokorc_assets.datafiles import load_yaml
 
 Mode = Literal["bwrap", "rlimit-only"]
 
 
-@lru_cache(maxsize=1)
 def defaults() -> dict[str, Any]:
     """The parsed ``defaults.yaml`` (cached: it is package data and does not change)."""
-    return yaml.safe_load(_DEFAULTS_FILE.read_text(encoding="utf-8"))
+    return load_yaml("grokorc_assets.sandbox", "defaults.yaml")
 
 
 def _limit(name: str) -> Any:

@@ -2,6 +2,8 @@
 
 The cursor is the id of the last request seen. The run key names the revision, so even a tick that
 is retried after its cursor update was lost cannot launch a second run for the same revision.
+A revision that `grokorc build` (or `demo`) builds in its own process is stored with
+``launched_by="cli"``: it gets its partition here, but no run (one run per revision, whoever starts it).
 """
 
 
@@ -14,10 +16,10 @@ from dagster import (
     sensor,
 )
 
+from grokorc_assets.contract import Tag
 from grokorc_assets.jobs import build_project_job
 from grokorc_assets.partitions import projects_partitions
 from grokorc_assets.resources import GrokorcState
-from grokorc_assets.resources.grokorc_state import REVISION_TAG
 
 
 def run_key(project_id: str, revision: int) -> str:
@@ -41,9 +43,10 @@ def project_request_sensor(context: SensorEvaluationContext, grokorc: GrokorcSta
         RunRequest(
             run_key=run_key(r.project_id, r.revision),
             partition_key=r.project_id,
-            tags={REVISION_TAG: str(r.revision)},
+            tags={Tag.REVISION: str(r.revision)},
         )
         for r in new
+        if r.launched_by is None
     ]
     return SensorResult(
         run_requests=runs,

@@ -1,5 +1,8 @@
 """The stack catalogue in pgvector: synced when its content hash changes, searched with HNSW.
 
+Storage only: the rows and their content hash come from the planner (``planning.service.sync_catalogue``),
+so this module knows nothing of the catalogue's shape or of embedders.
+
 The column holds vectors of any width (one embedder, one width); each width has a partial HNSW
 index over ``embedding::vector(N)``, and queries repeat that expression and predicate so the
 planner uses it (migration 0002).
@@ -8,12 +11,12 @@ planner uses it (migration 0002).
 from __future__ import annotations
 
 import json
+from collections.abc import Callable, Sequence
 
 import numpy as np
 import sqlalchemy as sa
 
-from grokorc_assets.planning.catalogue import Catalogue, index_rows
-from grokorc_assets.planning.embeddings import Embedder
+from grokorc_assets.models import IndexRow
 
 # Candidates HNSW examines per query; pgvector's default (40) loses recall on large catalogues.
 EF_SEARCH = 100
@@ -32,20 +35,25 @@ def ensure_index(conn: sa.Connection, dim: int) -> None:
     ))
 
 
-def sync_catalogue(engine: sa.Engine, catalogue: Catalogue, embedder: Embedder) -> bool:
-    """(Re-)index the catalogue for this embedder if it changed. Returns True when it wrote rows."""
-    content_hash = catalogue.content_hash(embedder.name)
+def sync_vectors(
+    engine: sa.Engine, embedder_name: str, content_hash: str, rows: Callable[[], Sequence[IndexRow]]
+) -> bool:
+    """Replace the vectors of ``embedder_name`` unless they already carry ``content_hash``.
+
+    ``rows`` is only called when they do not (embedding the catalogue is the expensive part).
+    Returns True when it wrote rows.
+    """
     with engine.begin() as conn:
         conn.execute(sa.text("SELECT pg_advisory_xact_lock(4242002)"))
         current = conn.execute(
             sa.text("SELECT content_hash FROM grokorc.catalogue_vectors WHERE embedder = :e LIMIT 1"),
-            {"e": embedder.name},
+            {"e": embedder_name},
         ).scalar()
         if current == content_hash:
             return False
-        conn.execute(sa.text("DELETE FROM grokorc.catalogue_vectors WHERE embedder = :e"), {"e": embedder.name})
-        rows = index_rows(catalogue, embedder)
-        for dim in sorted({len(row.embedding) for row in rows}):
+        conn.execute(sa.text("DELETE FROM grokorc.catalogue_vectors WHERE embedder = :e"), {"e": embedder_name})
+        new_rows = rows()
+        for dim in sorted({len(row.embedding) for row in new_rows}):
             ensure_index(conn, dim)
         conn.execute(
             sa.text(
@@ -55,11 +63,11 @@ def sync_catalogue(engine: sa.Engine, catalogue: Catalogue, embedder: Embedder) 
             ),
             [
                 {
-                    "e": embedder.name, "id": row.id, "a": row.archetype, "d": row.description,
+                    "e": embedder_name, "id": row.id, "a": row.archetype, "d": row.description,
                     "s": json.dumps(row.stack.model_dump()), "v": vector_literal(row.embedding),
                     "h": content_hash,
                 }
-                for row in rows
+                for row in new_rows
             ],
         )
     return True

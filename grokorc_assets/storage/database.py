@@ -25,7 +25,7 @@ _lock = threading.Lock()
 
 
 def normalise_url(url: str) -> str:
-    """SQLAlchemy 2.1 + dagster-postgres need the driver in the scheme (DESIGN.md)."""
+    """SQLAlchemy 2.1 + dagster-postgres need the driver in the scheme (docs/design.md "Storage")."""
     for prefix in ("postgresql://", "postgres://"):
         if url.startswith(prefix):
             return "postgresql+psycopg2://" + url[len(prefix):]

@@ -36,7 +36,8 @@ class ServerStatus(BaseModel):
 
 
 def sqlalchemy_url(socket_dir: Path, database: str = "postgres") -> str:
-    # dagster-postgres on SQLAlchemy 2.1 rejects a bare postgresql:// URL (DESIGN.md): name the driver.
+    # dagster-postgres on SQLAlchemy 2.1 rejects a bare postgresql:// URL (docs/design.md "Verified facts about the
+    # dependencies"): name the driver.
     return f"postgresql+psycopg2://postgres@/{database}?host={socket_dir}"
 
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Literal
+
 import sqlalchemy as sa
 
 from grokorc_assets.models import ProjectRequest
 from grokorc_assets.validation import validate_message, validate_project_id
 
-_COLUMNS = "id, project_id, revision, message, submitted_at"
+_COLUMNS = "id, project_id, revision, message, submitted_at, launched_by"
 
 
 class StoredRequest(ProjectRequest):
@@ -18,7 +20,8 @@ class RequestStore:
     def __init__(self, engine: sa.Engine):
         self._engine = engine
 
-    def submit(self, project_id: str, message: str) -> StoredRequest:
+    def submit(self, project_id: str, message: str, launched_by: Literal["cli"] | None = None) -> StoredRequest:
+        """Store the next revision. ``launched_by="cli"``: the caller builds it itself (no sensor run)."""
         validate_project_id(project_id)
         validate_message(message)
         with self._engine.begin() as conn:
@@ -26,11 +29,11 @@ class RequestStore:
             conn.execute(sa.text("SELECT pg_advisory_xact_lock(hashtext(:p))"), {"p": project_id})
             row = conn.execute(
                 sa.text(
-                    "INSERT INTO grokorc.project_requests (project_id, revision, message) "
-                    "SELECT :p, COALESCE(MAX(revision), 0) + 1, :m FROM grokorc.project_requests "
+                    "INSERT INTO grokorc.project_requests (project_id, revision, message, launched_by) "
+                    "SELECT :p, COALESCE(MAX(revision), 0) + 1, :m, :l FROM grokorc.project_requests "
                     f"WHERE project_id = :p RETURNING {_COLUMNS}"
                 ),
-                {"p": project_id, "m": message},
+                {"p": project_id, "m": message, "l": launched_by},
             ).mappings().one()
         return StoredRequest(**row)
 

@@ -27,17 +27,16 @@ from typing import Any
 
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
+from grokorc_assets.contract import CheckName, Tag
 from grokorc_assets.telemetry import tracing
-
-REVISION_TAG = "grokorc/revision"  # = resources.grokorc_state.REVISION_TAG (not imported: no cycle)
 
 # A check's verdict metadata -> the SLO attributes of its span.
 CHECK_SLO_ATTRIBUTES: dict[str, dict[str, str]] = {
-    "confidence_slo": {"value": tracing.SLO_STACK_CONFIDENCE, "breach": tracing.SLO_CONFIDENCE_BREACH},
-    "latency_slo": {"value": tracing.SLO_LATENCY_SECONDS, "breach": tracing.SLO_LATENCY_BREACH},
-    "coverage_slo": {"value": tracing.SLO_COVERAGE, "breach": tracing.SLO_COVERAGE_BREACH},
-    "cost_slo": {"value": tracing.SLO_ESTIMATED_COST, "breach": tracing.SLO_COST_BREACH,
-                 "tokens": tracing.SLO_TOKENS_USED},
+    CheckName.CONFIDENCE_SLO: {"value": tracing.SLO_STACK_CONFIDENCE, "breach": tracing.SLO_CONFIDENCE_BREACH},
+    CheckName.LATENCY_SLO: {"value": tracing.SLO_LATENCY_SECONDS, "breach": tracing.SLO_LATENCY_BREACH},
+    CheckName.COVERAGE_SLO: {"value": tracing.SLO_COVERAGE, "breach": tracing.SLO_COVERAGE_BREACH},
+    CheckName.COST_SLO: {"value": tracing.SLO_ESTIMATED_COST, "breach": tracing.SLO_COST_BREACH,
+                         "tokens": tracing.SLO_TOKENS_USED},
 }
 
 
@@ -97,7 +96,7 @@ def step_info(context: Any) -> dict[str, Any]:
     run_id = op.run_id
     partition = op.partition_key if op.has_partition_key else None
     tags = op.run.tags or {}
-    revision = int(tags[REVISION_TAG]) if str(tags.get(REVISION_TAG, "")).isdigit() else None
+    revision = int(tags[Tag.REVISION]) if str(tags.get(Tag.REVISION, "")).isdigit() else None
     specs = list(getattr(context, "check_specs", None) or [])
     if specs:  # an asset check step
         name, kind = specs[0].name, "asset_check"

@@ -19,6 +19,12 @@ the call. The root span itself is emitted once per run by the run's first step (
 see ``emit_run_span``) -- the only step every run is guaranteed to execute -- starting at the run's
 start time.
 
+A collector that is down or never answers must not slow builds down: each export waits at most
+``EXPORT_TIMEOUT_SECONDS`` (unless ``OTEL_EXPORTER_OTLP_[TRACES_]TIMEOUT`` says otherwise), and the first
+failed export trips a breaker shared by every process of the same grokorc home (a marker file): for
+``BREAKER_SECONDS`` the other step processes drop their spans at once instead of each waiting again,
+and the outage is reported once, by the process that tripped it, not once per step.
+
 Processes: the provider is created lazily on first use *in the process that uses it*, and re-created
 after a fork (the batch processor's thread does not survive one); Dagster step processes leave via
 ``os._exit`` (no atexit), so the step wrapper calls ``flush()`` at the end of every step. Ordinary
@@ -29,11 +35,15 @@ from __future__ import annotations
 
 import hashlib
 import importlib.metadata
+import logging
 import os
+import tempfile
 import threading
+import time
 import uuid
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
+from pathlib import Path
 from typing import Any
 
 from opentelemetry import context as otel_context
@@ -43,6 +53,10 @@ from opentelemetry.trace import NonRecordingSpan, SpanContext, SpanKind, TraceFl
 INSTRUMENTATION_NAME = "grokorc"
 DEFAULT_SERVICE_NAME = "grokorc"
 FLUSH_TIMEOUT_MILLIS = 5_000
+EXPORT_TIMEOUT_SECONDS = 0.8  # a collector on the network answers in milliseconds
+BREAKER_SECONDS = 60.0  # after a failed export, how long every process skips exporting
+TIMEOUT_VARS = ("OTEL_EXPORTER_OTLP_TRACES_TIMEOUT", "OTEL_EXPORTER_OTLP_TIMEOUT")
+log = logging.getLogger(__name__)
 ENDPOINT_VARS = ("OTEL_EXPORTER_OTLP_ENDPOINT", "OTEL_EXPORTER_OTLP_TRACES_ENDPOINT")
 
 # The SLO attributes (one name per SLO input), set on the step spans that know the value.
@@ -125,8 +139,61 @@ def _build_provider() -> tuple[Any, trace.Tracer, _RunIdGenerator]:
     ids = _RunIdGenerator()
     # shutdown_on_exit: ordinary processes (the CLI) flush at exit; step processes flush per step.
     provider = TracerProvider(resource=Resource.create(attributes), id_generator=ids, shutdown_on_exit=True)
-    provider.add_span_processor(BatchSpanProcessor(OTLPSpanExporter()))
+    timeout = None if any(os.environ.get(v, "").strip() for v in TIMEOUT_VARS) else EXPORT_TIMEOUT_SECONDS
+    exporter = OTLPSpanExporter(timeout=timeout)
+    # We report an outage once (see _BreakerExporter); the exporter would warn on every failed batch.
+    logging.getLogger("opentelemetry.exporter.otlp").setLevel(logging.CRITICAL)
+    provider.add_span_processor(BatchSpanProcessor(_BreakerExporter(exporter, _endpoint())))
     return provider, provider.get_tracer(INSTRUMENTATION_NAME, _version()), ids
+
+
+def _endpoint() -> str:
+    return next((os.environ[v].strip() for v in reversed(ENDPOINT_VARS) if os.environ.get(v, "").strip()), "")
+
+
+def breaker_marker(endpoint: str) -> Path:
+    """The file whose age says when the collector at ``endpoint`` was last found down."""
+    home = os.environ.get("GROKORC_HOME", "").strip() or tempfile.gettempdir()
+    digest = hashlib.sha256(endpoint.encode()).hexdigest()[:12]
+    return Path(home) / "telemetry" / f"otlp-down-{digest}"
+
+
+class _BreakerExporter:
+    """An OTLP exporter that stops trying, in every process, for a while after a failed export."""
+
+    def __init__(self, inner: Any, endpoint: str) -> None:
+        self._inner, self._endpoint, self._marker = inner, endpoint, breaker_marker(endpoint)
+
+    def export(self, spans: Sequence[Any]) -> Any:
+        from opentelemetry.sdk.trace.export import SpanExportResult
+
+        if self._tripped():
+            return SpanExportResult.FAILURE
+        result = self._inner.export(spans)
+        if result != SpanExportResult.SUCCESS:
+            self._trip()
+        return result
+
+    def _tripped(self) -> bool:
+        try:
+            return time.time() - self._marker.stat().st_mtime < BREAKER_SECONDS
+        except OSError:
+            return False
+
+    def _trip(self) -> None:
+        try:
+            self._marker.parent.mkdir(parents=True, exist_ok=True)
+            self._marker.touch()
+        except OSError:
+            return  # no shared marker: this process still reports, the others try for themselves
+        log.warning("OTLP collector %s did not accept spans; tracing is off for %.0f s (builds go on)",
+                    self._endpoint, BREAKER_SECONDS)
+
+    def shutdown(self) -> None:
+        self._inner.shutdown()
+
+    def force_flush(self, timeout_millis: int = 30_000) -> bool:
+        return self._inner.force_flush(timeout_millis)
 
 
 def _version() -> str:

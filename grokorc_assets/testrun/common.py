@@ -4,22 +4,19 @@ from __future__ import annotations
 
 import os
 import shutil
-from functools import lru_cache
+import time
 from pathlib import Path
 from typing import Any
 
-import yaml
-
+from grokorc_assets.datafiles import load_yaml
 from grokorc_assets.sandbox import Limits
 
-_DEFAULTS_FILE = Path(__file__).with_name("defaults.yaml")
 # Reports are produced by untrusted code: never read more than this from one of them.
 MAX_REPORT_BYTES = 32 * 1024 * 1024
 
 
-@lru_cache(maxsize=1)
 def defaults() -> dict[str, Any]:
-    return yaml.safe_load(_DEFAULTS_FILE.read_text(encoding="utf-8"))
+    return load_yaml("grokorc_assets.testrun", "defaults.yaml")
 
 
 def fresh_reports_dir(project_dir: Path) -> Path:
@@ -63,3 +60,15 @@ def report_limits(limits: Limits) -> Limits:
 def percent(covered: int, total: int) -> float:
     """covered/total in percent, 2 decimals; 100 when there is nothing to cover (coverage.py's rule)."""
     return round(covered / total * 100, 2) if total else 100.0
+
+
+def run_outcome_fields(counts: Any, run: Any, started: float) -> dict[str, Any]:
+    """The CoverageReport fields every language's runner fills the same way: the test counts (from
+    JUnit or TAP) and how the sandboxed run went."""
+    return {
+        "tests_passed": counts.passed, "tests_failed": counts.failed, "tests_errored": counts.errored,
+        "tests_skipped": counts.skipped, "failures": counts.failures, "passed_tests": counts.passed_tests,
+        "duration_seconds": round(time.monotonic() - started, 3), "timed_out": run.timed_out,
+        "exit_code": run.exit_code, "killed_by": run.killed_by, "sandbox_mode": run.mode,
+        "output_tail": (run.stdout_tail + run.stderr_tail)[-4000:],
+    }

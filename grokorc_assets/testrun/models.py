@@ -1,4 +1,4 @@
-"""The result of a generated project's test run: typed, JSON-ready, DESIGN.md ``coverage`` keys."""
+"""The result of a generated project's test run: typed, JSON-ready (docs/design.md "Final result", ``coverage``)."""
 
 from __future__ import annotations
 
@@ -72,7 +72,7 @@ class CoverageReport(BaseModel):
     notes: list[str] = Field(default_factory=list)
 
     def summary(self) -> dict[str, Any]:
-        """The ``coverage`` section of the final result (../shared/DESIGN.md)."""
+        """The ``coverage`` section of the final result (docs/design.md "Final result")."""
         return {
             "value": self.value, "branch": self.branch, "tests_passed": self.tests_passed,
             "tests_failed": self.tests_failed, "duration_seconds": self.duration_seconds,

@@ -14,7 +14,14 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from grokorc_assets.sandbox import Limits, run_sandboxed
-from grokorc_assets.testrun.common import defaults, first_lines, fresh_reports_dir, percent, read_report
+from grokorc_assets.testrun.common import (
+    defaults,
+    first_lines,
+    fresh_reports_dir,
+    percent,
+    read_report,
+    run_outcome_fields,
+)
 from grokorc_assets.testrun.models import CoverageReport, FileCoverage, TestCounts, TestFailure
 
 _TABLE_ROW = re.compile(
@@ -153,11 +160,7 @@ def run_node_tests(
     if not tap_text:
         notes.append("no TAP output (the test run was killed or never started)")
     return CoverageReport(
-        language="javascript", **fields,
-        tests_passed=counts.passed, tests_failed=counts.failed, tests_errored=counts.errored,
-        tests_skipped=counts.skipped, failures=counts.failures, passed_tests=counts.passed_tests,
-        duration_seconds=round(time.monotonic() - started, 3), timed_out=run.timed_out,
-        exit_code=run.exit_code, killed_by=run.killed_by, sandbox_mode=run.mode,
+        language="javascript", **fields, **run_outcome_fields(counts, run, started),
         tap_report=str(tap) if tap.is_file() else None, lcov_report=str(lcov) if lcov.is_file() else None,
-        output_tail=(run.stdout_tail + run.stderr_tail)[-4000:], notes=run.notes + notes,
+        notes=run.notes + notes,
     )

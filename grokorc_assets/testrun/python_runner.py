@@ -16,6 +16,7 @@ from grokorc_assets.testrun.common import (
     percent,
     read_report,
     report_limits,
+    run_outcome_fields,
 )
 from grokorc_assets.testrun.junit import parse_junit
 from grokorc_assets.testrun.models import CoverageReport, FileCoverage, TestCounts
@@ -109,15 +110,10 @@ def _report(project_dir: Path, reports: Path, run: SandboxResult, started: float
     counts, junit_notes = _test_counts(read_report(project_dir, reports / "junit.xml"))
     html = reports / "html" / "index.html"
     return CoverageReport(
-        language="python", **figures,
-        tests_passed=counts.passed, tests_failed=counts.failed, tests_errored=counts.errored,
-        tests_skipped=counts.skipped, failures=counts.failures, passed_tests=counts.passed_tests,
-        duration_seconds=round(time.monotonic() - started, 3), timed_out=run.timed_out,
-        exit_code=run.exit_code, killed_by=run.killed_by, sandbox_mode=run.mode,
+        language="python", **figures, **run_outcome_fields(counts, run, started),
         junit_xml=str(reports / "junit.xml") if (reports / "junit.xml").is_file() else None,
         html_report=str(html) if html.is_file() else None,
         coverage_json=str(reports / "coverage.json") if (reports / "coverage.json").is_file() else None,
-        output_tail=(run.stdout_tail + run.stderr_tail)[-4000:],
         notes=run.notes + notes + cov_notes + junit_notes,
     )
 

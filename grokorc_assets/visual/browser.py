@@ -1,59 +1,64 @@
-"""The browser side of visual tests: stable screenshots, axe-core audits and overflow checks.
+"""The browser session: one Chromium for a run, stable screenshots, page checks, crash/hang recovery.
 
 One Chromium per run and one page reused across shots (a fresh page per shot costs several times
 more, see bench/bench_browser.py); the viewport is switched with ``set_viewport_size``. Every
 operation runs under a watchdog: if the browser dies or a call hangs, the browser is killed,
 relaunched and the operation retried (``retries`` times, exponential backoff) before
 ``BrowserUnavailableError``. Plain Python: no dagster here.
+
+Around it: ``browser_processes`` (finding and killing Chromium's processes), ``page_scripts`` (the
+JavaScript evaluated in the page), ``a11y_audit`` (axe-core), ``capture`` (a whole run to disk) and
+``browser_models`` (what all of them return).
 """
 
 from __future__ import annotations
 
-import io
 import logging
-import os
-import shutil
 import threading
 import time
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
-from pathlib import Path
 from typing import Any, Literal, TypeVar
 
-import numpy as np
 import psutil
-from PIL import Image
 from playwright.sync_api import Browser, BrowserContext, ConsoleMessage, Page, Playwright, sync_playwright
 from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from .browser_models import (
-    IMPACTS,
+from grokorc_assets.visual.a11y_audit import a11y_report, run_axe
+from grokorc_assets.visual.browser_models import (
     A11yReport,
-    A11yViolation,
     BrowserSettings,
-    ImpactCounts,
     OverflowOffender,
     OverflowReport,
-    PageSpec,
     PageState,
     Shot,
-    ShotRecord,
-    ShotTimings,
     Viewport,
     load_settings,
 )
+from grokorc_assets.visual.browser_processes import (
+    alive,
+    descendants,
+    find_new,
+    is_browser_main,
+    kill_tree,
+    resolve_chromium,
+)
+from grokorc_assets.visual.page_scripts import (
+    HAS_STATES_JS,
+    LOADING_SHOWN_JS,
+    NEXT_PAINT_JS,
+    OVERFLOW_JS,
+    PAGE_STATE_JS,
+)
+from grokorc_assets.visual.png import decode_png
 
-__all__ = [
-    "A11yReport", "BrowserSession", "BrowserSettings", "BrowserUnavailableError", "OverflowReport",
-    "PageSpec", "PageState", "Shot", "ShotRecord", "Viewport", "VisualBrowserError", "VisualPageError", "capture",
-    "decode_png", "load_settings", "resolve_chromium",
-]
+__all__ = ["BrowserSession", "BrowserUnavailableError", "VisualBrowserError", "VisualPageError", "ms_since"]
 
 log = logging.getLogger(__name__)
 
-DEFAULT_CHROMIUM = "/usr/bin/chromium"
 T = TypeVar("T")
+_SETTLE_POLL_MS = 25
 
 
 class VisualBrowserError(RuntimeError):
@@ -66,141 +71,6 @@ class BrowserUnavailableError(VisualBrowserError):
 
 class VisualPageError(VisualBrowserError):
     """The browser is fine but the page is not (e.g. the URL does not load): retrying will not help."""
-
-
-def resolve_chromium() -> str | None:
-    """GROKORC_CHROMIUM, else the system Chromium, else None (Playwright's managed browser)."""
-    override = os.environ.get("GROKORC_CHROMIUM", "").strip()
-    if override:
-        return override  # an explicit choice wins, even if broken: launch then says why
-    if os.access(DEFAULT_CHROMIUM, os.X_OK):
-        return DEFAULT_CHROMIUM
-    return shutil.which("chromium")
-
-
-def decode_png(png: bytes) -> np.ndarray:
-    """PNG bytes -> H x W x 4 uint8 (the layout pixelmatch expects)."""
-    with Image.open(io.BytesIO(png)) as image:
-        return np.array(image.convert("RGBA"), dtype=np.uint8)
-
-
-# --- process handling ------------------------------------------------------------------------------
-
-def _descendants() -> dict[int, psutil.Process]:
-    return {p.pid: p for p in psutil.Process().children(recursive=True)}
-
-
-def _is_browser_main(proc: psutil.Process) -> bool:
-    """Chromium's main process: a chromium binary without ``--type=`` (renderers, zygotes have one)."""
-    try:
-        cmdline = proc.cmdline()
-        name = proc.name()
-    except psutil.Error:
-        return False
-    is_chromium = "chrom" in name.lower() or bool(cmdline and "chrom" in cmdline[0].lower())
-    return is_chromium and not any(arg.startswith("--type=") for arg in cmdline)
-
-
-def _find_new(
-    before: dict[int, psutil.Process], wanted: Callable[[psutil.Process], bool],
-) -> psutil.Process | None:
-    # Playwright exposes neither the driver's nor the browser's pid: take the newest process below
-    # us that was not there before. (Two sessions launching at once in one process could confuse it.)
-    fresh = [p for pid, p in _descendants().items() if pid not in before and wanted(p)]
-    return max(fresh, key=_create_time, default=None)
-
-
-def _create_time(proc: psutil.Process) -> float:
-    try:
-        return proc.create_time()
-    except psutil.Error:
-        return 0.0
-
-
-def _kill_tree(proc: psutil.Process | None) -> None:
-    """SIGKILL the browser and its helpers. psutil refuses to signal a reused pid."""
-    if proc is None:
-        return
-    try:
-        victims = [*proc.children(recursive=True), proc]
-    except psutil.Error:
-        return
-    for victim in victims:
-        try:
-            victim.kill()
-        except psutil.Error:
-            pass
-
-
-def _alive(proc: psutil.Process | None) -> bool:
-    try:
-        return proc is not None and proc.is_running() and proc.status() != psutil.STATUS_ZOMBIE
-    except psutil.Error:
-        return False
-
-
-# --- in-page scripts -----------------------------------------------------------------------------
-
-# Offenders are the outermost elements sticking out past the viewport's right edge; elements inside
-# a horizontally clipping ancestor (overflow-x other than visible) cannot widen the document.
-_OVERFLOW_JS = """
-(limit) => {
-  const de = document.documentElement;
-  const body = document.body;
-  const vw = de.clientWidth;
-  const scrollWidth = Math.max(de.scrollWidth, body ? body.scrollWidth : 0);
-  const sticksOut = (el) => el.getBoundingClientRect().right + window.scrollX > vw + 0.5;
-  const clipped = (el) => {
-    for (let a = el.parentElement; a && a !== body && a !== de; a = a.parentElement) {
-      if (getComputedStyle(a).overflowX !== 'visible') return true;
-    }
-    return false;
-  };
-  const describe = (el) => {
-    if (el.id) return `${el.tagName.toLowerCase()}#${el.id}`;
-    const cls = [...el.classList].slice(0, 2).map((c) => '.' + c).join('');
-    const siblings = el.parentElement
-      ? [...el.parentElement.children].filter((s) => s.tagName === el.tagName) : [];
-    const nth = siblings.length > 1 ? `:nth-of-type(${siblings.indexOf(el) + 1})` : '';
-    return el.tagName.toLowerCase() + cls + nth;
-  };
-  const offenders = [];
-  for (const el of body ? body.querySelectorAll('*') : []) {
-    if (offenders.length >= limit) break;
-    const r = el.getBoundingClientRect();
-    if ((r.width === 0 && r.height === 0) || !sticksOut(el)) continue;
-    const parent = el.parentElement;
-    if (parent && parent !== body && sticksOut(parent)) continue;
-    if (clipped(el)) continue;
-    offenders.push({selector: describe(el), right: r.right + window.scrollX, width: r.width});
-  }
-  return {scroll_width: scrollWidth, client_width: vw, offenders};
-}
-"""
-
-
-_SETTLE_POLL_MS = 25
-_HAS_STATES_JS = "() => document.querySelector('[data-state]') !== null"
-_LOADING_SHOWN_JS = """
-() => [...document.querySelectorAll('[data-state="loading"]')].filter((el) => el.checkVisibility()).length
-"""
-
-# The generated UI marks its data regions with data-state="loading" | "empty" | "error" | "ready";
-# only visible ones count (a hidden error template is not an error).
-_PAGE_STATE_JS = """
-() => {
-  const visible = (el) => {
-    const r = el.getBoundingClientRect();
-    return r.width > 0 && r.height > 0 && el.checkVisibility({checkOpacity: true, checkVisibilityCSS: true});
-  };
-  const shown = (state) => [...document.querySelectorAll(`[data-state="${state}"]`)].filter(visible);
-  return {
-    errors: shown('error').map((el) => (el.innerText || '').trim().slice(0, 300)),
-    empty: shown('empty').length,
-    loading: shown('loading').length,
-  };
-}
-"""
 
 
 # --- the session ---------------------------------------------------------------------------------
@@ -265,18 +135,18 @@ class BrowserSession:
             if self._browser is not None:
                 _quietly(self._browser.close)
             self._stop_driver()
-        _kill_tree(self._proc if _alive(self._proc) else None)
+        kill_tree(self._proc if alive(self._proc) else None)
         self._browser = self._proc = None
 
     def _stop_driver(self) -> None:
         if self._pw is not None:
             _quietly(self._pw.stop)
-        _kill_tree(self._driver if _alive(self._driver) else None)
+        kill_tree(self._driver if alive(self._driver) else None)
         self._pw = self._driver = None
 
     def _launch(self) -> None:
         if self._pw is None:
-            before_driver = _descendants()
+            before_driver = descendants()
             try:
                 self._pw = sync_playwright().start()
             except PlaywrightError as error:
@@ -286,8 +156,8 @@ class BrowserSession:
                     "cannot start Playwright: use one BrowserSession per thread, outside asyncio "
                     f"({_first_line(error)})"
                 ) from error
-            self._driver = _find_new(before_driver, lambda proc: True)
-        before = _descendants()
+            self._driver = find_new(before_driver, lambda proc: True)
+        before = descendants()
         try:
             self._browser = self._pw.chromium.launch(
                 executable_path=self.executable_path,
@@ -298,20 +168,20 @@ class BrowserSession:
             # The driver may have died with the browser: start a fresh one on the next attempt.
             self._stop_driver()
             raise
-        self._proc = _find_new(before, _is_browser_main)
+        self._proc = find_new(before, is_browser_main)
         self._crashed = False
         self.launches += 1
 
     def _teardown(self) -> None:
         """Forget a browser that crashed or hung; the next operation relaunches."""
-        _kill_tree(self._proc)
+        kill_tree(self._proc)
         self._page = self._context = None
         if self._browser is not None:
             _quietly(self._browser.close)  # returns at once: the process is gone
         self._browser = self._proc = None
         self._applied_viewport = None
         self._loaded_url = None
-        if not _alive(self._driver):
+        if not alive(self._driver):
             self._stop_driver()  # the watchdog had to kill the driver: start a new one next time
 
     def _drop_page(self) -> None:
@@ -322,7 +192,7 @@ class BrowserSession:
         self._loaded_url = None
 
     def _ensure_page(self) -> Page:
-        if self._browser is None or not self._browser.is_connected() or not _alive(self._proc):
+        if self._browser is None or not self._browser.is_connected() or not alive(self._proc):
             if self._browser is not None:
                 # Died between operations (killed, OOM): noticed before use, still a recovery.
                 log.warning("Chromium (pid %s) is gone; relaunching", self.browser_pid)
@@ -383,9 +253,9 @@ class BrowserSession:
             fired.set()
             escalate_at = time.monotonic() + self.settings.driver_kill_grace_s
             while not done.is_set():
-                _kill_tree(self._proc)
+                kill_tree(self._proc)
                 if time.monotonic() >= escalate_at:
-                    _kill_tree(self._driver)
+                    kill_tree(self._driver)
                 done.wait(0.2)
 
         thread = threading.Thread(target=guard, name="grokorc-browser-watchdog", daemon=True)
@@ -402,7 +272,7 @@ class BrowserSession:
             return f"hung past {self.settings.operation_timeout_s:g}s"
         if isinstance(error, PlaywrightTimeoutError):
             return "timed out"
-        if self._browser is None or not self._browser.is_connected() or not _alive(self._proc):
+        if self._browser is None or not self._browser.is_connected() or not alive(self._proc):
             return "browser process died"
         if self._crashed:
             return "page crashed"
@@ -460,14 +330,14 @@ class BrowserSession:
         in flight and no loading state shows (checked twice, a frame apart): no need for network idle's
         500 ms of silence. Any other page waits for network idle as before."""
         timeout_s = self.settings.network_idle_timeout_s
-        if timeout_s <= 0 or not page.evaluate(_HAS_STATES_JS):
+        if timeout_s <= 0 or not page.evaluate(HAS_STATES_JS):
             return self._wait_network_idle(page)
         deadline = time.monotonic() + timeout_s
         quiet = 0
         while time.monotonic() < deadline:
             # wait_for_timeout lets Playwright deliver the request events this loop counts.
             page.wait_for_timeout(_SETTLE_POLL_MS)
-            quiet = quiet + 1 if self._inflight == 0 and page.evaluate(_LOADING_SHOWN_JS) == 0 else 0
+            quiet = quiet + 1 if self._inflight == 0 and page.evaluate(LOADING_SHOWN_JS) == 0 else 0
             if quiet >= 2:
                 return True
         return False
@@ -528,8 +398,7 @@ class BrowserSession:
                 idle = self._navigate(page, url)
             else:
                 idle = False
-                # Two animation frames: layout and paint have caught up with the new size.
-                page.evaluate("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))")
+                page.evaluate(NEXT_PAINT_JS)  # layout and paint have caught up with the new size
             options = {
                 "full_page": full_page,
                 "animations": animations,
@@ -544,29 +413,27 @@ class BrowserSession:
         return Shot(
             url=url, viewport=viewport, png=png, rgba=decode_png(png), stable=stable, shots_taken=taken,
             network_idle=idle, console_errors=list(self._console), page_errors=list(self._page_errors),
-            attempts=attempts, elapsed_ms=_ms_since(started), http_status=self._http_status,
+            attempts=attempts, elapsed_ms=ms_since(started), http_status=self._http_status,
         )
 
     def audit_a11y(self, url: str | None = None) -> A11yReport:
         """Run the axe-core packaged with axe-playwright-python in ``url`` (default: current page)."""
-        from axe_playwright_python.sync_playwright import Axe  # heavy: reads axe.min.js on import
-
         started = time.perf_counter()
 
         def op(page: Page) -> dict[str, Any]:
             self._apply_viewport(page)
             self._ensure_loaded(page, url)
-            return Axe().run(page).response
+            return run_axe(page)
 
         response, _attempts = self._run(f"axe audit of {url or self._url}", op)
-        return _a11y_report(url or self._url or "", response, _ms_since(started))
+        return a11y_report(url or self._url or "", response, ms_since(started))
 
     def page_state(self) -> PageState:
         """The current page's visible ``data-state`` markers (error / empty / loading)."""
 
         def op(page: Page) -> dict[str, Any]:
             self._ensure_loaded(page, None)
-            return page.evaluate(_PAGE_STATE_JS)
+            return page.evaluate(PAGE_STATE_JS)
 
         data, _attempts = self._run(f"page state of {self._url}", op)
         return PageState.model_validate(data)
@@ -592,7 +459,7 @@ class BrowserSession:
         def op(page: Page) -> dict[str, Any]:
             self._apply_viewport(page, viewport)
             self._ensure_loaded(page, None)
-            return page.evaluate(_OVERFLOW_JS, self.settings.overflow_max_offenders)
+            return page.evaluate(OVERFLOW_JS, self.settings.overflow_max_offenders)
 
         data, _attempts = self._run(f"overflow check of {self._url}", op)
         return OverflowReport(
@@ -602,90 +469,6 @@ class BrowserSession:
             client_width=data["client_width"],
             offenders=[OverflowOffender(**item) for item in data["offenders"]],
         )
-
-
-def _a11y_report(url: str, response: dict[str, Any], elapsed_ms: float) -> A11yReport:
-    counts = dict.fromkeys(IMPACTS, 0)
-    nodes = dict.fromkeys(IMPACTS, 0)
-    violations = []
-    for item in response.get("violations", []):
-        targets = [_target(node.get("target", [])) for node in item.get("nodes", [])]
-        impact = item.get("impact")
-        violations.append(A11yViolation(
-            id=item["id"], impact=impact, help=item.get("help", ""), help_url=item.get("helpUrl", ""),
-            targets=targets,
-        ))
-        if impact in counts:
-            counts[impact] += 1
-            nodes[impact] += len(targets)
-    return A11yReport(
-        url=url, counts=ImpactCounts(**counts), node_counts=ImpactCounts(**nodes), violations=violations,
-        axe_version=response.get("testEngine", {}).get("version", ""), elapsed_ms=elapsed_ms,
-    )
-
-
-def _target(selectors: list[Any]) -> str:
-    # axe gives one selector per frame / shadow root level; nested lists for shadow DOM.
-    return " >>> ".join(" ".join(s) if isinstance(s, list) else str(s) for s in selectors)
-
-
-# --- a whole run ---------------------------------------------------------------------------------
-
-def capture(
-    pages: Sequence[PageSpec],
-    viewports: Sequence[Viewport] | None,
-    out_dir: Path,
-    *,
-    masks: Sequence[str] = (),
-    session: BrowserSession | None = None,
-    settings: BrowserSettings | None = None,
-    on_record: Callable[[ShotRecord], None] | None = None,
-) -> list[ShotRecord]:
-    """Shoot every page x viewport into ``<out_dir>/<page>/<viewport>.png``, check overflow, and
-    audit each page once at the audit viewport. ``viewports=None`` takes the data file's."""
-    if session is None:
-        with BrowserSession(settings) as own:
-            return capture(pages, viewports, out_dir, masks=masks, session=own, on_record=on_record)
-    chosen = list(viewports) if viewports else list(session.settings.viewports)
-    audit_at = _audit_viewport(chosen, session.settings.audit_viewport)
-    records: list[ShotRecord] = []
-    for page in pages:
-        for index, viewport in enumerate(chosen):
-            record = _capture_one(session, page, viewport, Path(out_dir), [*masks, *page.masks],
-                                  audit=viewport == audit_at, first_viewport=index == 0)
-            records.append(record)
-            if on_record is not None:
-                on_record(record)
-    return records
-
-
-def _audit_viewport(viewports: list[Viewport], name: str) -> Viewport:
-    named = [v for v in viewports if v.name == name]
-    return named[0] if named else max(viewports, key=lambda v: v.width)
-
-
-def _capture_one(
-    session: BrowserSession, page: PageSpec, viewport: Viewport, out_dir: Path, masks: list[str],
-    *, audit: bool, first_viewport: bool = True,
-) -> ShotRecord:
-    started = time.perf_counter()
-    shot = session.shoot(page.url, viewport, masks=masks, reload=first_viewport)
-    path = out_dir / page.name / f"{viewport.name}.png"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(shot.png)
-    overflow_started = time.perf_counter()
-    overflow = session.overflow(viewport)
-    overflow_ms = _ms_since(overflow_started)
-    state = session.page_state()
-    a11y = session.audit_a11y(page.url) if audit else None
-    return ShotRecord(
-        page=page.name, viewport=viewport, path=str(path), width=shot.width, height=shot.height,
-        stable=shot.stable, shots_taken=shot.shots_taken, network_idle=shot.network_idle,
-        attempts=shot.attempts, console_errors=shot.console_errors, page_errors=shot.page_errors,
-        overflow=overflow, a11y=a11y, http_status=shot.http_status, state=state,
-        timings=ShotTimings(shoot_ms=shot.elapsed_ms, overflow_ms=overflow_ms,
-                            a11y_ms=a11y.elapsed_ms if a11y else None, total_ms=_ms_since(started)),
-    )
 
 
 # --- small helpers -------------------------------------------------------------------------------
@@ -703,5 +486,5 @@ def _first_line(error: BaseException) -> str:
     return text.splitlines()[0] if text else type(error).__name__
 
 
-def _ms_since(started: float) -> float:
+def ms_since(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 2)

@@ -14,7 +14,7 @@ import numpy as np
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
-DATA_FILE = Path(__file__).parent / "data" / "visual.yaml"
+from grokorc_assets.datafiles import load_yaml
 
 Impact = Literal["critical", "serious", "moderate", "minor"]
 IMPACTS: tuple[str, ...] = ("critical", "serious", "moderate", "minor")
@@ -78,7 +78,10 @@ class BrowserSettings(BaseModel):
 
 def load_settings(path: Path | None = None) -> BrowserSettings:
     """Settings from the packaged YAML (or another file with the same ``browser:`` section)."""
-    raw = yaml.safe_load((path or DATA_FILE).read_text(encoding="utf-8"))
+    if path is None:
+        raw = load_yaml("grokorc_assets.visual", "data/visual.yaml")
+    else:
+        raw = yaml.safe_load(path.read_text(encoding="utf-8"))
     return BrowserSettings.model_validate(raw["browser"])
 
 

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["read_png", "write_png"]
+__all__ = ["decode_png", "read_png", "write_png"]
 
 
 def _sixteen_bit_to_8(values: np.ndarray) -> np.ndarray:
@@ -66,3 +66,13 @@ def thumbnail_png_base64(path: str | Path, width: int) -> str:
         buffer = io.BytesIO()
         small.save(buffer, format="PNG", optimize=True)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def decode_png(png: bytes) -> np.ndarray:
+    """PNG bytes (a screenshot) -> H x W x 4 uint8 (the layout pixelmatch expects)."""
+    import io
+
+    from PIL import Image
+
+    with Image.open(io.BytesIO(png)) as image:
+        return np.array(image.convert("RGBA"), dtype=np.uint8)

@@ -17,7 +17,8 @@ from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import Page
 from pydantic import BaseModel, ConfigDict, Field
 
-from grokorc_assets.visual.browser import BrowserSession, VisualBrowserError, decode_png
+from grokorc_assets.visual.browser import BrowserSession, VisualBrowserError
+from grokorc_assets.visual.png import decode_png
 
 PROBE_CONTRACT = {
     "game": 'canvas#game[data-feature="game"] that keys visibly change; [data-role="score"] with a number',

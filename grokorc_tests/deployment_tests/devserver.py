@@ -1,8 +1,8 @@
 """`grokorc dev` as a user runs it (webserver + daemon on the CLI's storage), driven over GraphQL.
 
 Used by the deployment tests and bench/bench_backfill.py. Everything runs on 127.0.0.1 with a free
-port; the whole process group (dagster dev, webserver, daemon, code servers, run workers) is stopped
-by ``stop``.
+port; ``stop`` signals `grokorc dev`, which stops its whole process tree (dagster dev, webserver, daemon,
+code servers, run workers), and reports how long that took and what had to be killed.
 """
 
 from __future__ import annotations
@@ -18,8 +18,11 @@ import time
 import urllib.error
 import urllib.request
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import psutil
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WORKSPACE = REPO_ROOT / "workspace.yaml"
@@ -69,6 +72,12 @@ def dagster_env(base_env: dict[str, str]) -> dict[str, str]:
 SENSOR_SELECTOR = {"repositoryLocationName": LOCATION, "repositoryName": REPOSITORY, "sensorName": REQUEST_SENSOR}
 
 
+@dataclass
+class StopReport:
+    seconds: float  # from the signal until the whole tree had ended (or the grace ran out)
+    killed: list[int]  # pids the harness had to SIGKILL: the server did not stop them itself
+
+
 class DevServer:
     """One `grokorc dev` subprocess in its own session (process group)."""
 
@@ -106,32 +115,44 @@ class DevServer:
         wait_until("the code location to load", self._location_loaded, timeout, interval=2)
         return self
 
-    def stop(self, grace: float = 30) -> None:
-        """SIGINT to the whole group (dagster dev shuts its children down), SIGKILL whatever is left."""
+    def stop(self, signum: int = signal.SIGINT, grace: float = 30) -> StopReport:
+        """Send ``signum`` to `grokorc dev` alone (as a service manager or Ctrl-C would) and wait for its
+        whole process tree to end; SIGKILL (and report) whatever is still alive after ``grace``."""
         if self.proc is None:
-            return
-        pgid = self.proc.pid
-        for sig, wait in ((signal.SIGINT, grace), (signal.SIGKILL, 10)):
+            return StopReport(0.0, [])
+        tree = self.tree()
+        started = time.monotonic()
+        try:
+            self.proc.send_signal(signum)
+        except ProcessLookupError:
+            pass
+        _, alive = psutil.wait_procs(tree, timeout=grace)
+        seconds = time.monotonic() - started
+        for process in alive:
             try:
-                os.killpg(pgid, sig)
-            except ProcessLookupError:
-                break
-            deadline = time.monotonic() + wait
-            while time.monotonic() < deadline and group_alive(pgid):
-                time.sleep(0.5)
-            if not group_alive(pgid):
-                break
+                process.kill()
+            except psutil.NoSuchProcess:
+                pass
+        psutil.wait_procs(alive, timeout=10)
         try:
             self.proc.wait(timeout=10)
         except subprocess.TimeoutExpired:
             pass
         self.proc = None
+        return StopReport(seconds, sorted(p.pid for p in alive))
 
-    def pids(self) -> list[int]:
-        """Every live process of the server's group: dagster dev, webserver, daemon, code servers, runs."""
+    def tree(self) -> list[psutil.Process]:
+        """`grokorc dev` and every process under it: dagster dev, webserver, daemon, code servers, runs."""
         if self.proc is None:
             return []
-        return _group_members(self.proc.pid)
+        try:
+            root = psutil.Process(self.proc.pid)
+            return [root, *root.children(recursive=True)]
+        except psutil.NoSuchProcess:
+            return []
+
+    def pids(self) -> list[int]:
+        return [p.pid for p in self.tree()]
 
     # -- GraphQL --------------------------------------------------------------------------------------
 

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from grokorc_assets.cli.runner import submit_request
 from grokorc_assets.partitions import projects_partitions
-from grokorc_assets.runner import submit_request
-from grokorc_tests.deployment_tests.devserver import WORKSPACE, DevServer, dagster_env, group_alive
+from grokorc_tests.deployment_tests.devserver import WORKSPACE, DevServer, dagster_env
 from grokorc_tests.llm_tests.fake_openai import Behaviour, FakeOpenAIServer
 from grokorc_tests.pipeline_tests.llm_scripts import PLAN, router
 
@@ -53,15 +53,14 @@ def priced_dev(cli_env, llm_server, tmp_path_factory):
            "GROKORC_LLM_API_KEY": "sk-backfill-test", "GROKORC_LLM_MODEL": "openai/gpt-4o-mini",
            "GROKORC_LLM_BACKOFF_BASE_SECONDS": "0"}
     server = DevServer(env, tmp_path_factory.mktemp("grokorc-dev-priced") / "dev.log")
-    pgid = None
+    stopped = None
     try:
         server.start()
-        pgid = server.proc.pid
         server.stop_request_sensor()  # the backfill, not the sensor, builds these requests
         yield server
     finally:
-        server.stop()
-    assert pgid is not None and not group_alive(pgid)
+        stopped = server.stop()
+    assert stopped is not None and stopped.killed == []
 
 
 def test_one_backfill_one_blocked_one_delivered(priced_dev, settings, instance):

@@ -18,18 +18,17 @@ from pathlib import Path
 
 import pytest
 
+from grokorc_assets import contract
 from grokorc_assets.storage.requests import RequestStore
 from grokorc_tests.deployment_tests.devserver import (
     WORKSPACE,
     DevServer,
     dagster_env,
-    group_alive,
     wait_until,
 )
 
-ASSETS = {"project_request", "plan", "frontend", "backend", "devops", "ui", "visual_test", "conflicts", "coverage",
-          "delivery"}
-SLO_CHECKS = {"cost_slo", "latency_slo", "coverage_slo", "confidence_slo"}
+ASSETS = {str(name) for name in contract.AssetName}
+SLO_CHECKS = {str(name) for name in contract.SLO_CHECKS.values()}
 SMALL_PROJECTS = [
     "Command-line tool that renames photos by date",
     "Command-line tool that converts CSV files to JSON",
@@ -50,16 +49,15 @@ def dev(cli_env, engine, grokorc_home: Path, tmp_path_factory):
     log = tmp_path_factory.mktemp("grokorc-dev") / "dev.log"
     server = DevServer(cli_env, log)
     server.preset_request_sensor_cursor(latest_request_id(engine))
-    pgid = None
+    stopped = None
     try:
         server.start()
-        pgid = server.proc.pid
         server.stop_request_sensor()
         yield server
     finally:
-        server.stop()
-    # Nothing of it is left: dagster dev, webserver, daemon, code servers, run workers.
-    assert pgid is not None and not group_alive(pgid)
+        stopped = server.stop()
+    # It stopped everything itself: dagster dev, webserver, daemon, code servers, run workers.
+    assert stopped is not None and stopped.killed == []
 
 
 @pytest.fixture(scope="module")
@@ -195,8 +193,8 @@ def test_chromium_shows_the_partition_materialisations_and_check_history(dev, se
 
 
 def test_backfill_of_five_partitions_through_the_daemon(dev, settings, instance):
+    from grokorc_assets.cli.runner import submit_request
     from grokorc_assets.partitions import projects_partitions
-    from grokorc_assets.runner import submit_request
 
     dev.stop_request_sensor()  # the backfill, not the sensor, builds these requests
     tag = uuid.uuid4().hex[:6]

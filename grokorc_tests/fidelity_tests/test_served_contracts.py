@@ -17,7 +17,8 @@ from grokorc_assets.generation.spec import project_spec
 from grokorc_assets.planning.acceptance import feature_table
 from grokorc_assets.planning.inference import infer_plan
 from grokorc_assets.serve import served_project
-from grokorc_assets.visual.browser import BrowserSession, load_settings
+from grokorc_assets.visual.browser import BrowserSession
+from grokorc_assets.visual.browser_models import load_settings
 from grokorc_assets.visual.probes import browser_criteria, run_probes
 from grokorc_tests.fidelity_tests.contracts import CHECKERS, Served, check_criterion
 from grokorc_tests.fidelity_tests.requests import REQUESTS

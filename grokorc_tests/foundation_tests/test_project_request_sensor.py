@@ -58,3 +58,19 @@ def test_a_retried_tick_repeats_the_same_run_keys(instance, engine, project_id):
     once = _tick(instance, cursor)
     twice = _tick(instance, cursor)
     assert [r.run_key for r in once.run_requests] == [r.run_key for r in twice.run_requests]
+
+
+def test_a_revision_built_by_the_cli_gets_its_partition_but_no_second_run(instance, engine, settings, project_id):
+    """`grokorc build` stores its request with launched_by='cli' and builds it itself: a `grokorc dev`
+    started later must not launch the same revision again (double cost with an LLM)."""
+    from grokorc_assets.cli.runner import submit_request
+
+    cursor = _latest_cursor(engine)
+    built = submit_request(settings, "Inventory tracker for a bike shop", project_id, build_here=True)
+    queued = submit_request(settings, "Inventory tracker for a bike shop with suppliers", project_id)
+    assert (built.launched_by, queued.launched_by) == ("cli", None)
+
+    result = _tick(instance, cursor)
+    assert [r.run_key for r in result.run_requests] == [f"{project_id}:r2"]
+    assert [list(r.partition_keys) for r in result.dynamic_partitions_requests] == [[project_id]]
+    assert result.cursor == str(queued.id)

@@ -1,6 +1,7 @@
-"""A small real Dagster pipeline for the metrics tests: grokorc's asset, check and job names, partition set
-and metadata keys, with values chosen per partition by a :class:`Scenario` (so every expected metric follows
-from the scenarios the test ran). Runs execute in process on the session's Postgres-backed instance."""
+"""A small real Dagster pipeline for the metrics tests, generated from grokorc's contract (asset and check
+names, dependencies, severities, partition set, job name and metadata models), with values chosen per
+partition by a :class:`Scenario` (so every expected metric follows from the scenarios the test ran). Runs
+execute in process on the session's Postgres-backed instance."""
 # No `from __future__ import annotations`: Dagster inspects the annotations of assets and checks.
 
 import uuid
@@ -9,9 +10,11 @@ from dataclasses import dataclass, field
 from dagster import (
     AssetCheckEvaluation,
     AssetCheckResult,
+    AssetChecksDefinition,
     AssetCheckSeverity,
     AssetKey,
     AssetMaterialization,
+    AssetsDefinition,
     AssetSelection,
     DagsterInstance,
     Definitions,
@@ -26,9 +29,14 @@ from dagster import (
     op,
 )
 
+from grokorc_assets import contract
+from grokorc_assets.assets.metadata import dagster_metadata
+from grokorc_assets.contract import AssetName
 from grokorc_assets.sensors.slo_metrics_sensor import slo_metrics_sensor
 
-projects = DynamicPartitionsDefinition(name="projects")
+A, C = contract.AssetName, contract.CheckName
+
+projects = DynamicPartitionsDefinition(name=contract.PARTITIONS_NAME)
 
 
 @dataclass
@@ -72,105 +80,61 @@ def _usage(s: Scenario) -> dict:
             "output_tokens": s.output_tokens, "cost_usd": s.cost_usd, "model": s.model, "tokens_estimated": False}
 
 
-def _result(context, name: str, extra: dict) -> MaterializeResult:
-    s = _scenario(context)
-    if s.fail_asset == name:
-        raise RuntimeError(f"scenario: {name} fails")
-    return MaterializeResult(metadata={**(_usage(s) if name in s.llm_assets else {}), **extra})
+def scenario_metadata(name: AssetName, s: Scenario) -> contract.Metadata:
+    """The metadata the real asset ``name`` reports, as its contract model, with the scenario's numbers."""
+    usage = _usage(s) if name in s.llm_assets else {}
+    models = {
+        A.PROJECT_REQUEST: lambda: contract.ProjectRequestMetadata(
+            revision=1, submitted_at="2026-01-01T00:00:00+00:00", characters=0, message="", workspace="."),
+        A.PLAN: lambda: contract.PlanMetadata(confidence=s.confidence, archetype="dashboard", **usage),
+        A.FRONTEND: lambda: contract.GenerationMetadata(**usage),
+        A.BACKEND: lambda: contract.GenerationMetadata(**usage),
+        A.DEVOPS: lambda: contract.GenerationMetadata(**usage),
+        A.UI: lambda: contract.UiMetadata(components_generated=s.components, applicable=True, **usage),
+        A.VISUAL_TEST: lambda: contract.VisualTestMetadata(
+            shots=s.passed + s.failed + s.new, passed=s.passed, failed=s.failed, new=s.new,
+            max_diff_ratio=max(s.diff_ratios, default=0.0), diff_ratios=list(s.diff_ratios)),
+        A.CONFLICTS: lambda: contract.ConflictsMetadata(
+            conflicts_detected=s.conflicts_detected, conflicts_resolved=s.conflicts_resolved,
+            similarities=list(s.similarities), **usage),
+        A.COVERAGE: lambda: contract.CoverageMetadata(coverage_percent=s.coverage),
+        A.DELIVERY: lambda: contract.DeliveryMetadata(
+            status="success", compliant=True, slos="", archive=".", archive_bytes=0, report="."),
+    }
+    return models[name]()
 
 
-@asset(partitions_def=projects)
-def plan(context) -> MaterializeResult:
-    return _result(context, "plan", {"confidence": _scenario(context).confidence, "archetype": "dashboard"})
+def _asset(name: AssetName) -> AssetsDefinition:
+    @asset(name=str(name), partitions_def=projects, deps=sorted(str(d) for d in contract.ASSET_DEPS[name]))
+    def _materialise(context) -> MaterializeResult:
+        s = _scenario(context)
+        if s.fail_asset == name:
+            raise RuntimeError(f"scenario: {name} fails")
+        return MaterializeResult(metadata=dagster_metadata(scenario_metadata(name, s)))
+
+    return _materialise
 
 
-@asset(partitions_def=projects, deps=[plan])
-def frontend(context) -> MaterializeResult:
-    return _result(context, "frontend", {})
+# Which Scenario flag decides each check.
+CHECK_OUTCOME = {
+    C.CONFIDENCE_SLO: "confidence_passes", C.COST_SLO: "cost_passes", C.COVERAGE_SLO: "coverage_passes",
+    C.LATENCY_SLO: "latency_passes", C.ACCEPTANCE: "acceptance_passes", C.VISUAL_REGRESSION: "visual_passes",
+    C.ACCESSIBILITY: "a11y_passes",
+}
 
 
-@asset(partitions_def=projects, deps=[plan])
-def backend(context) -> MaterializeResult:
-    return _result(context, "backend", {})
+def _check(spec: contract.CheckContract) -> AssetChecksDefinition:
+    @asset_check(asset=str(spec.asset), name=str(spec.name), blocking=spec.blocking, partitions_def=projects)
+    def _evaluate(context) -> AssetCheckResult:
+        passed = getattr(_scenario(context), CHECK_OUTCOME[spec.name])
+        return AssetCheckResult(passed=passed, severity=AssetCheckSeverity(spec.severity),
+                                metadata={"value": 1.0, "threshold": 1.0, "breach": not passed})
+
+    return _evaluate
 
 
-@asset(partitions_def=projects, deps=[plan])
-def devops(context) -> MaterializeResult:
-    return _result(context, "devops", {})
-
-
-@asset(partitions_def=projects, deps=[frontend, backend, devops])
-def ui(context) -> MaterializeResult:
-    return _result(context, "ui", {"components_generated": _scenario(context).components, "applicable": True})
-
-
-@asset(partitions_def=projects, deps=[ui])
-def visual_test(context) -> MaterializeResult:
-    s = _scenario(context)
-    return _result(context, "visual_test", {
-        "shots": s.passed + s.failed + s.new, "passed": s.passed, "failed": s.failed, "new": s.new,
-        "max_diff_ratio": max(s.diff_ratios, default=0.0), "diff_ratios": MetadataValue.json(list(s.diff_ratios)),
-        "applicable": True, "degraded": False,
-    })
-
-
-@asset(partitions_def=projects, deps=[frontend, backend, devops, ui, visual_test])
-def conflicts(context) -> MaterializeResult:
-    s = _scenario(context)
-    return _result(context, "conflicts", {
-        "conflicts_detected": s.conflicts_detected, "conflicts_resolved": s.conflicts_resolved,
-        "similarities": MetadataValue.json(list(s.similarities)),
-    })
-
-
-@asset(partitions_def=projects, deps=[conflicts])
-def coverage(context) -> MaterializeResult:
-    return _result(context, "coverage", {"coverage_percent": _scenario(context).coverage})
-
-
-@asset(partitions_def=projects, deps=[coverage])
-def delivery(context) -> MaterializeResult:
-    return _result(context, "delivery", {"status": "success"})
-
-
-def _check(passed: bool, severity: AssetCheckSeverity) -> AssetCheckResult:
-    return AssetCheckResult(passed=passed, severity=severity,
-                            metadata={"value": 1.0, "threshold": 1.0, "breach": not passed})
-
-
-@asset_check(asset=plan, name="confidence_slo", blocking=True, partitions_def=projects)
-def confidence_slo(context) -> AssetCheckResult:
-    return _check(_scenario(context).confidence_passes, AssetCheckSeverity.WARN)
-
-
-@asset_check(asset=conflicts, name="cost_slo", blocking=True, partitions_def=projects)
-def cost_slo(context) -> AssetCheckResult:
-    return _check(_scenario(context).cost_passes, AssetCheckSeverity.ERROR)
-
-
-@asset_check(asset=coverage, name="coverage_slo", blocking=True, partitions_def=projects)
-def coverage_slo(context) -> AssetCheckResult:
-    return _check(_scenario(context).coverage_passes, AssetCheckSeverity.ERROR)
-
-
-@asset_check(asset=coverage, name="acceptance", blocking=True, partitions_def=projects)
-def acceptance(context) -> AssetCheckResult:
-    return _check(_scenario(context).acceptance_passes, AssetCheckSeverity.ERROR)
-
-
-@asset_check(asset=coverage, name="latency_slo", blocking=True, partitions_def=projects)
-def latency_slo(context) -> AssetCheckResult:
-    return _check(_scenario(context).latency_passes, AssetCheckSeverity.WARN)
-
-
-@asset_check(asset=visual_test, name="visual_regression", blocking=True, partitions_def=projects)
-def visual_regression(context) -> AssetCheckResult:
-    return _check(_scenario(context).visual_passes, AssetCheckSeverity.WARN)
-
-
-@asset_check(asset=visual_test, name="accessibility", blocking=True, partitions_def=projects)
-def accessibility(context) -> AssetCheckResult:
-    return _check(_scenario(context).a11y_passes, AssetCheckSeverity.ERROR)
+ASSETS = [_asset(name) for name in contract.GRAPH_ORDER]
+CHECKS = [_check(spec) for spec in contract.CHECKS.values()]
 
 
 # ------------------------------------------------------------------------------- bulk events (one run)
@@ -206,11 +170,11 @@ def bulk_events():
     emit_events()
 
 
-build_project = define_asset_job("build_project", selection=AssetSelection.all())
+build_project = define_asset_job(contract.JOB_NAME, selection=AssetSelection.all())
 
 defs = Definitions(
-    assets=[plan, frontend, backend, devops, ui, visual_test, conflicts, coverage, delivery],
-    asset_checks=[confidence_slo, cost_slo, coverage_slo, acceptance, latency_slo, visual_regression, accessibility],
+    assets=ASSETS,
+    asset_checks=CHECKS,
     jobs=[build_project, bulk_events],
     sensors=[slo_metrics_sensor],
 )
@@ -221,7 +185,7 @@ def run_build(instance: DagsterInstance, scenario: Scenario) -> str:
     project_id = f"m-{uuid.uuid4().hex[:12]}"
     SCENARIOS[project_id] = scenario
     instance.add_dynamic_partitions(projects.name, [project_id])
-    result = defs.resolve_job_def("build_project").execute_in_process(
+    result = defs.resolve_job_def(contract.JOB_NAME).execute_in_process(
         instance=instance, partition_key=project_id, raise_on_error=False
     )
     return result.run_id

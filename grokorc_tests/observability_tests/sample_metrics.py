@@ -1,6 +1,6 @@
 """Realistic grokorc metrics for the observability tests, built with prometheus_client.
 
-The names, types and label sets are the contract of shared/DESIGN.md ("Prometheus metrics"); the values
+The names, types and label sets are the contract of docs/design.md ("Prometheus metrics"); the values
 come from simulated workflows (deterministic). This is test data, not the metrics sensor.
 """
 
@@ -68,7 +68,7 @@ class Workflow:
 
 
 class GrokorcSampleMetrics:
-    """A CollectorRegistry holding every DESIGN.md metric, fed by :meth:`record`."""
+    """A CollectorRegistry holding every metric of docs/design.md "Prometheus metrics", fed by :meth:`record`."""
 
     def __init__(self) -> None:
         r = self.registry = CollectorRegistry()

@@ -7,7 +7,9 @@ import uuid
 import pytest
 from dagster import AssetKey, DagsterEventType
 
-from grokorc_assets.runner import build_request, final_result_for, submit_request
+from grokorc_assets import contract
+from grokorc_assets.cli.runner import build_request, final_result_for, submit_request
+from grokorc_assets.storage.asset_files import value_path
 from grokorc_assets.storage.results import ResultStore
 
 DASHBOARD = "Sales analytics dashboard with revenue by region, top products, monthly orders and CSV export."
@@ -34,6 +36,15 @@ def test_the_dashboard_is_delivered_with_every_slo_evaluated(dashboard_build):
     assert 0 < slos["latency"]["duration_seconds"] < 720
     assert set(result["checks"]) >= {"cost_slo", "latency_slo", "coverage_slo", "confidence_slo",
                                      "visual_regression", "accessibility"}
+
+
+def test_checks_and_values_follow_the_contract(settings, dashboard_build):
+    outcome, result = dashboard_build
+    assert {name: c["severity"] for name, c in result["checks"].items()} == {
+        str(name): check.severity for name, check in contract.CHECKS.items()}
+    for asset, model in contract.ASSET_VALUES.items():
+        stored = value_path(settings.home / "assets", asset, outcome.request.project_id, outcome.request.revision)
+        model.validate_value(json.loads(stored.read_text()))  # raises on a value that left its model
 
 
 def test_report_sections_have_the_design_keys(dashboard_build):

@@ -7,8 +7,8 @@ import uuid
 
 from dagster import DagsterEventType
 
-from grokorc_assets.run_results import compose_result
-from grokorc_assets.runner import resume_from_failure
+from grokorc_assets.cli.run_results import compose_result
+from grokorc_assets.cli.runner import resume_from_failure
 
 
 def started_steps(instance, run_id) -> set[str]:

@@ -1,4 +1,4 @@
-"""Each SLO check passes and fails on purpose, with the exit codes of DESIGN.md."""
+"""Each SLO check passes and fails on purpose, with the exit codes of docs/design.md "Command line"."""
 
 import json
 import subprocess
@@ -7,7 +7,7 @@ import uuid
 
 from dagster import AssetKey
 
-from grokorc_assets.runner import build_request, final_result_for, submit_request
+from grokorc_assets.cli.runner import build_request, final_result_for, submit_request
 from grokorc_tests.llm_tests.fake_openai import FakeOpenAIServer
 from grokorc_tests.pipeline_tests.llm_scripts import router
 

@@ -1,7 +1,7 @@
 """The SLO verdicts as plain functions: each passes and breaches at its boundary."""
 
+from grokorc_assets.cli.report import CheckOutcome, build_status, slos_section
 from grokorc_assets.models import Usage
-from grokorc_assets.report import CheckOutcome, build_status, slos_section
 from grokorc_assets.settings import load_slo_thresholds
 from grokorc_assets.slo import confidence_verdict, cost_verdict, coverage_verdict, latency_verdict
 

@@ -10,8 +10,8 @@ import uuid
 
 from dagster import DagsterEventType, RunsFilter
 
-from grokorc_assets.run_results import compose_result
-from grokorc_assets.runner import resume_from_failure
+from grokorc_assets.cli.run_results import compose_result
+from grokorc_assets.cli.runner import resume_from_failure
 from grokorc_tests.polling import wait_for
 
 DEADLINE_SECONDS = 600

@@ -6,7 +6,8 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grokorc_assets.planning.inference import infer_plan, layer_of
+from grokorc_assets.planning.inference import infer_plan
+from grokorc_assets.planning.technologies import layer_of
 
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures"
 

@@ -11,9 +11,11 @@ import pytest
 
 from grokorc_assets.models import ARCHETYPES, Neighbour
 from grokorc_assets.planning import classifier
+from grokorc_assets.planning.archetype import archetype_features, blend_neighbours
+from grokorc_assets.planning.confidence import confidence
 from grokorc_assets.planning.corpus import is_held_out, load_corpus
 from grokorc_assets.planning.glossary import to_english
-from grokorc_assets.planning.inference import archetype_features, blend_neighbours, confidence, infer_plan
+from grokorc_assets.planning.inference import infer_plan
 from grokorc_assets.planning.lexicon import load_lexicons
 
 REPO = Path(__file__).resolve().parents[2]

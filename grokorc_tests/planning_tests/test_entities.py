@@ -13,8 +13,9 @@ import pytest
 
 from grokorc_assets.models import STACK_LAYERS
 from grokorc_assets.planning.entities import extract_request
-from grokorc_assets.planning.inference import infer_plan, request_title
+from grokorc_assets.planning.inference import infer_plan
 from grokorc_assets.planning.lexicon import load_lexicons
+from grokorc_assets.planning.request_views import request_title
 from grokorc_tests.planning_tests.entity_eval import FILES, Counts, load, score
 
 NAME = re.compile(r"^[^\W\d][\w]*$")

@@ -12,7 +12,8 @@ import pytest
 from grokorc_assets.models import Neighbour, Plan
 from grokorc_assets.planning.catalogue import load_catalogue
 from grokorc_assets.planning.embeddings import HashingEmbedder
-from grokorc_assets.planning.inference import ExactKnn, infer_plan
+from grokorc_assets.planning.inference import infer_plan
+from grokorc_assets.planning.neighbours import ExactKnn
 
 DASHBOARD = (
     "Sales analytics dashboard with revenue by region, top products and CSV export. "

@@ -11,9 +11,9 @@ from grokorc_assets.llm import LLMSettings
 from grokorc_assets.llm.errors import ConfigError
 from grokorc_assets.planning.catalogue import load_catalogue
 from grokorc_assets.planning.embeddings import default_embedder
-from grokorc_assets.planning.inference import ExactKnn
-from grokorc_assets.planning.service import Planner, embedder_for
-from grokorc_assets.storage.catalogue_index import PgVectorKnn, sync_catalogue
+from grokorc_assets.planning.neighbours import ExactKnn
+from grokorc_assets.planning.service import Planner, embedder_for, sync_catalogue
+from grokorc_assets.storage.catalogue_index import PgVectorKnn
 from grokorc_assets.storage.exchanges import PostgresExchangeStore
 from grokorc_tests.llm_tests.fake_openai import EMBEDDINGS_PATH, Behaviour, FakeOpenAIServer
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from grokorc_assets.planning.inference import extract_technologies, infer_plan
+from grokorc_assets.planning.inference import infer_plan
+from grokorc_assets.planning.technologies import extract_technologies
 
 
 @pytest.mark.parametrize(

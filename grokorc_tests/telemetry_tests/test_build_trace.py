@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
+from grokorc_assets import contract
 from grokorc_assets.telemetry import tracing
 from grokorc_tests.telemetry_tests.conftest import OTEL_VARS
 from grokorc_tests.telemetry_tests.otlp_receiver import OtlpReceiver
 
 MESSAGE = "Sales analytics dashboard with revenue by region, top products and CSV export."
-ASSETS = {"project_request", "plan", "frontend", "backend", "devops", "ui", "visual_test", "conflicts", "coverage",
-          "delivery"}
-SLO_CHECKS = {"confidence_slo", "cost_slo", "coverage_slo", "latency_slo"}
+ASSETS = {str(name) for name in contract.AssetName}
+SLO_CHECKS = {str(name) for name in contract.SLO_CHECKS.values()}
 PYTHON = str(Path(sys.executable))
 # Runs the CLI, then notes at exit whether the OpenTelemetry SDK and the OTLP exporter were ever loaded.
 PROBE = """

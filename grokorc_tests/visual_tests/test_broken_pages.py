@@ -12,7 +12,9 @@ from grokorc_assets.sandbox import bwrap_usable
 from grokorc_assets.serve import served_project
 from grokorc_assets.serve.seed import seed_sample_data
 from grokorc_assets.storage.baselines import PostgresBaselineStore
-from grokorc_assets.visual.browser import BrowserSession, PageSpec, Viewport, capture, load_settings
+from grokorc_assets.visual.browser import BrowserSession
+from grokorc_assets.visual.browser_models import PageSpec, Viewport, load_settings
+from grokorc_assets.visual.capture import capture
 from grokorc_assets.visual.regression import Tolerance, judge_shots
 from grokorc_tests.serve_tests.apps import write_project
 

@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 
 from grokorc_assets.storage.baselines import PostgresBaselineStore
-from grokorc_assets.visual.browser import BrowserSession, capture
+from grokorc_assets.visual.browser import BrowserSession
 from grokorc_assets.visual.browser_models import PageSpec, Viewport, load_settings
+from grokorc_assets.visual.capture import capture
 from grokorc_assets.visual.regression import Tolerance, judge_shots
 
 PAGE = """<!doctype html><html lang="en"><head><title>t</title><style>

@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from grokorc_assets.visual.browser import BrowserSession, BrowserSettings, load_settings
+from grokorc_assets.visual.browser import BrowserSession
+from grokorc_assets.visual.browser_models import BrowserSettings, load_settings
 
 CLEAN = """<!doctype html><html lang="en"><head><meta charset="utf-8"><title>Clean page</title>
 <meta name="viewport" content="width=device-width, initial-scale=1">

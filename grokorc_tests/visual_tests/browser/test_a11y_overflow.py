@@ -7,7 +7,8 @@ from pathlib import Path
 import axe_playwright_python
 
 from grokorc_assets.visual import browser
-from grokorc_assets.visual.browser import BrowserSession, BrowserSettings, Viewport
+from grokorc_assets.visual.browser import BrowserSession
+from grokorc_assets.visual.browser_models import BrowserSettings, Viewport
 
 
 def test_clean_page_has_no_violations(session: BrowserSession, site: dict[str, str]) -> None:

@@ -8,7 +8,10 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from grokorc_assets.visual.browser import BrowserSession, PageSpec, Viewport, capture, decode_png
+from grokorc_assets.visual.browser import BrowserSession
+from grokorc_assets.visual.browser_models import PageSpec, Viewport
+from grokorc_assets.visual.capture import capture
+from grokorc_assets.visual.png import decode_png
 
 
 def test_capture_three_viewports_per_page(session: BrowserSession, site: dict[str, str],

@@ -10,7 +10,9 @@ from pathlib import Path
 
 import pytest
 
-from grokorc_assets.visual.browser import BrowserSession, PageSpec, Viewport, VisualBrowserError, capture
+from grokorc_assets.visual.browser import BrowserSession, VisualBrowserError
+from grokorc_assets.visual.browser_models import PageSpec, Viewport
+from grokorc_assets.visual.capture import capture
 
 from .conftest import CLEAN, write_page
 

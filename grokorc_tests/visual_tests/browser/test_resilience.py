@@ -9,15 +9,10 @@ from pathlib import Path
 import psutil
 import pytest
 
-from grokorc_assets.visual.browser import (
-    BrowserSession,
-    BrowserUnavailableError,
-    PageSpec,
-    ShotRecord,
-    VisualPageError,
-    capture,
-    resolve_chromium,
-)
+from grokorc_assets.visual.browser import BrowserSession, BrowserUnavailableError, VisualPageError
+from grokorc_assets.visual.browser_models import PageSpec, ShotRecord
+from grokorc_assets.visual.browser_processes import resolve_chromium
+from grokorc_assets.visual.capture import capture
 
 from .conftest import CLEAN, LocalServer, Route, fast_fail_settings
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from grokorc_assets.visual.browser import BrowserSession, BrowserSettings, decode_png
+from grokorc_assets.visual.browser import BrowserSession
+from grokorc_assets.visual.browser_models import BrowserSettings
+from grokorc_assets.visual.png import decode_png
 
 MASK_RGBA = (255, 0, 255, 255)  # the data file's mask_color, #FF00FF
 

@@ -5,8 +5,11 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Callable
+from dataclasses import dataclass
 
 from dagster import DagsterEventType, DagsterInstance, RunsFilter
+
+from grokorc_assets.contract import Tag
 
 log = logging.getLogger(__name__)
 
@@ -19,19 +22,22 @@ _STATUS_BY_EVENT = {
 }
 
 
+@dataclass
+class StepProgress:
+    status: str = "waiting"  # waiting | running | done | failed | skipped | retrying
+    seconds: float | None = None
+
+
 class RunWatcher:
     """Polls the run's events in a background thread and reports step states to a callback."""
 
     def __init__(self, instance: DagsterInstance, build_token: str, callback: Callable | None, interval=0.2):
-        from grokorc_assets.runner import BUILD_TAG, StepProgress
-
         self._instance = instance
-        self._filter = RunsFilter(tags={BUILD_TAG: build_token})
+        self._filter = RunsFilter(tags={Tag.BUILD: build_token})
         self._callback = callback
         self._interval = interval
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, daemon=True)
-        self._step_type = StepProgress
         self.steps: dict = {}
         self._started: dict[str, float] = {}
         self._cursor: str | None = None
@@ -79,7 +85,7 @@ class RunWatcher:
         status = _STATUS_BY_EVENT.get(event.event_type)
         if status is None:
             return False
-        step = self.steps.setdefault(event.step_key, self._step_type())
+        step = self.steps.setdefault(event.step_key, StepProgress())
         step.status = status
         if status == "running":
             self._started[event.step_key] = entry.timestamp

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
+from grokorc_assets.contract import Tag
 from grokorc_assets.settings import Settings
 from grokorc_assets.storage.database import ensure_database
 from grokorc_assets.storage.requests import RequestStore, StoredRequest
 from grokorc_assets.validation import validate_message, validate_project_id
 
-BUILD_TAG = "grokorc/build"
+if TYPE_CHECKING:
+    from grokorc_assets.cli.progress import StepProgress
+
 FORKSERVER_PRELOAD = "grokorc_assets.forkserver_preload"  # the same module jobs.py names
 # The CLI shows its own progress and a failed step's first error line; Dagster's event lines (errors
 # with stack traces included) stay in the event log and the Dagster UI.
@@ -30,16 +33,14 @@ def derive_project_id(message: str) -> str:
     return f"{stem}-{digest}"
 
 
-def submit_request(settings: Settings, message: str, project_id: str | None = None) -> StoredRequest:
+def submit_request(
+    settings: Settings, message: str, project_id: str | None = None, *, build_here: bool = False
+) -> StoredRequest:
+    """Store the request. ``build_here``: this process builds it (``build_request``), so the request
+    sensor of a running `grokorc dev` must not launch a second run of the same revision."""
     validate_message(message)
     project_id = derive_project_id(message) if project_id is None else validate_project_id(project_id)
-    return RequestStore(ensure_database(settings)).submit(project_id, message)
-
-
-@dataclass
-class StepProgress:
-    status: str = "waiting"  # waiting | running | done | failed | skipped
-    seconds: float | None = None
+    return RequestStore(ensure_database(settings)).submit(project_id, message, "cli" if build_here else None)
 
 
 @dataclass
@@ -50,7 +51,7 @@ class BuildOutcome:
     steps: dict[str, StepProgress] = field(default_factory=dict)
 
 
-ProgressCallback = Callable[[str, dict[str, StepProgress]], None]
+ProgressCallback = Callable[[str, dict[str, "StepProgress"]], None]
 
 
 def start_step_forkserver() -> None:
@@ -73,20 +74,19 @@ def build_request(
     start_step_forkserver()
     from dagster import execute_job, reconstructable
 
+    from grokorc_assets.cli.progress import RunWatcher
     from grokorc_assets.definitions import build_project
     from grokorc_assets.instance import get_instance
     from grokorc_assets.partitions import projects_partitions
-    from grokorc_assets.progress import RunWatcher
-    from grokorc_assets.resources.grokorc_state import REVISION_TAG
 
     instance = get_instance(settings)
     if not instance.has_dynamic_partition(projects_partitions.name, request.project_id):
         instance.add_dynamic_partitions(projects_partitions.name, [request.project_id])
     build_token = uuid.uuid4().hex
     tags = {
-        "dagster/partition": request.project_id,
-        REVISION_TAG: str(request.revision),
-        BUILD_TAG: build_token,
+        Tag.PARTITION: request.project_id,
+        Tag.REVISION: str(request.revision),
+        Tag.BUILD: build_token,
     }
     with RunWatcher(instance, build_token, on_progress) as watcher:
         result = execute_job(
@@ -105,18 +105,17 @@ def resume_from_failure(settings: Settings, run_id: str) -> str:
 
     from grokorc_assets.definitions import build_project
     from grokorc_assets.instance import get_instance
-    from grokorc_assets.resources.grokorc_state import REVISION_TAG
 
     instance = get_instance(settings)
     parent = instance.get_run_by_id(run_id)
     if parent is None:
         raise ValueError(f"no run {run_id!r} on this instance")
-    tags = {key: parent.tags[key] for key in ("dagster/partition", REVISION_TAG) if key in parent.tags}
+    tags = {key: parent.tags[key] for key in (Tag.PARTITION, Tag.REVISION) if key in parent.tags}
     # Explicit tags replace the ones re-execution would set, so name the run group here too.
     tags["dagster/parent_run_id"] = run_id
     tags["dagster/root_run_id"] = parent.tags.get("dagster/root_run_id", run_id)
     result = execute_job(
-        reconstructable(build_project), instance=instance, tags={**tags, BUILD_TAG: uuid.uuid4().hex},
+        reconstructable(build_project), instance=instance, tags={**tags, Tag.BUILD: uuid.uuid4().hex},
         run_config=QUIET_RUN_CONFIG, reexecution_options=ReexecutionOptions.from_failure(run_id, instance),
     )
     return result.run_id
@@ -125,8 +124,8 @@ def resume_from_failure(settings: Settings, run_id: str) -> str:
 def final_result_for(settings: Settings, outcome: BuildOutcome) -> dict:
     """The build's final result: the one `delivery` stored, or, for a run that did not deliver
     (blocked or failed), one composed from what the run did produce, stored the same way."""
+    from grokorc_assets.cli.run_results import compose_result
     from grokorc_assets.instance import get_instance
-    from grokorc_assets.run_results import compose_result
     from grokorc_assets.storage.results import ResultStore
 
     store = ResultStore(ensure_database(settings))
@@ -146,11 +145,11 @@ def approve_latest_shots(settings: Settings, project_id: str, approved_by: str) 
     A broken page (an error or an empty state where content was promised) is never promoted, whichever
     list it is stored in: approving it would make the broken state the expected one.
     """
+    from grokorc_assets.storage.asset_files import latest_value
     from grokorc_assets.storage.baselines import PostgresBaselineStore
     from grokorc_assets.validation import BadInputError
 
-    latest = settings.home / "assets" / "visual_test" / f"{project_id}.json"
-    visual = json.loads(latest.read_text()) if latest.exists() else {}
+    visual = latest_value(settings.home / "assets", "visual_test", project_id) or {}
     if not visual.get("shots"):
         raise BadInputError(f"project {project_id!r} has no screenshots yet: build it first (grokorc build)")
     store = PostgresBaselineStore(ensure_database(settings), settings.home / "baselines")

@@ -1,4 +1,4 @@
-"""The `grokorc` command line (DESIGN.md "Command line").
+"""The `grokorc` command line (docs/design.md "Command line").
 
 Exit codes: 0 delivered (warnings allowed), 2 bad input, 3 blocked by an ERROR check, 1 anything else.
 """
@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
 import sys
 from typing import Annotated
 
@@ -17,13 +16,12 @@ from rich.live import Live
 from rich.markup import escape
 from rich.table import Table
 
+from grokorc_assets.contract import GRAPH_ORDER, SLO_CHECKS, CheckName
 from grokorc_assets.llm.errors import ConfigError as LLMConfigError
 from grokorc_assets.settings import ConfigError, Settings
 from grokorc_assets.validation import BadInputError, decode_message
 
 EXIT_OK, EXIT_FAILED, EXIT_BAD_INPUT, EXIT_BLOCKED = 0, 1, 2, 3
-GRAPH_ORDER = ("project_request", "plan", "frontend", "backend", "devops", "ui", "visual_test", "conflicts",
-               "coverage", "delivery")
 
 app = typer.Typer(
     help="Turn a natural-language project request into a delivered, tested project with SLOs.",
@@ -81,7 +79,7 @@ def plan(message: MessageArg, as_json: JsonOpt = False) -> None:
 @app.command()
 def submit(message: MessageArg, project_id: ProjectIdOpt = None) -> None:
     """Store a request; the sensor (under `grokorc dev`) adds the partition and launches its run."""
-    from grokorc_assets.runner import submit_request
+    from grokorc_assets.cli.runner import submit_request
 
     request = submit_request(Settings.from_env(), _read_message(message), project_id)
     out.print(
@@ -93,10 +91,10 @@ def submit(message: MessageArg, project_id: ProjectIdOpt = None) -> None:
 @app.command()
 def build(message: MessageArg, project_id: ProjectIdOpt = None, as_json: JsonOpt = False) -> None:
     """Submit a request and build its whole asset graph now, with live progress and the SLO table."""
-    from grokorc_assets.runner import submit_request
+    from grokorc_assets.cli.runner import submit_request
 
     settings = Settings.from_env()
-    request = submit_request(settings, _read_message(message), project_id)
+    request = submit_request(settings, _read_message(message), project_id, build_here=True)
     result = _build_and_report(settings, request, as_json)
     raise typer.Exit(EXIT_CODES[result["status"]])
 
@@ -104,17 +102,15 @@ def build(message: MessageArg, project_id: ProjectIdOpt = None, as_json: JsonOpt
 @app.command()
 def demo(as_json: JsonOpt = False) -> None:
     """Build the three demo projects and show each one's SLO table (the README's main command)."""
-    import yaml
-
-    from grokorc_assets.runner import submit_request
-    from grokorc_assets.settings import DATA_DIR
+    from grokorc_assets.cli.runner import submit_request
+    from grokorc_assets.datafiles import load_yaml
 
     settings = Settings.from_env()
     results = []
-    for case in yaml.safe_load((DATA_DIR / "demo.yaml").read_text()):
+    for case in load_yaml("grokorc_assets", "data/demo.yaml"):
         if not as_json:
             out.rule(f"[bold]{case['project_id']}[/]: {case['title']}")
-        request = submit_request(settings, case["message"], case["project_id"])
+        request = submit_request(settings, case["message"], case["project_id"], build_here=True)
         results.append(_build_and_report(settings, request, as_json=False, quiet=as_json, detail=not as_json))
     if as_json:
         out.print_json(json.dumps(results, default=str))
@@ -144,7 +140,7 @@ def approve(project_id: Annotated[str, typer.Argument(help="Project id.")]) -> N
     """Promote the project's latest screenshots to baselines (who and when are recorded)."""
     import getpass
 
-    from grokorc_assets.runner import approve_latest_shots
+    from grokorc_assets.cli.runner import approve_latest_shots
     from grokorc_assets.validation import validate_project_id
 
     validate_project_id(project_id)
@@ -182,7 +178,7 @@ EXIT_CODES = {"success": EXIT_OK, "blocked": EXIT_BLOCKED, "failed": EXIT_FAILED
 
 
 def _build_and_report(settings: Settings, request, as_json: bool, quiet: bool = False, detail: bool = False) -> dict:
-    from grokorc_assets.runner import build_request, final_result_for
+    from grokorc_assets.cli.runner import build_request, final_result_for
 
     with _progress_display(enabled=not (as_json or quiet) and out.is_terminal) as on_progress:
         outcome = build_request(settings, request, on_progress)
@@ -219,17 +215,17 @@ def slo_table(result: dict) -> Table:
     for column in ("SLO", "value", "threshold", "verdict"):
         table.add_column(column, justify="right" if column in ("value", "threshold") else "left")
     rows = [
-        ("cost", slos["cost"]["estimated_cost"], slos["cost"]["threshold"], "$", "cost_slo"),
-        ("latency", slos["latency"]["duration_seconds"], slos["latency"]["threshold_seconds"], "s", "latency_slo"),
-        ("coverage", slos["coverage"]["value"], slos["coverage"]["threshold"], "%", "coverage_slo"),
-        ("confidence", slos["confidence"]["value"], slos["confidence"]["threshold"], "", "confidence_slo"),
+        ("cost", slos["cost"]["estimated_cost"], slos["cost"]["threshold"], "$"),
+        ("latency", slos["latency"]["duration_seconds"], slos["latency"]["threshold_seconds"], "s"),
+        ("coverage", slos["coverage"]["value"], slos["coverage"]["threshold"], "%"),
+        ("confidence", slos["confidence"]["value"], slos["confidence"]["threshold"], ""),
     ]
-    for name, value, threshold, unit, check in rows:
-        table.add_row(name, _fmt(value, unit), _fmt(threshold, unit), _verdict(checks.get(check)))
+    for name, value, threshold, unit in rows:
+        table.add_row(name, _fmt(value, unit), _fmt(threshold, unit), _verdict(checks.get(SLO_CHECKS[name])))
     accepted = result.get("acceptance") or {}
     if accepted.get("total"):
         table.add_row("acceptance", f"{accepted['passed']}/{accepted['total']}", "all",
-                      _verdict(checks.get("acceptance")))
+                      _verdict(checks.get(CheckName.ACCEPTANCE)))
     return table
 
 
@@ -349,7 +345,10 @@ def dev(
     workspace = INSTANCE_TEMPLATE.parent / "workspace.yaml"
     cmd = [sys.executable, "-m", "dagster", "dev", "-w", str(workspace), "-h", host, "-p", str(port)]
     err.print(f"Dagster UI on http://{host}:{port} (instance {os.environ['DAGSTER_HOME']})")
-    raise typer.Exit(subprocess.call(cmd))
+    from grokorc_assets.cli.supervise import run_supervised
+
+    # SIGTERM or Ctrl-C stops dagster dev, its webserver, daemon, code server and runs (within 10 s).
+    raise typer.Exit(run_supervised(cmd))
 
 
 @db_app.command("status")
@@ -399,6 +398,3 @@ def main() -> None:
         err.print(f"[red]error:[/] {type(exc).__name__}: {escape(str(exc))}", highlight=False)
         sys.exit(EXIT_FAILED)
 
-
-if __name__ == "__main__":
-    main()

@@ -1,4 +1,4 @@
-"""The final result of a build (DESIGN.md "Final result"): one shape for `report.json`,
+"""The final result of a build (docs/design.md "Final result"): one shape for `report.json`,
 `grokorc build --json` and `grokorc report`, composed from asset values and check verdicts.
 """
 
@@ -9,15 +9,15 @@ from typing import Any, Literal
 from pydantic import BaseModel
 
 from grokorc_assets.acceptance import acceptance_from_values, acceptance_section
+from grokorc_assets.contract import CHECK_METADATA, SLO_CHECKS, AssetName, Severity, SloMetadata
 
 Status = Literal["success", "blocked", "failed"]
-SLO_CHECKS = {"cost": "cost_slo", "latency": "latency_slo", "coverage": "coverage_slo", "confidence": "confidence_slo"}
 
 
 class CheckOutcome(BaseModel):
     name: str
     passed: bool
-    severity: Literal["ERROR", "WARN"]
+    severity: Severity
     metadata: dict[str, Any]
 
 
@@ -56,13 +56,17 @@ def coverage_section(coverage: dict | None) -> dict:
 
 
 def slos_section(checks: dict[str, CheckOutcome], thresholds: dict[str, float]) -> dict:
-    def outcome(key: str) -> tuple[Any, bool | None]:
+    def verdict(key: str) -> SloMetadata | None:
         check = checks.get(SLO_CHECKS[key])
-        return (None, None) if check is None else (check.metadata.get("value"), check.metadata.get("breach"))
+        return None if check is None else CHECK_METADATA[SLO_CHECKS[key]].read(check.metadata)
+
+    def outcome(key: str) -> tuple[Any, bool | None]:
+        found = verdict(key)
+        return (None, None) if found is None else (found.value, found.breach)
 
     cost, cost_breach = outcome("cost")
-    cost_check = checks.get("cost_slo")
-    per_asset = (cost_check.metadata.get("computed_from") or {}).get("per_asset") if cost_check else None
+    cost_check = verdict("cost")
+    per_asset = (cost_check.computed_from or {}).get("per_asset") if cost_check else None
     latency, latency_breach = outcome("latency")
     coverage, coverage_breach = outcome("coverage")
     confidence, confidence_breach = outcome("confidence")
@@ -70,7 +74,7 @@ def slos_section(checks: dict[str, CheckOutcome], thresholds: dict[str, float]) 
     return {
         # Compliant only when all four were evaluated and none breached.
         "compliant": all(b is False for b in breaches),
-        "cost": {"tokens": cost_check.metadata.get("tokens") if cost_check else None, "estimated_cost": cost,
+        "cost": {"tokens": cost_check.tokens if cost_check else None, "estimated_cost": cost,
                  "threshold": thresholds["cost"], "breach": cost_breach,
                  "per_asset": per_asset},
         "latency": {"duration_seconds": latency, "threshold_seconds": thresholds["latency"],
@@ -99,13 +103,13 @@ def final_result(
         "status": status,
         "project_id": project_id,
         "revision": revision,
-        "plan": values.get("plan"),
-        "ui": ui_section(values.get("ui")),
-        "visual_tests": visual_section(values.get("visual_test")),
-        "conflicts": conflicts_section(values.get("conflicts")),
-        "coverage": coverage_section(values.get("coverage")),
+        "plan": values.get(AssetName.PLAN),
+        "ui": ui_section(values.get(AssetName.UI)),
+        "visual_tests": visual_section(values.get(AssetName.VISUAL_TEST)),
+        "conflicts": conflicts_section(values.get(AssetName.CONFLICTS)),
+        "coverage": coverage_section(values.get(AssetName.COVERAGE)),
         "acceptance": acceptance_section(acceptance_from_values(
-            values.get("plan"), values.get("coverage"), values.get("visual_test"))),
+            values.get(AssetName.PLAN), values.get(AssetName.COVERAGE), values.get(AssetName.VISUAL_TEST))),
         "slos": slos_section(checks, thresholds),
         "checks": {name: {"passed": c.passed, "severity": c.severity} for name, c in sorted(checks.items())},
         "blocked_by": blocking,

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import json
 import time
-from pathlib import Path
 
 from dagster import DagsterEventType, DagsterInstance, RunsFilter
 
-from grokorc_assets.report import CheckOutcome, Status, build_status, final_result
+from grokorc_assets.cli.report import CheckOutcome, Status, build_status, final_result
+from grokorc_assets.contract import GRAPH_ORDER, AssetName
 from grokorc_assets.settings import Settings
+from grokorc_assets.storage.asset_files import read_value
 
-ASSETS = ("project_request", "plan", "frontend", "backend", "devops", "ui", "visual_test", "conflicts", "coverage",
-          "delivery")
 _STEP_EVENTS = {
     DagsterEventType.STEP_START: "running", DagsterEventType.STEP_SUCCESS: "done",
     DagsterEventType.STEP_FAILURE: "failed", DagsterEventType.STEP_SKIPPED: "skipped",
@@ -63,17 +62,16 @@ def step_summary(instance: DagsterInstance, run_ids: list[str]) -> dict[str, dic
                 step["seconds"] = round(entry.timestamp - started[event.step_key], 3)
             if status == "failed":
                 step["error"] = _first_line(event)
-    return {name: steps[name] for name in ASSETS if name in steps}  # in graph order
+    return {str(name): steps[name] for name in GRAPH_ORDER if name in steps}  # in graph order
 
 
-def asset_values(settings: Settings, project_id: str, materialized: list[str]) -> dict[str, dict | None]:
-    """Values written by the JSON IO manager, only for assets this run group materialised."""
+def asset_values(
+    settings: Settings, project_id: str, revision: int, materialized: list[str]
+) -> dict[str, dict | None]:
+    """Values written by the JSON IO manager for this revision, only for assets this run group materialised."""
     base = settings.home / "assets"
-    values: dict[str, dict | None] = {}
-    for name in ASSETS:
-        path = Path(base, name, f"{project_id}.json")
-        values[name] = json.loads(path.read_text()) if name in materialized and path.exists() else None
-    return values
+    return {str(name): read_value(base, name, project_id, revision) if name in materialized else None
+            for name in GRAPH_ORDER}
 
 
 def run_duration(instance: DagsterInstance, run_ids: list[str]) -> float:
@@ -91,14 +89,14 @@ def compose_result(
     ids = run_group(instance, run_id)
     steps = step_summary(instance, ids)
     if delivering:
-        steps["delivery"] = {"status": "done", "seconds": None}
+        steps[str(AssetName.DELIVERY)] = {"status": "done", "seconds": None}
     checks = check_outcomes(instance, ids)
     materialized = [name for name, step in steps.items() if step["status"] == "done"]
     slo = settings.slo
     return final_result(
-        status=status or build_status(checks, delivered=steps.get("delivery", {}).get("status") == "done"),
+        status=status or build_status(checks, delivered=steps.get(AssetName.DELIVERY, {}).get("status") == "done"),
         project_id=project_id, revision=revision,
-        values=asset_values(settings, project_id, materialized), checks=checks,
+        values=asset_values(settings, project_id, revision, materialized), checks=checks,
         thresholds={"cost": slo.cost_usd, "latency": slo.latency_seconds, "coverage": slo.coverage_percent,
                     "confidence": slo.confidence},
         run_id=run_id, duration_seconds=run_duration(instance, ids), assets=steps,

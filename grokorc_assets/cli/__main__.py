@@ -1,0 +1,5 @@
+"""`python -m grokorc_assets.cli` = the `grokorc` command."""
+
+from grokorc_assets.cli import main
+
+main()

@@ -1,0 +1,83 @@
+"""The two classes the repository's dagster.yaml names, so plain Dagster commands work in the repo root.
+
+``dagster dev``, ``dagster definitions validate`` and ``dg check defs`` read ``./dagster.yaml`` when
+DAGSTER_HOME is unset (in a temporary ``.tmp_dagster_home_*`` directory); ``grokorc`` copies the same
+file into ``$GROKORC_HOME/dagster``. Either way:
+
+* ``GrokorcPostgresStorage``: Dagster's runs, event log and schedules in grokorc's own Postgres, the one
+  the CLI uses: GROKORC_DAGSTER_POSTGRES_URL when set (``grokorc`` exports it), else what
+  ``ensure_database`` finds (GROKORC_DATABASE_URL, or the embedded server under GROKORC_HOME, started
+  and migrated if needed).
+* ``DeclareResourceEnv``: the instance's secrets loader. Each of ``settings.RESOURCE_ENV_VARS`` that is
+  unset becomes empty (grokorc's default), so the resources' EnvVars resolve (resources/env.py): in the
+  process that loads the instance (``dagster dev`` and everything it starts; an in-process
+  ``dagster asset materialize``) and, through Dagster's own hook, in code servers, run and step workers.
+
+Kept apart from ``instance.py`` so that ``grokorc env`` need not import dagster_postgres.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any
+
+from dagster._core.secrets.loader import SecretsLoader
+from dagster._serdes import ConfigurableClass, ConfigurableClassData
+from dagster_postgres import DagsterPostgresStorage
+
+from grokorc_assets.settings import Settings, undeclared_resource_env
+from grokorc_assets.storage.database import ensure_database
+
+POSTGRES_URL_ENV = "GROKORC_DAGSTER_POSTGRES_URL"
+
+
+def dagster_postgres_url() -> str:
+    url = os.environ.get(POSTGRES_URL_ENV)
+    if url:
+        return url
+    return ensure_database(Settings.from_env()).url.render_as_string(hide_password=False)
+
+
+class GrokorcPostgresStorage(DagsterPostgresStorage):
+    """``DagsterPostgresStorage`` on grokorc's database; no configuration of its own."""
+
+    @classmethod
+    def config_type(cls) -> dict:
+        return {}
+
+    @classmethod
+    def from_config_value(  # type: ignore[override]
+        cls, inst_data: ConfigurableClassData | None, config_value: Mapping[str, Any]
+    ) -> GrokorcPostgresStorage:
+        return cls(postgres_url=dagster_postgres_url(), inst_data=inst_data)
+
+
+class DeclareResourceEnv(SecretsLoader, ConfigurableClass):
+    """Declares the resources' unset variables empty in every process that loads this instance."""
+
+    def __init__(self, inst_data: ConfigurableClassData | None = None):
+        self._inst_data = inst_data
+
+    @property
+    def inst_data(self) -> ConfigurableClassData | None:
+        return self._inst_data
+
+    @classmethod
+    def config_type(cls) -> dict:
+        return {}
+
+    @classmethod
+    def from_config_value(
+        cls, inst_data: ConfigurableClassData | None, config_value: Mapping[str, Any]
+    ) -> DeclareResourceEnv:
+        return cls(inst_data=inst_data)
+
+    def register_instance(self, instance) -> None:
+        # DagsterInstance.__init__ calls this in every process that loads the instance: in-process
+        # execution (`dagster asset materialize`) never asks get_secrets_for_environment.
+        super().register_instance(instance)
+        os.environ.update(undeclared_resource_env())
+
+    def get_secrets_for_environment(self, location_name: str | None) -> dict[str, str]:
+        return undeclared_resource_env()

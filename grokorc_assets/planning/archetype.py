@@ -1,0 +1,108 @@
+"""The archetype decision: lexicon evidence, the model's features, the neighbours' vote, and has_ui."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import lru_cache
+
+from grokorc_assets.models import ARCHETYPES, Neighbour
+from grokorc_assets.planning import classifier
+from grokorc_assets.planning.lexicon import Key, Lexicons, compile_terms, load_lexicons
+from grokorc_assets.planning.request_views import english_view, word_seq
+from grokorc_assets.planning.technologies import layer_of
+from grokorc_assets.planning.text import Token, tokenize
+
+# --------------------------------------------------------------------------------------------
+# Lexicon matching
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Hit:
+    label: str
+    start: int  # index in the word sequence: order of first mention
+
+
+def match_terms(words: list[Token], terms: Iterable[tuple[str, Key, bool]]) -> list[Hit]:
+    """Every (label, key) whose token key occurs in ``words``; one hit per label, first position."""
+    lemmas = [t.lemma for t in words]
+    lows = [t.low for t in words]
+    first: dict[str, int] = {}
+    for label, key, exact in terms:
+        seq = lows if exact else lemmas
+        n = len(key)
+        for i in range(len(seq) - n + 1):
+            if tuple(seq[i : i + n]) == key:
+                if label not in first or i < first[label]:
+                    first[label] = i
+                break
+    return sorted((Hit(lbl, pos) for lbl, pos in first.items()), key=lambda h: (h.start, h.label))
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> dict[str, list[tuple[str, Key, bool]]]:
+    lex = load_lexicons()
+    out: dict[str, list[tuple[str, Key, bool]]] = {}
+    out["no_ui"] = [("no_ui", k, e) for k, e in compile_terms(lex.no_ui_phrases)]
+    out["ui"] = [("ui", k, e) for k, e in compile_terms(lex.ui_phrases)]
+    for arch, tiers in lex.archetypes.items():
+        out["arch:" + arch] = [
+            (f"{weight}:{'|'.join(k)}", k, e)
+            for weight, forms in tiers.items()
+            for k, e in compile_terms(forms)
+        ]
+    return out
+
+
+# --------------------------------------------------------------------------------------------
+# Archetype and UI
+# --------------------------------------------------------------------------------------------
+
+
+def keyword_scores(words: list[Token]) -> dict[str, float]:
+    compiled = _compiled()
+    scores: dict[str, float] = {}
+    for arch in ARCHETYPES:
+        hits = match_terms(words, compiled["arch:" + arch])
+        scores[arch] = float(sum(int(h.label.split(":", 1)[0]) for h in hits))
+    return scores
+
+
+def archetype_features(message: str) -> dict[str, float]:
+    """What the archetype model reads: the request in English words plus the lexicons' evidence."""
+    english = english_view(message)
+    return classifier.request_features(english, keyword_scores(word_seq(tokenize(english))))
+
+
+def blend_neighbours(
+    probabilities: dict[str, float], neighbours: list[Neighbour], share: float
+) -> list[tuple[str, float]]:
+    """Archetypes ranked by the model's probability with ``share`` given to the nearest reference
+    projects: a sure model is never overruled by them; a request that names nothing ("Something fun
+    for the weekend", where the model only has its prior on filler words) follows the projects it
+    reads like (lexicons.yaml ``vote``)."""
+    weights = {n.archetype: 0.0 for n in neighbours}
+    for n in neighbours:
+        weights[n.archetype] += max(n.similarity, 0.0)
+    total = sum(weights.values())
+    blended = {
+        a: (1 - share) * p + (share * weights.get(a, 0.0) / total if total > 0 else share * p)
+        for a, p in probabilities.items()
+    }
+    return classifier.top(blended, ARCHETYPES)
+
+
+def decide_has_ui(archetype: str, words: list[Token], explicit: list[str], lex: Lexicons) -> bool:
+    # A named frontend framework is a UI whatever else the request says; but "a command-line tool in
+    # JavaScript" names a language ("vanilla" comes from plain HTML/CSS/JS), not screens.
+    if any(layer_of(t) == "frontend" and not (archetype == "cli" and t == "vanilla") for t in explicit):
+        return True
+    if match_terms(words, _compiled()["no_ui"]):
+        return False
+    if archetype == "cli":
+        return False
+    if archetype in lex.no_ui_archetypes:
+        # A service is headless unless the request talks about screens or pages.
+        return bool(match_terms(words, _compiled()["ui"]))
+    return True
