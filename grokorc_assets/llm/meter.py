@@ -4,23 +4,15 @@ from __future__ import annotations
 
 import threading
 
-from grokorc_assets.llm.provider import LLMProvider, LLMRequest, LLMResponse, T
+from grokorc_assets.llm.provider import LLMProvider, LLMRequest, LLMResponse, T, WrappingProvider
 from grokorc_assets.models import Usage
 
 
-class MeteredProvider:
+class MeteredProvider(WrappingProvider):
     def __init__(self, inner: LLMProvider) -> None:
-        self._inner = inner
+        super().__init__(inner)
         self._lock = threading.Lock()
         self.usage = Usage(model=inner.model, estimated=False)
-
-    @property
-    def name(self) -> str:
-        return self._inner.name
-
-    @property
-    def model(self) -> str:
-        return self._inner.model
 
     def complete_json(self, request: LLMRequest, output_model: type[T]) -> LLMResponse[T]:
         response = self._inner.complete_json(request, output_model)

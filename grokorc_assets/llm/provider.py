@@ -74,3 +74,19 @@ def prompt_hash(provider: str, model: str, request: LLMRequest, output_model: ty
 def estimate_tokens(text: str) -> int:
     """Rough token count (~4 characters a token), for providers that report none."""
     return (len(text) + 3) // 4
+
+
+class WrappingProvider:
+    """Base of the providers that wrap another (metering, record/replay): they answer to the inner
+    provider's name and model, so prompt hashes and prices stay those of the real model."""
+
+    def __init__(self, inner: LLMProvider) -> None:
+        self._inner = inner
+
+    @property
+    def name(self) -> str:
+        return self._inner.name
+
+    @property
+    def model(self) -> str:
+        return self._inner.model

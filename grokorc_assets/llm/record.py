@@ -15,7 +15,7 @@ from typing import Literal, Protocol
 from pydantic import BaseModel, Field, ValidationError
 
 from grokorc_assets.llm.errors import LLMOutputError, ReplayMissError
-from grokorc_assets.llm.provider import LLMProvider, LLMRequest, LLMResponse, T, prompt_hash
+from grokorc_assets.llm.provider import LLMProvider, LLMRequest, LLMResponse, T, WrappingProvider, prompt_hash
 from grokorc_assets.models import Usage
 from grokorc_assets.telemetry.genai import llm_span, record_response
 
@@ -62,23 +62,15 @@ class InMemoryExchangeStore:
             return len(self._items)
 
 
-class RecordingProvider:
+class RecordingProvider(WrappingProvider):
     """Wraps a provider with record/replay; it is itself an LLMProvider."""
 
     def __init__(self, inner: LLMProvider, store: ExchangeStore, mode: RecordMode = "live") -> None:
         if mode not in ("live", "record", "replay"):
             raise ValueError(f"mode must be live, record or replay, not {mode!r}")
-        self._inner = inner
+        super().__init__(inner)
         self._store = store
         self.mode = mode
-
-    @property
-    def name(self) -> str:
-        return self._inner.name
-
-    @property
-    def model(self) -> str:
-        return self._inner.model
 
     def __repr__(self) -> str:
         return f"RecordingProvider({self._inner!r}, mode={self.mode!r})"
