@@ -2,6 +2,9 @@
 overflow. Its checks, `visual_regression` and `accessibility`, are in ``checks/visual_checks.py``."""
 # No `from __future__ import annotations` in Dagster modules: Dagster inspects real annotations.
 
+from functools import partial
+from pathlib import Path
+
 from dagster import AssetExecutionContext, RetryPolicy, asset
 
 from grokorc_assets.assets.metadata import dagster_metadata, markdown_table
@@ -17,7 +20,7 @@ from grokorc_assets.storage.baselines import PostgresBaselineStore
 from grokorc_assets.telemetry.steps import traced_step
 from grokorc_assets.visual.browser import BrowserSession
 from grokorc_assets.visual.browser_models import PageSpec, load_settings
-from grokorc_assets.visual.capture import capture
+from grokorc_assets.visual.capture import capture_in_parallel
 from grokorc_assets.visual.png import thumbnail_png_base64
 from grokorc_assets.visual.probes import BrowserCriterion, ProbeOutcome, all_failed, browser_criteria, run_probes
 from grokorc_assets.visual.regression import Tolerance, VisualReport, judge_shots
@@ -94,13 +97,23 @@ def _run(context: AssetExecutionContext, grokorc: GrokorcState, ui: dict, backen
             pages = site_pages(served.url, ui["pages"])
             # Network idle waiting is on: the pages fetch their data from the served API.
             with BrowserSession(load_settings()) as session:
-                records = capture(pages, None, workspace / "visual" / "shots", session=session)
+                records = capture_in_parallel(pages, workspace / "visual" / "shots", session=session,
+                                              expected=partial(baseline_png, store, request.project_id))
                 outcomes = run_probes(session, f"{served.url}/", criteria)
     except ServeError as error:
         return _unservable(ui, str(error)), all_failed(criteria, f"the app could not be served: {error}")
     report = judge_shots(records, store, request.project_id, request.revision, workspace / "visual" / "diffs",
                          Tolerance(), data_seeded=seed.created > 0)
     return report, outcomes
+
+
+def baseline_png(store: PostgresBaselineStore, project_id: str, page: str, viewport: str) -> bytes | None:
+    """The approved baseline's PNG bytes, when there is one and its file is readable."""
+    baseline = store.current(project_id, page, viewport)
+    try:
+        return Path(baseline.image_path).read_bytes() if baseline else None
+    except OSError:
+        return None
 
 
 def _unservable(ui: dict, error: str) -> VisualReport:

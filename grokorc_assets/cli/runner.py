@@ -71,7 +71,11 @@ def build_request(
     from grokorc_assets.instance import prepare_dagster_env
 
     prepare_dagster_env(settings)  # first: the forkserver's step processes inherit this environment
-    start_step_forkserver()
+    from grokorc_assets.jobs import execution_run_config
+
+    run_config = {**QUIET_RUN_CONFIG, **execution_run_config()}
+    if "multiprocess" in run_config["execution"]["config"]:
+        start_step_forkserver()
     from dagster import execute_job, reconstructable
 
     from grokorc_assets.cli.progress import RunWatcher
@@ -90,7 +94,7 @@ def build_request(
     }
     with RunWatcher(instance, build_token, on_progress) as watcher:
         result = execute_job(
-            reconstructable(build_project), instance=instance, tags=tags, run_config=QUIET_RUN_CONFIG
+            reconstructable(build_project), instance=instance, tags=tags, run_config=run_config
         )
     return BuildOutcome(request=request, run_id=result.run_id, success=result.success, steps=watcher.steps)
 
@@ -105,6 +109,7 @@ def resume_from_failure(settings: Settings, run_id: str) -> str:
 
     from grokorc_assets.definitions import build_project
     from grokorc_assets.instance import get_instance
+    from grokorc_assets.jobs import execution_run_config
 
     instance = get_instance(settings)
     parent = instance.get_run_by_id(run_id)
@@ -116,7 +121,8 @@ def resume_from_failure(settings: Settings, run_id: str) -> str:
     tags["dagster/root_run_id"] = parent.tags.get("dagster/root_run_id", run_id)
     result = execute_job(
         reconstructable(build_project), instance=instance, tags={**tags, Tag.BUILD: uuid.uuid4().hex},
-        run_config=QUIET_RUN_CONFIG, reexecution_options=ReexecutionOptions.from_failure(run_id, instance),
+        run_config={**QUIET_RUN_CONFIG, **execution_run_config()},
+        reexecution_options=ReexecutionOptions.from_failure(run_id, instance),
     )
     return result.run_id
 

@@ -17,7 +17,7 @@ from dagster import (
 )
 
 from grokorc_assets.contract import Tag
-from grokorc_assets.jobs import build_project_job
+from grokorc_assets.jobs import build_project_job, execution_run_config
 from grokorc_assets.partitions import projects_partitions
 from grokorc_assets.resources import GrokorcState
 
@@ -39,11 +39,13 @@ def project_request_sensor(context: SensorEvaluationContext, grokorc: GrokorcSta
         return SkipReason(f"no request after id {cursor}")
     known = set(context.instance.get_dynamic_partitions(projects_partitions.name))
     to_add = sorted({r.project_id for r in new} - known)
+    run_config = execution_run_config()  # in-process when no step waits on a live model (jobs.py)
     runs = [
         RunRequest(
             run_key=run_key(r.project_id, r.revision),
             partition_key=r.project_id,
             tags={Tag.REVISION: str(r.revision)},
+            run_config=run_config,
         )
         for r in new
         if r.launched_by is None

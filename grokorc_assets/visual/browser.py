@@ -360,10 +360,16 @@ class BrowserSession:
         if self._loaded_url != target:
             self._navigate(page, target)
 
-    def _stable_screenshot(self, page: Page, options: dict[str, Any]) -> tuple[bytes, bool, int]:
-        """Re-shoot until two consecutive PNGs are byte-identical, at most max_stability_shots."""
+    def _stable_screenshot(
+        self, page: Page, options: dict[str, Any], expected: bytes | None = None
+    ) -> tuple[bytes, bool, int]:
+        """Re-shoot until two consecutive PNGs are byte-identical, at most max_stability_shots. A first
+        shot identical to ``expected`` (the approved baseline) is taken as settled, as Playwright's
+        screenshot assertion does: a page that renders its baseline is not still changing."""
         previous = page.screenshot(**options)
         taken = 1
+        if expected is not None and previous == expected:
+            return previous, True, taken
         while taken < self.settings.max_stability_shots:
             current = page.screenshot(**options)
             taken += 1
@@ -383,11 +389,13 @@ class BrowserSession:
         full_page: bool = False,
         animations: Literal["disabled", "allow"] = "disabled",
         reload: bool = True,
+        expected: bytes | None = None,
     ) -> Shot:
         """Navigate, settle, and take a stabilised screenshot with ``masks`` painted over.
 
         ``reload=False`` keeps the page if it is already loaded and only resizes it (the next
-        viewport of the same page): media queries apply on resize, and a reload costs a page load."""
+        viewport of the same page): media queries apply on resize, and a reload costs a page load.
+        ``expected``: the baseline PNG; a first shot equal to it needs no second one."""
         started = time.perf_counter()
         if not self.reuse_page:
             self._drop_page()
@@ -407,7 +415,7 @@ class BrowserSession:
                 "mask": [page.locator(selector) for selector in masks],
                 "mask_color": self.settings.mask_color,
             }
-            return (*self._stable_screenshot(page, options), idle)
+            return (*self._stable_screenshot(page, options, expected), idle)
 
         (png, stable, taken, idle), attempts = self._run(f"shoot {url} at {viewport.name}", op)
         return Shot(

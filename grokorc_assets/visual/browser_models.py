@@ -70,6 +70,7 @@ class BrowserSettings(BaseModel):
     max_stability_shots: int = Field(3, ge=2)
     mask_color: str = "#FF00FF"
     overflow_max_offenders: int = Field(5, ge=0)
+    capture_workers: int = Field(2, ge=1, le=8)
 
     def with_overrides(self, **changes: Any) -> BrowserSettings:
         """A validated copy (model_copy(update=) would skip validation)."""

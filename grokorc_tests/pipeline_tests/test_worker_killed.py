@@ -27,7 +27,8 @@ def test_killing_the_coverage_worker_fails_the_run_and_resume_completes_it(cli_e
     project_id = f"kill-{uuid.uuid4().hex[:6]}"
     build = subprocess.Popen(
         [sys.executable, "-m", "grokorc_assets.cli", "build", "Inventory tracker for a bike shop", "--project-id",
-         project_id, "--json"], env=cli_env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+         project_id, "--json"], env={**cli_env, "GROKORC_EXECUTOR": "multiprocess"},  # a step worker to kill
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
     )
     try:
         run_id = wait_for(lambda: next(iter(r.run_id for r in instance.get_runs(

@@ -37,7 +37,9 @@ def clean_env(cli_env: dict[str, str]) -> dict[str, str]:
 @pytest.fixture(scope="module")
 def traced_build(cli_env):
     with OtlpReceiver() as receiver:
-        env = {**clean_env(cli_env), "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint}
+        # Multiprocess: the trace must join spans from the step processes (offline builds run in-process).
+        env = {**clean_env(cli_env), "OTEL_EXPORTER_OTLP_ENDPOINT": receiver.endpoint,
+               "GROKORC_EXECUTOR": "multiprocess"}
         project_id = f"otel-{uuid.uuid4().hex[:8]}"
         done = subprocess.run(
             [PYTHON, "-m", "grokorc_assets.cli", "build", MESSAGE, "--project-id", project_id, "--json"],

@@ -8,9 +8,9 @@ from pathlib import Path
 import pytest
 from pydantic import ValidationError
 
-from grokorc_assets.visual.browser import BrowserSession
+from grokorc_assets.visual.browser import BrowserSession, VisualBrowserError
 from grokorc_assets.visual.browser_models import PageSpec, Viewport
-from grokorc_assets.visual.capture import capture
+from grokorc_assets.visual.capture import capture, capture_in_parallel
 from grokorc_assets.visual.png import decode_png
 
 
@@ -59,3 +59,31 @@ def test_unsafe_names_are_rejected() -> None:
         PageSpec(name="../escape", url="file:///x")
     with pytest.raises(ValidationError):
         Viewport(name="a/b", width=10, height=10)
+
+
+def test_pages_are_captured_by_two_browsers_side_by_side(session: BrowserSession, site: dict[str, str],
+                                                         tmp_path: Path) -> None:
+    """capture_in_parallel: pages dealt to two browsers (this thread's session and one more in its own
+    thread), records back in page order, the same files and audits as one browser gives."""
+    assert session.settings.capture_workers == 2  # the data file's default
+    pages = [PageSpec(name="home", url=site["clean"]), PageSpec(name="report", url=site["wide"]),
+             PageSpec(name="quote", url=site["random"], masks=["#rand"])]
+    records = capture_in_parallel(pages, tmp_path, session=session)
+    assert [r.page for r in records] == [p for p in ("home", "report", "quote") for _ in range(3)]
+    assert all((tmp_path / r.page / f"{r.viewport.name}.png").is_file() and r.stable for r in records)
+    assert [(r.page, r.viewport.name) for r in records if r.a11y is not None] == [
+        ("home", "desktop"), ("report", "desktop"), ("quote", "desktop")]
+
+
+def test_an_error_in_the_other_browser_reaches_the_caller(session: BrowserSession, site: dict[str, str],
+                                                          tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # This session's Chromium is running; the other thread's session resolves a missing one.
+    monkeypatch.setenv("GROKORC_CHROMIUM", "/nonexistent/chromium")
+    original = session.settings
+    session.settings = original.with_overrides(retries=0, launch_timeout_s=5)
+    pages = [PageSpec(name="one", url=site["clean"]), PageSpec(name="two", url=site["clean"])]
+    try:
+        with pytest.raises(VisualBrowserError):
+            capture_in_parallel(pages, tmp_path, session=session)
+    finally:
+        session.settings = original

@@ -99,3 +99,16 @@ def test_one_browser_and_one_page_serve_every_shot(session: BrowserSession, sett
     assert session.browser_pid == pid is not None
     assert session._page is page
     assert session.launches == 1
+
+
+def test_a_first_shot_equal_to_the_baseline_is_not_retaken(session: BrowserSession, settings: BrowserSettings,
+                                                           site: dict[str, str]) -> None:
+    """Playwright's screenshot assertion: a page that renders its expected image has settled."""
+    viewport = settings.viewports[0]
+    baseline = session.shoot(site["clean"], viewport).png
+    again = session.shoot(site["clean"], viewport, expected=baseline)
+    assert again.shots_taken == 1 and again.stable and again.png == baseline
+    # A baseline the page no longer matches: shot again until two consecutive shots agree.
+    other = session.shoot(site["clean"], settings.viewports[1]).png
+    changed = session.shoot(site["clean"], viewport, expected=other)
+    assert changed.shots_taken >= 2 and changed.stable and changed.png == baseline
