@@ -1,6 +1,9 @@
-"""Backfill throughput through the real daemon: N small projects, projects per minute, peak memory.
+"""Throughput through the real daemon: N small projects, projects per minute, peak memory.
 
-    .venv/bin/python bench/bench_backfill.py [--projects 20] [--json]
+    .venv/bin/python bench/bench_backfill.py [--projects 20] [--via submit|backfill] [--json]
+
+--via submit (the default) stores the N requests as `grokorc submit` does and lets the request sensor of
+`grokorc dev` launch one run each; --via backfill launches `dagster job backfill` over their partitions.
 
 Starts `grokorc dev` (webserver + daemon, the local instance of dagster.yaml: QueuedRunCoordinator with
 2 concurrent runs, one per partition) on a private GROKORC_HOME with its own embedded Postgres, stores N
@@ -80,6 +83,7 @@ class MemorySampler(threading.Thread):
         self.stop_event = threading.Event()
         self.peak_daemon_runs = 0
         self.peak_tree = 0
+        self.peak_tree_pss = 0  # proportional set size: shared pages split between the processes
         self.peak_run_workers = 0
         self.samples = 0
 
@@ -103,17 +107,20 @@ class MemorySampler(threading.Thread):
                     run_pids.update(c.pid for c in proc.children(recursive=True))
                 except psutil.NoSuchProcess:
                     pass
-        total = daemon_runs = 0
+        total = daemon_runs = pss = 0
         for proc in tree:
             try:
-                rss = proc.memory_info().rss
-            except psutil.NoSuchProcess:
+                info = proc.memory_full_info()
+            except (psutil.NoSuchProcess, psutil.AccessDenied):
                 continue
+            rss = info.rss
             total += rss
+            pss += info.pss
             if kinds[proc.pid] == "daemon" or proc.pid in run_pids:
                 daemon_runs += rss
         self.samples += 1
         self.peak_tree = max(self.peak_tree, total)
+        self.peak_tree_pss = max(self.peak_tree_pss, pss)
         self.peak_daemon_runs = max(self.peak_daemon_runs, daemon_runs)
         self.peak_run_workers = max(self.peak_run_workers, sum(1 for p in tree if kinds[p.pid] == "run"))
 
@@ -128,6 +135,8 @@ def main() -> int:
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     parser.add_argument("--timeout", type=float, default=3600, help="seconds to wait for the backfill")
     parser.add_argument("--sample-interval", type=float, default=0.5)
+    parser.add_argument("--via", choices=("submit", "backfill"), default="submit",
+                        help="the request sensor launches the runs (submit) or one `dagster job backfill`")
     parser.add_argument("--keep-home", action="store_true", help="do not delete the private GROKORC_HOME")
     args = parser.parse_args()
 
@@ -148,24 +157,30 @@ def main() -> int:
     server = DevServer(env, home / "dev.log")
     sampler = None
     try:
-        server.preset_request_sensor_cursor(10**9)  # the backfill builds these requests, not the sensor
+        server.preset_request_sensor_cursor(0)  # recorded stopped: nothing runs before the clock starts
         server.start()
         server.stop_request_sensor()
         project_ids = [f"bench-{i:03d}" for i in range(args.projects)]
-        for project_id, message in zip(project_ids, messages(args.projects), strict=True):
-            submit_request(settings, message, project_id)
-        instance.add_dynamic_partitions(projects_partitions.name, project_ids)
-
         sampler = MemorySampler(server.proc.pid, args.sample_interval)
         sampler.start()
-        launched_at = time.time()
-        launched = subprocess.run(
-            [sys.executable, "-m", "dagster", "job", "backfill", "-w", str(WORKSPACE), "-j", "build_project",
-             "--partitions", ",".join(project_ids), "--noprompt"],
-            env=dagster_env(env), capture_output=True, text=True, timeout=900, check=True,
-        )
-        backfill_id = re.search(r"Launched backfill job `([^`]+)`", launched.stdout).group(1)
-        runs = server.wait_for_runs({"dagster/backfill": backfill_id}, args.projects, args.timeout, interval=5)
+        if args.via == "submit":
+            launched_at = time.time()
+            server.start_request_sensor(0)
+            for project_id, message in zip(project_ids, messages(args.projects), strict=True):
+                submit_request(settings, message, project_id)
+            runs = server.wait_for_runs({"grokorc/revision": "1"}, args.projects, args.timeout, interval=2)
+        else:
+            for project_id, message in zip(project_ids, messages(args.projects), strict=True):
+                submit_request(settings, message, project_id)
+            instance.add_dynamic_partitions(projects_partitions.name, project_ids)
+            launched_at = time.time()
+            launched = subprocess.run(
+                [sys.executable, "-m", "dagster", "job", "backfill", "-w", str(WORKSPACE), "-j", "build_project",
+                 "--partitions", ",".join(project_ids), "--noprompt"],
+                env=dagster_env(env), capture_output=True, text=True, timeout=900, check=True,
+            )
+            backfill_id = re.search(r"Launched backfill job `([^`]+)`", launched.stdout).group(1)
+            runs = server.wait_for_runs({"dagster/backfill": backfill_id}, args.projects, args.timeout, interval=5)
         sampler.stop_event.set()
         sampler.join()
 
@@ -190,6 +205,8 @@ def main() -> int:
             "max_concurrent_run_workers_seen": sampler.peak_run_workers,
             "peak_rss_daemon_and_runs_mb": round(sampler.peak_daemon_runs / 2**20, 1),
             "peak_rss_all_dagster_processes_mb": round(sampler.peak_tree / 2**20, 1),
+            "peak_pss_grokorc_dev_tree_mb": round(sampler.peak_tree_pss / 2**20, 1),
+            "via": args.via,
             "postgres_rss_at_end_mb": round(pg_rss / 2**20, 1),
             "memory_samples": sampler.samples,
             "cpus": os.cpu_count(),
@@ -209,13 +226,14 @@ def main() -> int:
     if args.json:
         print(json.dumps(figures, indent=2))
     else:
-        print(f"backfill of {figures['projects']} projects through the daemon: {figures['succeeded']} succeeded, "
+        print(f"{figures['projects']} projects through the daemon (via {args.via}): {figures['succeeded']} succeeded, "
               f"{figures['failed']} failed")
         print(f"  wall {figures['wall_seconds']} s -> {figures['projects_per_minute']} projects/minute "
               f"(run mean {figures['run_seconds_mean']} s, max {figures['run_seconds_max']} s, "
               f"{figures['max_concurrent_run_workers_seen']} run workers at most)")
         print(f"  peak RSS daemon + runs {figures['peak_rss_daemon_and_runs_mb']} MB; all Dagster processes "
-              f"{figures['peak_rss_all_dagster_processes_mb']} MB; Postgres {figures['postgres_rss_at_end_mb']} MB")
+              f"{figures['peak_rss_all_dagster_processes_mb']} MB; Postgres {figures['postgres_rss_at_end_mb']} MB; "
+              f"peak PSS of the grokorc dev tree {figures['peak_pss_grokorc_dev_tree_mb']} MB")
         print(f"  {figures['cpus']} CPUs, load {figures['load_average_1m_at_end']} at the end, LLM "
               f"{figures['llm_provider']} ({figures['llm_record_mode']})")
     return 0 if figures["failed"] == 0 else 1

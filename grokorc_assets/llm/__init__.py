@@ -13,7 +13,6 @@ from grokorc_assets.llm.errors import (
 from grokorc_assets.llm.factory import make_provider
 from grokorc_assets.llm.files import FileLimits, GeneratedFile, safe_write, validate_generated_files
 from grokorc_assets.llm.offline import OfflineProvider
-from grokorc_assets.llm.openai_provider import OpenAIProvider
 from grokorc_assets.llm.pricing import PriceTable, load_prices, price
 from grokorc_assets.llm.provider import LLMProvider, LLMRequest, LLMResponse, prompt_hash
 from grokorc_assets.llm.record import (
@@ -25,6 +24,16 @@ from grokorc_assets.llm.record import (
 )
 from grokorc_assets.llm.redact import redact
 from grokorc_assets.llm.settings import LLMSettings, load_settings
+
+
+def __getattr__(name: str):
+    # OpenAIProvider on first use only: importing the openai client costs ~0.6 s, and offline builds
+    # (every run worker, every CLI call) never need it.
+    if name == "OpenAIProvider":
+        from grokorc_assets.llm.openai_provider import OpenAIProvider
+
+        return OpenAIProvider
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 __all__ = [
     "ConfigError", "ExchangeStore", "FileLimits", "GeneratedFile", "InMemoryExchangeStore", "LLMError",

@@ -65,10 +65,14 @@ def test_pages_are_captured_by_two_browsers_side_by_side(session: BrowserSession
                                                          tmp_path: Path) -> None:
     """capture_in_parallel: pages dealt to two browsers (this thread's session and one more in its own
     thread), records back in page order, the same files and audits as one browser gives."""
-    assert session.settings.capture_workers == 2  # the data file's default
     pages = [PageSpec(name="home", url=site["clean"]), PageSpec(name="report", url=site["wide"]),
              PageSpec(name="quote", url=site["random"], masks=["#rand"])]
-    records = capture_in_parallel(pages, tmp_path, session=session)
+    original = session.settings
+    session.settings = original.with_overrides(capture_workers=2)
+    try:
+        records = capture_in_parallel(pages, tmp_path, session=session)
+    finally:
+        session.settings = original
     assert [r.page for r in records] == [p for p in ("home", "report", "quote") for _ in range(3)]
     assert all((tmp_path / r.page / f"{r.viewport.name}.png").is_file() and r.stable for r in records)
     assert [(r.page, r.viewport.name) for r in records if r.a11y is not None] == [
@@ -80,7 +84,7 @@ def test_an_error_in_the_other_browser_reaches_the_caller(session: BrowserSessio
     # This session's Chromium is running; the other thread's session resolves a missing one.
     monkeypatch.setenv("GROKORC_CHROMIUM", "/nonexistent/chromium")
     original = session.settings
-    session.settings = original.with_overrides(retries=0, launch_timeout_s=5)
+    session.settings = original.with_overrides(capture_workers=2, retries=0, launch_timeout_s=5)
     pages = [PageSpec(name="one", url=site["clean"]), PageSpec(name="two", url=site["clean"])]
     try:
         with pytest.raises(VisualBrowserError):
