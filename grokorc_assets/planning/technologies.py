@@ -7,12 +7,17 @@ context (see aliases.yaml ``context``); HTML/CSS/JavaScript mean a framework-les
 from __future__ import annotations
 
 from grokorc_assets.models import STACK_LAYERS
+from grokorc_assets.planning.glossary import request_language
 from grokorc_assets.planning.lexicon import Aliases, Key, TechEntry, load_aliases
 from grokorc_assets.planning.text import Token, tokenize
 
 
-def _title_case(tokens: list[Token]) -> bool:
-    """Headline-style text capitalises every word: capitals are then no evidence."""
+def _title_case(tokens: list[Token], language: str = "en") -> bool:
+    """Headline-style text capitalises every word: capitals are then no evidence. German capitalises
+    every noun, so a German request is never "headline style": a capitalised word there that is a
+    technology's name ("gerne Rails", "Spring im Backend") keeps its evidence."""
+    if language == "de":
+        return False
     long_words = [t for t in tokens if t.raw.isalpha() and len(t.raw) > 3 and not t.sentence_start]
     caps = sum(1 for t in long_words if t.raw[0].isupper())
     return len(long_words) >= 3 and caps / len(long_words) > 0.6
@@ -73,7 +78,7 @@ def extract_technologies(message: str, aliases: Aliases | None = None) -> list[s
                 found[i] = name
                 for j in range(i, i + n):
                     taken[j] = True
-    titled = _title_case(tokens)
+    titled = _title_case(tokens, request_language(message))
     candidates = {
         i: name
         for i, t in enumerate(seq)

@@ -79,3 +79,17 @@ def test_explicit_in_order_of_mention_and_in_stack() -> None:
     assert plan.explicit == ["redis", "svelte", "go"]
     assert plan.stack.database == ["redis"] and plan.stack.frontend == ["svelte"]
     assert plan.stack.backend == ["go"]
+
+
+@pytest.mark.parametrize(
+    ("message", "named"),
+    [
+        ("Eine Webanwendung für eine Bibliothek, gerne mit Spring im Backend und PostgreSQL.", ["spring", "postgres"]),
+        ("Ein Online-Shop für Fahrräder, gerne Rails und React.", ["rails", "react"]),
+        ("Ein Kommandozeilenwerkzeug in Go, das Dateien nach Datum umbenennt.", ["go"]),
+        # German capitalises every noun: that is not headline style, and nouns are not technologies.
+        ("Eine App für den Verein, die schnell auf Änderungen reagiert und Termine zeigt.", []),
+    ],
+)
+def test_german_capitals_are_names_not_headline_style(message: str, named: list[str]) -> None:
+    assert extract_technologies(message) == named
