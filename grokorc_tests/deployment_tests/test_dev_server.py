@@ -95,10 +95,12 @@ def sensor_project(dev, engine):
         seen_at = time.time()  # both revisions' runs exist: every later tick must launch nothing
         dev.terminate([r2[0]["runId"]])
         runs = dev.wait_for_runs({"dagster/partition": project_id}, 2, BUILD_TIMEOUT)
-        # At least two more ticks after both revisions were seen (there are many by now).
+        # At least two more finished ticks after both revisions were seen (a tick still in progress has no
+        # verdict yet: the sensor ticks every 2 s, so one is often under way).
         ticks_after = wait_until(
-            "two more sensor ticks",
-            lambda: (later := [t for t in dev.sensor_state()["ticks"] if t["timestamp"] > seen_at]) and len(later) >= 2
+            "two more finished sensor ticks",
+            lambda: (later := [t for t in dev.sensor_state()["ticks"]
+                               if t["timestamp"] > seen_at and t["status"] != "STARTED"]) and len(later) >= 2
             and later,
             120,
         )
