@@ -18,6 +18,8 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import psutil
@@ -49,6 +51,22 @@ def sample_peak_rss(proc: psutil.Process, stop: threading.Event, out: dict) -> N
     out["peak_rss"], out["peak_rss_sum"] = peak, peak_rss
 
 
+@contextmanager
+def private_home(prefix: str) -> Iterator[dict]:
+    """An environment on a fresh GROKORC_HOME (its own embedded Postgres, no telemetry), warmed up by one
+    `grokorc plan` (first use starts Postgres, migrates Dagster's schema, indexes the catalogue); the
+    embedded Postgres is stopped afterwards."""
+    home = Path(tempfile.mkdtemp(prefix=prefix))
+    env = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")} | {"GROKORC_HOME": str(home)}
+    env.pop("GROKORC_DATABASE_URL", None)
+    subprocess.run([sys.executable, "-m", "grokorc_assets.cli", "plan", DASHBOARD, "--json"], env=env,
+                   capture_output=True, check=True)
+    try:
+        yield env
+    finally:
+        subprocess.run([sys.executable, "-m", "grokorc_assets.cli", "db", "stop"], env=env, capture_output=True)
+
+
 def one_build(env: dict, index: int) -> tuple[float, dict, dict]:
     start = time.perf_counter()
     proc = psutil.Popen(
@@ -72,22 +90,14 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    home = Path(tempfile.mkdtemp(prefix="grokorc-bench-build-"))
-    env = {**os.environ, "GROKORC_HOME": str(home)}
-    env.pop("GROKORC_DATABASE_URL", None)
-    # Warm-up: first use initialises the embedded Postgres, Dagster's schema and the catalogue index.
-    subprocess.run([sys.executable, "-m", "grokorc_assets.cli", "plan", DASHBOARD, "--json"], env=env,
-                   capture_output=True, check=True)
     timings, peaks, rss_sums, steps = [], [], [], []
-    try:
+    with private_home("grokorc-bench-build-") as env:
         for i in range(args.runs):
             elapsed, memory, result = one_build(env, i)
             timings.append(elapsed)
             peaks.append(memory["peak_rss"])
             rss_sums.append(memory["peak_rss_sum"])
             steps.append(result["execution"]["assets"])
-    finally:
-        subprocess.run([sys.executable, "-m", "grokorc_assets.cli", "db", "stop"], env=env, capture_output=True)
     median = statistics.median(timings)
     rows = [
         {"figure": "grokorc build, dashboard demo (median)", "value": median, "unit": "s", "reference": 15.0,

@@ -11,15 +11,12 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import statistics
-import subprocess
 import sys
-import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_build import DASHBOARD, one_build  # noqa: E402
+from bench_build import one_build, private_home  # noqa: E402
 
 EXECUTORS = ("multiprocess", "in_process")
 
@@ -29,23 +26,16 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    home = Path(tempfile.mkdtemp(prefix="grokorc-bench-executor-"))
-    base = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")} | {"GROKORC_HOME": str(home)}
-    base.pop("GROKORC_DATABASE_URL", None)
-    subprocess.run([sys.executable, "-m", "grokorc_assets.cli", "plan", DASHBOARD, "--json"], env=base,
-                   capture_output=True, check=True)
     seconds: dict[str, list[float]] = {e: [] for e in EXECUTORS}
     pss: dict[str, list[float]] = {e: [] for e in EXECUTORS}
     steps: dict[str, dict] = {}
-    try:
+    with private_home("grokorc-bench-executor-") as base:
         for i in range(args.runs):
             for executor in EXECUTORS:
                 elapsed, memory, result = one_build({**base, "GROKORC_EXECUTOR": executor}, 1000 + i)
                 seconds[executor].append(elapsed)
                 pss[executor].append(memory["peak_rss"] / 2**20)
                 steps[executor] = {k: v["seconds"] for k, v in result["execution"]["assets"].items()}
-    finally:
-        subprocess.run([sys.executable, "-m", "grokorc_assets.cli", "db", "stop"], env=base, capture_output=True)
     median = {e: statistics.median(seconds[e]) for e in EXECUTORS}
     peak = {e: max(pss[e]) for e in EXECUTORS}
     rows = [

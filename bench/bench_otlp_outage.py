@@ -11,17 +11,14 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_build import DASHBOARD, one_build  # noqa: E402
+from bench_build import one_build, private_home  # noqa: E402
 
 
 def black_hole() -> tuple[str, socket.socket]:
@@ -50,24 +47,18 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args()
-    home = Path(tempfile.mkdtemp(prefix="grokorc-bench-otlp-"))
-    base = {k: v for k, v in os.environ.items() if not k.startswith("OTEL_")}
-    base |= {"GROKORC_HOME": str(home)}
-    base.pop("GROKORC_DATABASE_URL", None)
-    subprocess.run([sys.executable, "-m", "grokorc_assets.cli", "plan", DASHBOARD, "--json"], env=base,
-                   capture_output=True, check=True)
     hole, server = black_hole()
     cases = {"no telemetry": {}, "collector down": {"OTEL_EXPORTER_OTLP_ENDPOINT": dead_endpoint()},
              "collector never answers": {"OTEL_EXPORTER_OTLP_ENDPOINT": hole}}
     timings: dict[str, list[float]] = {name: [] for name in cases}
-    try:
-        for i in range(args.runs):  # interleaved, so load drifts hit every case alike
-            for name, extra in cases.items():
-                elapsed, _, _ = one_build({**base, **extra}, hash((name, i)) & 0xFFFF)
-                timings[name].append(elapsed)
-    finally:
-        server.close()
-        subprocess.run([sys.executable, "-m", "grokorc_assets.cli", "db", "stop"], env=base, capture_output=True)
+    with private_home("grokorc-bench-otlp-") as base:
+        try:
+            for i in range(args.runs):  # interleaved, so load drifts hit every case alike
+                for name, extra in cases.items():
+                    elapsed, _, _ = one_build({**base, **extra}, hash((name, i)) & 0xFFFF)
+                    timings[name].append(elapsed)
+        finally:
+            server.close()
     reference = statistics.median(timings["no telemetry"])
     rows = [{"figure": f"grokorc build, {name} (median)", "value": statistics.median(t), "unit": "s",
              "reference": reference, "ratio": statistics.median(t) / reference,

@@ -12,6 +12,7 @@ fold use it without loading Dagster.
 from __future__ import annotations
 
 import importlib
+from collections.abc import Mapping
 from dataclasses import dataclass
 from enum import StrEnum
 from typing import Annotated, Any, ClassVar, Literal, get_args
@@ -28,6 +29,12 @@ class Tag(StrEnum):
     REVISION = "grokorc/revision"  # which stored revision of the project a run builds
     BUILD = "grokorc/build"  # a run started by `grokorc build` (the CLI waits for it)
     PARTITION = "dagster/partition"  # Dagster's own; the queue limits runs per project by it
+
+
+def revision_of(tags: Mapping[str, str]) -> int | None:
+    """The revision a run builds, from its tags; None for a run without one (the latest is built)."""
+    value = str(tags.get(Tag.REVISION, "")).strip()
+    return int(value) if value.isdigit() else None
 
 
 class AssetName(StrEnum):

@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from dagster import AssetSelection, define_asset_job, multi_or_in_process_executor
 
 from grokorc_assets.contract import JOB_NAME
+from grokorc_assets.llm.settings import load_settings
 from grokorc_assets.partitions import projects_partitions
 
 EXECUTOR_ENV = "GROKORC_EXECUTOR"
@@ -39,9 +40,8 @@ def executor_for(env: Mapping[str, str] | None = None) -> str:
         raise ValueError(f"{EXECUTOR_ENV} must be one of {', '.join(EXECUTORS)}, not {chosen!r}")
     if chosen != "auto":
         return chosen
-    provider = env.get("GROKORC_LLM_PROVIDER", "").strip() or "offline"
-    replaying = env.get("GROKORC_LLM_RECORD_MODE", "").strip() == "replay"
-    return "in_process" if provider == "offline" or replaying else "multiprocess"
+    llm = load_settings(env)  # a bad LLM configuration is said here, before any run starts
+    return "in_process" if llm.provider == "offline" or llm.record_mode == "replay" else "multiprocess"
 
 
 def execution_run_config(env: Mapping[str, str] | None = None) -> dict:

@@ -10,7 +10,7 @@ import sqlalchemy as sa
 from dagster import ConfigurableResource
 from pydantic import Field
 
-from grokorc_assets.contract import Tag
+from grokorc_assets.contract import revision_of
 from grokorc_assets.resources.env import overlay
 from grokorc_assets.settings import Settings
 from grokorc_assets.storage.database import ensure_database
@@ -46,7 +46,7 @@ class GrokorcState(ConfigurableResource):
 
     def request_for_run(self, project_id: str, run_tags: dict[str, str]) -> StoredRequest:
         """The revision this run builds: the run's tag, else the latest stored one."""
-        revision = int(run_tags[Tag.REVISION]) if Tag.REVISION in run_tags else None
+        revision = revision_of(run_tags)
         request = self.requests.get(project_id, revision)
         if request is None:
             wanted = f"revision {revision}" if revision else "any revision"

@@ -11,7 +11,7 @@ from typing import Any, ClassVar
 from dagster import ConfigurableIOManager, InputContext, OutputContext
 from pydantic import Field
 
-from grokorc_assets.contract import Tag
+from grokorc_assets.contract import revision_of
 from grokorc_assets.resources.env import overlay
 from grokorc_assets.settings import Settings
 from grokorc_assets.storage.asset_files import value_path
@@ -54,5 +54,4 @@ def _revision(context: InputContext | OutputContext) -> int | None:
         tags = context.step_context.run_tags
     except Exception:  # noqa: BLE001 - a context built outside a run (tests, direct loads) has no step
         return None
-    value = tags.get(Tag.REVISION, "")
-    return int(value) if value.isdigit() else None
+    return revision_of(tags)

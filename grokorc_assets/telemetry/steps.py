@@ -27,7 +27,7 @@ from typing import Any
 
 from opentelemetry.trace import SpanKind, Status, StatusCode
 
-from grokorc_assets.contract import CheckName, Tag
+from grokorc_assets.contract import CheckName, revision_of
 from grokorc_assets.telemetry import tracing
 
 # A check's verdict metadata -> the SLO attributes of its span.
@@ -96,7 +96,7 @@ def step_info(context: Any) -> dict[str, Any]:
     run_id = op.run_id
     partition = op.partition_key if op.has_partition_key else None
     tags = op.run.tags or {}
-    revision = int(tags[Tag.REVISION]) if str(tags.get(Tag.REVISION, "")).isdigit() else None
+    revision = revision_of(tags)
     specs = list(getattr(context, "check_specs", None) or [])
     if specs:  # an asset check step
         name, kind = specs[0].name, "asset_check"

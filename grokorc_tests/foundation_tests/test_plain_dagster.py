@@ -73,8 +73,7 @@ def test_validate_in_the_repo_root_needs_no_exports(grokorc_home, engine, privat
 
 
 def test_dg_check_defs_in_the_repo_root_needs_no_exports(grokorc_home, engine, private_home):
-    if not (VENV_BIN / "dg").exists():
-        pytest.skip("dg (dagster-dg-cli, a dev dependency) is not installed")
+    assert (VENV_BIN / "dg").exists(), "dg (dagster-dg-cli) comes with the dev dependencies: run scripts/setup.sh"
     proc = run([str(VENV_BIN / "dg"), "check", "defs"], REPO_ROOT,
                clean_env(private_home, GROKORC_HOME=str(grokorc_home)))
     output = proc.stdout + proc.stderr
