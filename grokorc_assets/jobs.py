@@ -17,6 +17,7 @@ from dagster import AssetSelection, define_asset_job, multi_or_in_process_execut
 from grokorc_assets.contract import JOB_NAME
 from grokorc_assets.llm.settings import load_settings
 from grokorc_assets.partitions import projects_partitions
+from grokorc_assets.settings import ConfigError
 
 EXECUTOR_ENV = "GROKORC_EXECUTOR"
 EXECUTORS = ("auto", "in_process", "multiprocess")
@@ -37,7 +38,7 @@ def executor_for(env: Mapping[str, str] | None = None) -> str:
     env = os.environ if env is None else env
     chosen = env.get(EXECUTOR_ENV, "").strip() or "auto"
     if chosen not in EXECUTORS:
-        raise ValueError(f"{EXECUTOR_ENV} must be one of {', '.join(EXECUTORS)}, not {chosen!r}")
+        raise ConfigError(f"{EXECUTOR_ENV} must be one of {', '.join(EXECUTORS)}, not {chosen!r}")
     if chosen != "auto":
         return chosen
     llm = load_settings(env)  # a bad LLM configuration is said here, before any run starts

@@ -94,6 +94,7 @@ def build(message: MessageArg, project_id: ProjectIdOpt = None, as_json: JsonOpt
     from grokorc_assets.cli.runner import submit_request
 
     settings = Settings.from_env()
+    _check_executor()
     request = submit_request(settings, _read_message(message), project_id, build_here=True)
     result = _build_and_report(settings, request, as_json)
     raise typer.Exit(EXIT_CODES[result["status"]])
@@ -175,6 +176,13 @@ def preview(
 
 
 EXIT_CODES = {"success": EXIT_OK, "blocked": EXIT_BLOCKED, "failed": EXIT_FAILED}
+
+
+def _check_executor() -> None:
+    """A bad GROKORC_EXECUTOR or LLM configuration is refused before a request is stored."""
+    from grokorc_assets.jobs import executor_for
+
+    executor_for()
 
 
 def _build_and_report(settings: Settings, request, as_json: bool, quiet: bool = False, detail: bool = False) -> dict:
