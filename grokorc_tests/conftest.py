@@ -110,6 +110,7 @@ SLOW_PATHS = {
     "pipeline_tests/test_slo_checks.py": "whole builds, in-process and through `grokorc build`",
     "pipeline_tests/test_reexecution.py": "`grokorc build` then a resumed run",
     "pipeline_tests/test_worker_killed.py": "`grokorc build`, a killed worker, a resumed run",
+    "stack_tests/": "builds images and starts the production stack under a real Docker engine",
     "hardening_tests/test_postgres_restart.py": "restarts the embedded Postgres under a build / sensor tick",
     "observability_tests/test_stack_e2e.py": "real Prometheus, Pushgateway and Alertmanager processes",
 }

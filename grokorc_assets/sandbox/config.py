@@ -8,7 +8,9 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from grokorc_assets.datafiles import load_yaml
 
-Mode = Literal["bwrap", "rlimit-only"]
+# bwrap: caller is root, command runs as a throw-away uid. bwrap-userns: caller is not root, bwrap in
+# an unprivileged user namespace. rlimit-only: no isolation beyond rlimits and an empty environment.
+Mode = Literal["bwrap", "bwrap-userns", "rlimit-only"]
 
 
 def defaults() -> dict[str, Any]:

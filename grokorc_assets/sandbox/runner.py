@@ -1,7 +1,9 @@
-"""``run_sandboxed``: run one command under bwrap + rlimits, or rlimits only when bwrap is unusable."""
+"""``run_sandboxed``: run one command under bwrap (as root, or in a user namespace) + rlimits, or rlimits
+only when neither bwrap mode is usable."""
 
 from __future__ import annotations
 
+import json
 import os
 import resource
 import secrets
@@ -16,7 +18,14 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Literal
 
-from grokorc_assets.sandbox.bwrap import SANDBOX_TMP, build_argv, bwrap_usable
+from grokorc_assets.sandbox.bwrap import (
+    SANDBOX_TMP,
+    build_argv,
+    build_userns_argv,
+    bwrap_usable,
+    userns_usable,
+    with_info_fd,
+)
 from grokorc_assets.sandbox.config import Limits, Mode, SandboxResult, defaults
 from grokorc_assets.sandbox.env import build_env
 
@@ -25,16 +34,21 @@ _MB = 1024 * 1024
 _REAP_SECONDS = 5.0
 
 
-def _apply_rlimits(limits: Limits) -> None:
-    """preexec_fn: runs in the forked child before exec, so the limits bind bwrap and all below."""
+def _apply_rlimits(limits: Limits, *, nproc: bool) -> None:
+    """preexec_fn: runs in the forked child before exec, so the limits bind bwrap and all below.
+
+    ``nproc=False`` under bwrap-userns, where prlimit sets RLIMIT_NPROC inside the namespace instead
+    (see ``build_userns_argv``).
+    """
     pairs = {
         resource.RLIMIT_CPU: (limits.cpu_seconds, limits.cpu_seconds + 1),  # SIGXCPU, then SIGKILL
         resource.RLIMIT_AS: (limits.memory_mb * _MB,) * 2,
         resource.RLIMIT_FSIZE: (limits.file_size_mb * _MB,) * 2,
-        resource.RLIMIT_NPROC: (limits.processes,) * 2,
         resource.RLIMIT_NOFILE: (limits.open_files,) * 2,
         resource.RLIMIT_CORE: (0, 0),  # no core dumps into the workspace
     }
+    if nproc:
+        pairs[resource.RLIMIT_NPROC] = (limits.processes,) * 2
     for which, value in pairs.items():
         resource.setrlimit(which, value)
 
@@ -52,6 +66,91 @@ def _pids_of_uid(uid: int) -> list[int]:
     return pids
 
 
+def _host_pids() -> list[int]:
+    return [int(entry.name) for entry in os.scandir("/proc") if entry.name.isdigit()]
+
+
+def _ns_inode(ns: str | int) -> int | None:
+    """Inode of a namespace given as a /proc/PID/ns/... path or an open fd on one (None: unreadable)."""
+    try:
+        return os.stat(ns).st_ino
+    except OSError:
+        return None
+
+
+def _running(pid: int) -> bool:
+    """Not a zombie: a dead sandbox init waiting for the host's init to reap it needs no signal."""
+    try:
+        return Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0] != "Z"
+    except (OSError, IndexError):
+        return False
+
+
+def _pin_pid_namespace(info: int) -> int | None:
+    """An open fd on the sandbox's pid namespace, from what bwrap writes to ``--info-fd``: the host pid
+    of the namespace's init and the namespace's inode (checked, so a recycled pid cannot substitute
+    another namespace). Held open, the fd keeps that inode from being reused by a later namespace.
+    """
+    with os.fdopen(info, "rb") as stream:  # EOF right after bwrap's clone(), or when bwrap fails
+        try:
+            report = json.loads(stream.read())
+        except ValueError:  # bwrap failed before creating the sandbox: nothing to find later
+            return None
+    try:
+        fd = os.open(f"/proc/{report.get('child-pid')}/ns/pid", os.O_RDONLY)
+    except OSError:  # the sandbox is already over
+        return None
+    if _ns_inode(fd) == report.get("pid-namespace"):
+        return fd
+    os.close(fd)
+    return None
+
+
+class _SandboxUid:
+    """Mode bwrap: the command's processes are those of its throw-away uid, which nothing else uses."""
+
+    def __init__(self, uid: int) -> None:
+        self.uid = uid
+
+    def pids(self) -> list[int]:
+        return _pids_of_uid(self.uid)
+
+    def close(self) -> None:
+        pass
+
+    def __str__(self) -> str:
+        return f"of uid {self.uid}"
+
+
+class _SandboxPidNamespace:
+    """Mode bwrap-userns: the command's processes are the members of bwrap's pid namespace.
+
+    Not by uid: the command runs as the caller's own uid, so "every process of the uid" would include
+    the caller. Signalling the namespace's init (bwrap) along with the rest is harmless: an init
+    ignores signals it has no handler for, even from the parent namespace, SIGKILL excepted.
+    """
+
+    def __init__(self, info: int) -> None:
+        self._fd = _pin_pid_namespace(info)
+
+    def pids(self) -> list[int]:
+        if self._fd is None:
+            return []
+        ns = _ns_inode(self._fd)
+        return [pid for pid in _host_pids() if _ns_inode(f"/proc/{pid}/ns/pid") == ns and _running(pid)]
+
+    def close(self) -> None:
+        if self._fd is not None:
+            os.close(self._fd)
+            self._fd = None
+
+    def __str__(self) -> str:
+        return "in the sandbox's pid namespace"
+
+
+_Targets = _SandboxUid | _SandboxPidNamespace
+
+
 def _kill(pids: Iterable[int], sig: int) -> None:
     for pid in pids:
         try:
@@ -67,33 +166,36 @@ def _killpg(pgid: int, sig: int) -> None:
         pass
 
 
-def _terminate(proc: subprocess.Popen[bytes], uid: int | None, limits: Limits) -> None:
+def _terminate(proc: subprocess.Popen[bytes], targets: _Targets | None, limits: Limits) -> None:
     """SIGTERM the command (not bwrap, whose death would SIGKILL everything at once), then SIGKILL."""
-    if uid is not None:
-        _kill(_pids_of_uid(uid), signal.SIGTERM)
+    if targets is not None:
+        _kill(targets.pids(), signal.SIGTERM)
     else:
         _killpg(proc.pid, signal.SIGTERM)
     try:
         proc.wait(timeout=limits.grace_seconds)
     except subprocess.TimeoutExpired:
         _killpg(proc.pid, signal.SIGKILL)
-        if uid is not None:
-            _kill(_pids_of_uid(uid), signal.SIGKILL)
+        if targets is not None:
+            _kill(targets.pids(), signal.SIGKILL)
         proc.wait()
 
 
-def _reap(proc: subprocess.Popen[bytes], uid: int | None) -> list[str]:
+def _reap(proc: subprocess.Popen[bytes], targets: _Targets | None) -> list[str]:
     """Kill whatever the command left behind (daemons, fork-bomb children)."""
     _killpg(proc.pid, signal.SIGKILL)
-    if uid is None:
+    if targets is None:
         return []
-    deadline = time.monotonic() + _REAP_SECONDS
-    while pids := _pids_of_uid(uid):
-        if time.monotonic() > deadline:
-            return [f"{len(pids)} process(es) of uid {uid} survived the reap"]
-        _kill(pids, signal.SIGKILL)
-        time.sleep(0.02)  # give the kernel a moment to tear them down
-    return []
+    try:
+        deadline = time.monotonic() + _REAP_SECONDS
+        while pids := targets.pids():
+            if time.monotonic() > deadline:
+                return [f"{len(pids)} process(es) {targets} survived the reap"]
+            _kill(pids, signal.SIGKILL)
+            time.sleep(0.02)  # give the kernel a moment to tear them down
+        return []
+    finally:
+        targets.close()
 
 
 def _tail(handle: IO[bytes], limit: int) -> str:
@@ -114,7 +216,7 @@ def _exit_status(returncode: int, mode: Mode) -> tuple[int | None, str | None]:
     """(exit_code, killed_by). bwrap reports a child killed by signal N as exit 128+N."""
     if returncode < 0:
         return None, _signal_name(-returncode)
-    if mode == "bwrap" and 128 < returncode <= 128 + 64:
+    if mode in ("bwrap", "bwrap-userns") and 128 < returncode <= 128 + 64:
         return returncode, _signal_name(returncode - 128)
     return returncode, None
 
@@ -138,15 +240,22 @@ def _pick_uid() -> int:
             return uid
 
 
+def _bwrap_mode() -> tuple[Mode | None, str]:
+    """The bwrap mode this process can use, if any: root drops to a throw-away uid (setpriv), anyone
+    else needs an unprivileged user namespace; (mode or None, reason)."""
+    if os.geteuid() == 0:
+        usable, reason = bwrap_usable()
+        return ("bwrap" if usable else None), reason
+    usable, reason = userns_usable()
+    return ("bwrap-userns" if usable else None), f"not root, and no user namespace sandbox: {reason}"
+
+
 def _choose_mode(requested: Literal["auto", "bwrap", "rlimit-only"]) -> tuple[Mode, list[str]]:
     if requested == "rlimit-only":
         return "rlimit-only", ["rlimit-only mode requested by the caller"]
-    if os.geteuid() != 0:
-        reason = "bwrap mode needs root (to drop to a throw-away uid); not root"
-    else:
-        usable, reason = bwrap_usable()
-        if usable:
-            return "bwrap", []
+    chosen, reason = _bwrap_mode()
+    if chosen is not None:
+        return chosen, []
     if requested == "bwrap":
         raise RuntimeError(f"bwrap sandbox requested but unusable: {reason}")
     return "rlimit-only", [f"degraded to rlimit-only: {reason}"]
@@ -163,26 +272,45 @@ def _interpreter_paths() -> list[Path]:
     return [Path(p) for p in {sys.prefix, sys.base_prefix, sys.exec_prefix}]
 
 
-def _spawn(cmd: list[str], *, cwd: Path, env: dict[str, str], limits: Limits, out: IO[bytes],
-           err: IO[bytes]) -> subprocess.Popen[bytes]:
+def _popen(cmd: list[str], *, cwd: Path, env: dict[str, str], limits: Limits, nproc: bool, out: IO[bytes],
+           err: IO[bytes], pass_fds: tuple[int, ...] = ()) -> subprocess.Popen[bytes]:
     # start_new_session: one process group to kill. preexec_fn is fork-unsafe with threads in the
     # parent; Dagster's multiprocess executor runs each step in its own process, which is fine.
     return subprocess.Popen(
-        cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err,
-        start_new_session=True, preexec_fn=lambda: _apply_rlimits(limits),
+        cmd, cwd=cwd, env=env, stdin=subprocess.DEVNULL, stdout=out, stderr=err, pass_fds=pass_fds,
+        start_new_session=True, preexec_fn=lambda: _apply_rlimits(limits, nproc=nproc),
     )
 
 
-def _run(cmd: list[str], *, cwd: Path, env: dict[str, str], limits: Limits, uid: int | None,
-         out: IO[bytes], err: IO[bytes]) -> tuple[int, bool, list[str]]:
-    proc = _spawn(cmd, cwd=cwd, env=env, limits=limits, out=out, err=err)
+def _spawn(prep: _Prepared, *, cwd: Path, limits: Limits, out: IO[bytes],
+           err: IO[bytes]) -> tuple[subprocess.Popen[bytes], _Targets | None]:
+    """Start the command; also return how to find its processes on the host later (None: only
+    through bwrap's process group)."""
+    if prep.mode != "bwrap-userns":
+        proc = _popen(prep.cmd, cwd=cwd, env=prep.env, limits=limits, nproc=True, out=out, err=err)
+        return proc, None if prep.uid is None else _SandboxUid(prep.uid)
+    info, info_w = os.pipe()
+    try:
+        proc = _popen(with_info_fd(prep.cmd, info_w), cwd=cwd, env=prep.env, limits=limits, nproc=False,
+                      out=out, err=err, pass_fds=(info_w,))
+    except BaseException:
+        os.close(info)
+        raise
+    finally:
+        os.close(info_w)
+    return proc, _SandboxPidNamespace(info)
+
+
+def _run(prep: _Prepared, *, cwd: Path, limits: Limits, out: IO[bytes],
+         err: IO[bytes]) -> tuple[int, bool, list[str]]:
+    proc, targets = _spawn(prep, cwd=cwd, limits=limits, out=out, err=err)
     timed_out = False
     try:
         proc.wait(timeout=limits.wall_seconds)
     except subprocess.TimeoutExpired:
         timed_out = True
-        _terminate(proc, uid, limits)
-    notes = _reap(proc, uid)
+        _terminate(proc, targets, limits)
+    notes = _reap(proc, targets)
     return proc.returncode, timed_out, notes
 
 
@@ -193,20 +321,25 @@ class _Prepared:
     cmd: list[str]
     env: dict[str, str]
     mode: Mode
-    uid: int | None  # the throw-away uid under bwrap, None in rlimit-only mode
+    uid: int | None  # the throw-away uid under bwrap; None under bwrap-userns (the caller's) and rlimit-only
     notes: list[str]
     dropped: list[str]
 
 
 def _prepare(argv: Sequence[str], *, workdir: Path, host: Path, env: Mapping[str, str] | None,
-             ro_paths: Sequence[Path], mode: Literal["auto", "bwrap", "rlimit-only"]) -> _Prepared:
+             ro_paths: Sequence[Path], limits: Limits,
+             mode: Literal["auto", "bwrap", "rlimit-only"]) -> _Prepared:
     """Shared by the one-shot and the long-running entry points: mode, argv, env and uid."""
     chosen, notes = _choose_mode(mode)
     exe_dir = str(Path(sys.executable).parent)
-    if chosen == "bwrap":
-        uid = _pick_uid()
+    if chosen != "rlimit-only":
         child_env, dropped = build_env(home=SANDBOX_TMP, tmpdir=SANDBOX_TMP, extra_path=[exe_dir], extra=env)
-        cmd = build_argv(argv, workdir=workdir, uid=uid, ro_paths=[*_interpreter_paths(), *ro_paths])
+        trees = [*_interpreter_paths(), *ro_paths]
+        if chosen == "bwrap-userns":
+            cmd = build_userns_argv(argv, workdir=workdir, processes=limits.processes, ro_paths=trees)
+            return _Prepared(cmd, child_env, chosen, None, notes, dropped)
+        uid = _pick_uid()
+        cmd = build_argv(argv, workdir=workdir, uid=uid, ro_paths=trees)
         return _Prepared(cmd, child_env, chosen, uid, notes, dropped)
     home = host / "home"
     home.mkdir()
@@ -263,11 +396,11 @@ def run_sandboxed(
     started = time.monotonic()
     with tempfile.TemporaryDirectory(prefix="grokorc-sandbox-") as host_tmp:
         host = Path(host_tmp)
-        prep = _prepare(argv, workdir=workdir, host=host, env=env, ro_paths=ro_paths, mode=mode)
+        prep = _prepare(argv, workdir=workdir, host=host, env=env, ro_paths=ro_paths, limits=limits,
+                        mode=mode)
         with open(host / "stdout", "w+b") as out, open(host / "stderr", "w+b") as err:
             with _lent_to(workdir, prep.uid):
-                rc, timed_out, reap_notes = _run(prep.cmd, cwd=workdir, env=prep.env, limits=limits,
-                                                 uid=prep.uid, out=out, err=err)
+                rc, timed_out, reap_notes = _run(prep, cwd=workdir, limits=limits, out=out, err=err)
             return _result(argv, prep, rc, timed_out, started, out, err, reap_notes)
 
 
@@ -292,11 +425,12 @@ class SandboxedProcess:
         self._err = open(host / "stderr", "w+b")  # noqa: SIM115 - closed in _release()
         self._lease: AbstractContextManager[None] | None = None
         try:
-            self._prep = _prepare(argv, workdir=workdir, host=host, env=env, ro_paths=ro_paths, mode=mode)
+            self._prep = _prepare(argv, workdir=workdir, host=host, env=env, ro_paths=ro_paths,
+                                  limits=limits, mode=mode)
             self._lease = _lent_to(workdir, self._prep.uid)
             self._lease.__enter__()
-            self.proc = _spawn(self._prep.cmd, cwd=workdir, env=self._prep.env, limits=limits,
-                               out=self._out, err=self._err)
+            self.proc, self._targets = _spawn(self._prep, cwd=workdir, limits=limits, out=self._out,
+                                              err=self._err)
         except BaseException:
             self._release()
             raise
@@ -314,13 +448,13 @@ class SandboxedProcess:
         return self._result.stderr_tail[-limit:] if self._result else _tail(self._err, limit)
 
     def stop(self) -> SandboxResult:
-        """SIGTERM (then SIGKILL) the command, kill whatever of its uid is left, give the workdir back."""
+        """SIGTERM (then SIGKILL) the command, kill whatever of it is left, give the workdir back."""
         if self._result is not None:
             return self._result
         try:
             if self.proc.poll() is None:
-                _terminate(self.proc, self._prep.uid, self._limits)
-            reap_notes = _reap(self.proc, self._prep.uid)
+                _terminate(self.proc, self._targets, self._limits)
+            reap_notes = _reap(self.proc, self._targets)
             self._result = _result(self.argv, self._prep, self.proc.returncode, False, self._started,
                                    self._out, self._err, reap_notes)
         finally:

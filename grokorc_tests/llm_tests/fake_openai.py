@@ -107,8 +107,9 @@ def fake_embedding(text: str, dim: int) -> list[float]:
 
 
 class FakeOpenAIServer:
-    def __init__(self, host: str = "127.0.0.1") -> None:
+    def __init__(self, host: str = "127.0.0.1", port: int = 0) -> None:
         self._host = host
+        self._port = port  # 0: a free port
         self._lock = threading.Lock()
         self._chat: deque[Behaviour] = deque()
         self._embeddings: deque[Behaviour] = deque()
@@ -122,7 +123,7 @@ class FakeOpenAIServer:
     # -- lifecycle ---------------------------------------------------------------------------
     def start(self) -> FakeOpenAIServer:
         handler = _make_handler(self)
-        self._httpd = ThreadingHTTPServer((self._host, 0), handler)  # port 0: a free port
+        self._httpd = ThreadingHTTPServer((self._host, self._port), handler)
         self._httpd.daemon_threads = True
         # A short poll interval keeps stop() (and so each test's teardown) fast.
         self._thread = threading.Thread(target=self._httpd.serve_forever, kwargs={"poll_interval": 0.02},

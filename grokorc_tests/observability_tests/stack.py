@@ -175,9 +175,11 @@ class ReceivedRequest:
 
 
 class WebhookSink:
-    """A loopback HTTP server recording every POST (JSON body) it receives; answers 200 ``ok``."""
+    """An HTTP server (loopback unless told) recording every POST (JSON body) it receives; answers 200
+    ``ok``. ``on_post`` is called with each request as it arrives."""
 
-    def __init__(self) -> None:
+    def __init__(self, host: str = LOOPBACK, port: int = 0,
+                 on_post: Callable[[ReceivedRequest], None] | None = None) -> None:
         self.requests: list[ReceivedRequest] = []
         self._lock = threading.Lock()
         sink = self
@@ -192,6 +194,8 @@ class WebhookSink:
                     body = {"_raw": raw.decode("utf-8", "replace")}
                 with sink._lock:
                     sink.requests.append(ReceivedRequest(self.path, body))
+                if on_post is not None:
+                    on_post(ReceivedRequest(self.path, body))
                 self.send_response(200)
                 self.send_header("Content-Type", "text/plain")
                 self.end_headers()
@@ -200,7 +204,7 @@ class WebhookSink:
             def log_message(self, *args: Any) -> None:
                 pass
 
-        self._server = ThreadingHTTPServer((LOOPBACK, 0), Handler)
+        self._server = ThreadingHTTPServer((host, port), Handler)
         self.port = self._server.server_address[1]
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
 
