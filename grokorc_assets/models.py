@@ -111,6 +111,8 @@ class Unmet(BaseModel):
 
 class Plan(BaseModel):
     title: str | None = None  # the project's name as the request gives it ("Online bookshop")
+    # The request's language (ISO 639-1): entity names are in it, and so are their plurals (URLs, pages).
+    language: str = "en"
     archetype: Archetype
     confidence: float = Field(ge=0.0, le=1.0)
     has_ui: bool

@@ -18,7 +18,8 @@ from grokorc_assets.generation.models import Endpoint, FieldSpec, ResourceSpec
 from grokorc_assets.models import AcceptanceCriterion, Plan
 
 # One pluralisation for URLs and for the criteria that name them.
-from grokorc_assets.planning.acceptance import Roles, complete_plan, feature_roles, feature_table, plural, singular
+from grokorc_assets.planning.acceptance import Roles, complete_plan, feature_roles, feature_table, singular
+from grokorc_assets.planning.plurals import plural
 
 MAX_RESOURCES = 12
 MAX_PAGES = 12
@@ -145,30 +146,40 @@ def text_field(resource: ResourceSpec) -> str:
     return next(f.name for f in resource.fields if f.type == "str" and f.required)
 
 
-def _derived(name: str) -> set[str]:
-    return {name, plural(name), f"{name}_input", f"{name}_record"}
+def _derived(name: str, language: str = "en") -> set[str]:
+    return {name, plural_identifier(name, language), f"{name}_input", f"{name}_record"}
 
 
-def _taken(name: str, seen: set[str]) -> bool:
-    return bool(_derived(name) & seen)
+def plural_identifier(name: str, language: str) -> str:
+    """The plural as an identifier: URL segment, collection and JS names ("reuniões" -> "reunioes")."""
+    return identifier(plural(name, language)) or f"{name}_items"
+
+
+def _taken(name: str, seen: set[str], language: str) -> bool:
+    return bool(_derived(name, language) & seen)
 
 
 def resources_of(plan: Plan) -> list[ResourceSpec]:
     """Sanitised, de-duplicated resources; the default entity when the plan names none."""
     raw = plan.entities or [DEFAULT_ENTITY]
+    language = plan.language
     seen: set[str] = set()
     out: list[ResourceSpec] = []
     for entity in raw:
-        name = singular(identifier(entity)) or f"entity_{len(out) + 1}"
+        name = identifier(entity)
+        # The planner names entities in the singular of their own language; English rules would turn
+        # a Spanish "mes" or a German "kurs" into something else.
+        name = (singular(name) if language == "en" else name) or f"entity_{len(out) + 1}"
         name = identifier(name) or f"entity_{len(out) + 1}"
         base, n = name, 2
         # Class names are <Camel>Input/<Camel>Record: "order" and "order_input" must not meet.
-        while _taken(name, seen):
+        while _taken(name, seen, language):
             name, n = f"{base}_{n}", n + 1
-        seen.update(_derived(name))
+        seen.update(_derived(name, language))
+        many = plural_identifier(name, language)
         out.append(ResourceSpec(
-            name=name, plural=plural(name), label=label_of(entity.replace("_", " ")), class_name=camel(name),
-            js_name=camel(plural(name)), fields=fields_of(plan, entity), entity=entity,
+            name=name, plural=many, label=label_of(entity.replace("_", " ")), class_name=camel(name),
+            js_name=camel(many), fields=fields_of(plan, entity), entity=entity,
         ))
         if len(out) == MAX_RESOURCES:
             break

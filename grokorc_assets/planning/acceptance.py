@@ -20,6 +20,7 @@ from pydantic import BaseModel, Field
 
 from grokorc_assets.datafiles import load_yaml
 from grokorc_assets.models import AcceptanceCriterion, EntityField, FieldType, Plan, Unmet, Verification
+from grokorc_assets.planning.plurals import UNCOUNTABLE, plural
 
 Target = Literal["each", "main", "priced", "booking", "message", "score", "none"]
 
@@ -202,11 +203,6 @@ def _label(entity: str) -> str:
     return entity.replace("_", " ")
 
 
-# Words whose singular and plural agree; the URL is /api/news, not /api/newses.
-UNCOUNTABLE = frozenset({"news", "series", "species", "data", "analytics", "settings", "feedback",
-                         "info", "equipment", "inventory", "metadata"})
-
-
 def singular(word: str) -> str:
     head, _, last = word.rpartition("_")
     if last in UNCOUNTABLE:
@@ -217,20 +213,6 @@ def singular(word: str) -> str:
         last = last[:-2]
     elif last.endswith("s") and not last.endswith(("ss", "us", "is")) and len(last) > 3:
         last = last[:-1]
-    return f"{head}_{last}" if head else last
-
-
-def plural(word: str) -> str:
-    """The URL segment of an entity (/api/books); criteria texts name the same one."""
-    head, _, last = word.rpartition("_")
-    if last in UNCOUNTABLE:
-        pass
-    elif last.endswith("y") and len(last) > 1 and last[-2] not in "aeiou":
-        last = last[:-1] + "ies"
-    elif last.endswith(("s", "x", "z", "ch", "sh")):
-        last += "es"
-    else:
-        last += "s"
     return f"{head}_{last}" if head else last
 
 
@@ -267,7 +249,7 @@ def _cli_text(text: str) -> str:
 
 def derive_acceptance(
     entities: list[str], fields: dict[str, list[EntityField]], features: list[str], *,
-    archetype: str = "", has_ui: bool = True, roles: Roles | None = None,
+    archetype: str = "", has_ui: bool = True, roles: Roles | None = None, language: str = "en",
 ) -> tuple[list[AcceptanceCriterion], list[Unmet]]:
     """Criteria for CRUD on every entity and for each generated feature; unmet for the rest."""
     table = feature_table()
@@ -285,7 +267,7 @@ def derive_acceptance(
             field = feature_field(key, entity, fields) if entity else ""
             for template in feature.criteria:
                 text = template.text.format(
-                    entity=_label(entity or ""), plural=plural(entity or "item"), field=field,
+                    entity=_label(entity or ""), plural=plural(entity or "item", language), field=field,
                     thing=_label(roles.thing or "thing"))
                 verify = "cli" if archetype == "cli" else template.verify
                 text = _cli_text(text) if verify == "cli" else text
@@ -306,13 +288,14 @@ class Contract(BaseModel):
 
 
 def derive_contract(archetype: str, has_ui: bool, entities: list[str], named: dict[str, list[EntityField]],
-                    features: list[str]) -> Contract:
+                    features: list[str], *, language: str = "en") -> Contract:
     """The one derivation every plan goes through (offline, LLM, or an older plan): roles are decided
     here once, from what the request named, and stored so that every generator reads the same."""
     entities = complete_entities(entities, features, archetype)
     roles = feature_roles(entities, named, features)
     fields = complete_fields(entities, named, features, roles)
-    criteria, unmet = derive_acceptance(entities, fields, features, archetype=archetype, has_ui=has_ui, roles=roles)
+    criteria, unmet = derive_acceptance(entities, fields, features, archetype=archetype, has_ui=has_ui, roles=roles,
+                                        language=language)
     return Contract(entities=entities, fields=fields, roles=roles, acceptance=criteria, unmet=unmet)
 
 
@@ -324,7 +307,8 @@ def complete_plan(plan: Plan) -> Plan:
     if plan.acceptance or plan.unmet:
         return plan
     features = canonical_features(plan.features)
-    contract = derive_contract(plan.archetype, plan.has_ui, plan.entities, plan.fields, features)
+    contract = derive_contract(plan.archetype, plan.has_ui, plan.entities, plan.fields, features,
+                               language=plan.language)
     return plan.model_copy(update={"features": features, **contract_fields(contract)})
 
 

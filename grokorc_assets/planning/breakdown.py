@@ -9,6 +9,7 @@ from grokorc_assets.planning import acceptance
 from grokorc_assets.planning.catalogue import Catalogue
 from grokorc_assets.planning.entities import RequestModel
 from grokorc_assets.planning.lexicon import Lexicons
+from grokorc_assets.planning.plurals import plural
 
 MAX_PAGES = 6
 
@@ -33,7 +34,8 @@ def plan_contract(
     features = [*request.features, *lex.core_features.get(archetype, [])]
     features = [f for f in dict.fromkeys(features) if f not in excluded]
     named = request.entities or ([] if request.features else list(profile_entities))
-    contract = acceptance.derive_contract(archetype, has_ui, named, request.fields, features)
+    contract = acceptance.derive_contract(archetype, has_ui, named, request.fields, features,
+                                          language=request.language)
     # "A chat with no messages": the request rules out what its own kind of project is. Say so, as unmet.
     table = acceptance.feature_table()
     contradictions = [
@@ -44,14 +46,8 @@ def plan_contract(
     return PlanContract(contract, features, list(request.excluded))
 
 
-def _plural(word: str) -> str:
-    if word.endswith("y") and word[-2:-1] not in "aeiou":
-        return word[:-1] + "ies"
-    return word + ("es" if word.endswith(("s", "x", "ch", "sh")) else "s")
-
-
 def plan_pages(
-    archetype: str, has_ui: bool, entities: list[str], catalogue: Catalogue, lex: Lexicons
+    archetype: str, has_ui: bool, entities: list[str], catalogue: Catalogue, lex: Lexicons, *, language: str = "en"
 ) -> list[str]:
     """One page per entity, named after it ("books", not the catalogue's generic "products").
 
@@ -62,7 +58,7 @@ def plan_pages(
         return []
     shaped = archetype in lex.main_page_archetypes
     pages = ["overview"] if archetype == "dashboard" else []
-    pages += [_plural(e) for e in entities if not (shaped and e in lex.shown_on_main_page)]
+    pages += [plural(e, language) for e in entities if not (shaped and e in lex.shown_on_main_page)]
     return list(dict.fromkeys(pages))[:MAX_PAGES]
 
 

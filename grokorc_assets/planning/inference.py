@@ -82,10 +82,11 @@ def infer_plan(
     planned = plan_contract(request, archetype, has_ui, catalogue.archetypes[archetype].entities, lex)
     contract = planned.contract
     stack = complete_stack(explicit, archetype, has_ui, neighbours, catalogue, request.excluded)
-    pages = plan_pages(archetype, has_ui, contract.entities, catalogue, lex)
+    pages = plan_pages(archetype, has_ui, contract.entities, catalogue, lex, language=request.language)
     tasks = plan_tasks(stack, archetype, has_ui, contract.entities, planned.features, pages, lex)
     plan = Plan(
         title=request_title(message, lex),
+        language=request.language,
         archetype=archetype,
         confidence=confidence(sureness, clear, vague, lex),
         has_ui=has_ui,

@@ -29,6 +29,7 @@ from grokorc_assets.planning import acceptance
 from grokorc_assets.planning.catalogue import Catalogue, index_rows, load_catalogue
 from grokorc_assets.planning.embeddings import Embedder, OpenAIEmbedder, default_embedder
 from grokorc_assets.planning.entities import clean_name, extract_request
+from grokorc_assets.planning.glossary import request_language
 from grokorc_assets.planning.inference import infer_plan
 from grokorc_assets.planning.lexicon import load_lexicons
 from grokorc_assets.planning.neighbours import find_neighbours
@@ -102,6 +103,7 @@ class Planner:
         draft = _derive_contract(_keep_named_technologies(response.value, message), message)
         plan = Plan.model_validate(
             {**draft.model_dump(), "title": draft.title or request_title(message, load_lexicons()),
+             "language": request_language(message),
              "neighbours": [n.model_dump() for n in neighbours],
              "usage": response.usage.model_dump()}
         )
@@ -140,7 +142,7 @@ def _derive_contract(draft: PlanDraft, message: str) -> PlanDraft:
     named = {e: [*draft.fields.get(e, []), *request.fields.get(e, [])] for e in entities}
     contract = acceptance.derive_contract(draft.archetype, draft.has_ui, entities,
                                           {e: list({f.name: f for f in fs}.values()) for e, fs in named.items()},
-                                          features)
+                                          features, language=request.language)
     stack = draft.stack.model_copy(update={
         layer: [t for t in getattr(draft.stack, layer) if t not in excluded] for layer in STACK_LAYERS})
     return draft.model_copy(update={
