@@ -14,7 +14,7 @@
 # Exit codes: 0 done; 2 usage; 10 no Docker engine; 11 a port is taken; 12 a stale stack is in the way;
 # 13 the stack did not become healthy (it is stopped again); 14 an image build failed.
 #
-# Settings (environment): GROKORC_BASE_IMAGE, GROKORC_DEBIAN_MIRROR, GROKORC_PORT_{DAGSTER,POSTGRES,
+# Settings (environment): GROKORC_BASE_IMAGE, GROKORC_DEBIAN_MIRROR (default: the host's apt mirror), GROKORC_PORT_{DAGSTER,POSTGRES,
 # PROMETHEUS,PUSHGATEWAY,ALERTMANAGER,GRAFANA}, GROKORC_STACK_TIMEOUT (seconds, default 300),
 # GROKORC_STACK_GRAFANA (auto|yes|no), GROKORC_STACK_NO_INSTALL=1 (never apt-get or start dockerd),
 # GROKORC_ALERT_CRITICAL_WEBHOOK_URL / GROKORC_ALERT_WARNING_WEBHOOK_URL (Alertmanager receivers).
@@ -128,13 +128,21 @@ base_image() {
     root=$(mktemp -d /tmp/grokorc-base.XXXXXX)
     t0=$(now)
     say "building the Debian 12 base image $BASE_TAG with debootstrap"
-    as_root debootstrap --variant=minbase bookworm "$root" "${GROKORC_DEBIAN_MIRROR:-http://deb.debian.org/debian}" \
+    as_root debootstrap --variant=minbase bookworm "$root" "$(debian_mirror)" \
       >"$STATE/debootstrap.log" 2>&1 || die 14 "debootstrap failed (log: $STATE/debootstrap.log)"
     as_root tar -C "$root" -c . | docker import - "$BASE_TAG" >/dev/null
     as_root rm -rf "$root"
     say "base image built in $(since "$t0") s"
   fi
   echo "$BASE_TAG"
+}
+
+debian_mirror() {  # the host's own Debian mirror (a proxy or a local cache works for the images too)
+  [ -n "${GROKORC_DEBIAN_MIRROR:-}" ] && { echo "$GROKORC_DEBIAN_MIRROR"; return; }
+  local found
+  found=$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.sources /etc/apt/sources.list.d/*.list 2>/dev/null \
+    | grep -oE 'https?://[^ ]+/debian/?( |$)' | head -1 | tr -d ' ' || true)
+  echo "${found:-http://deb.debian.org/debian}"
 }
 
 host_pip() {
