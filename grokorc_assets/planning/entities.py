@@ -568,28 +568,51 @@ _FIELD_LINKS = frozenset({"with", "has", "have", "having", "(", "con", "mit", "a
                           "ont", "tem", "têm"})
 
 
-def _field_lists(items: list, lang: Lang) -> dict[int, list[str]]:
-    """Phrase index -> the field names listed after it, when most of them are field words."""
-    out: dict[int, list[str]] = {}
+def _opens_field_list(items: list, i: int) -> bool:
+    """ "... and users with name": a phrase followed by a field link starts its own list of fields."""
+    return isinstance(items[i], Phrase_) and i + 1 < len(items) and _low(items[i + 1]) in _FIELD_LINKS
+
+
+def _is_field_word(name: str, lang: Lang) -> bool:
+    # "preparation_time" ends in its head; "tiempo_de_preparación" starts with it (head-first languages).
+    parts = name.split("_")
+    if name in lang.field_words or parts[-1] in lang.field_words or (lang.head_first and parts[0] in lang.field_words):
+        return True
+    # German compounds end in their head: "Zubereitungszeit", "Geburtsdatum".
+    return lang.code == "de" and any(len(w) >= 4 and name.endswith(w) for w in lang.field_words)
+
+
+def _field_lists(items: list, lang: Lang) -> dict[int, tuple[list[str], set[int]]]:
+    """Phrase index -> (the field names listed after it, the positions of their phrases), when most of
+    them are field words."""
+    out: dict[int, tuple[list[str], set[int]]] = {}
     for k, item in enumerate(items):
         if not isinstance(item, Phrase_) or k + 2 >= len(items) or _low(items[k + 1]) not in _FIELD_LINKS:
             continue
-        name, app, _ = _name(item, lang)
-        if name is None or app:
-            continue
-        names = _list_items(items, k + 2, lang)
-        known = sum(n in lang.field_words or n.rsplit("_", 1)[-1] in lang.field_words for n in names)
-        if names and known * 2 >= len(names) and known >= 2:
-            out[k] = names
+        _, app, _ = _name(item, lang)
+        if app:
+            continue  # "an app with ...": what the app has, not a thing's fields
+        # An owner that is no entity ("y usuarios con nombre") still owns its fields: they are no entities.
+        names, positions = _list_items(items, k + 2, lang)
+        known = sum(_is_field_word(n, lang) for n in names)
+        # Two field words make a list of fields; so does one when it is all there is ("users with name").
+        if names and known * 2 >= len(names) and (known >= 2 or known == len(names)):
+            out[k] = (names, positions)
     return out
 
 
-def _list_items(items: list, k: int, lang: Lang) -> list[str]:
+def _list_items(items: list, k: int, lang: Lang) -> tuple[list[str], set[int]]:
+    """The names listed from item k on, and the positions of the phrases they were read from."""
     names: list[str] = []
     words: list[str] = []
-    for item in items[k:]:
+    positions: set[int] = set()
+    for i in range(k, len(items)):
+        item = items[i]
+        if i > k and _opens_field_list(items, i):
+            break
         if isinstance(item, Phrase_):
             words += [u.low for u in item.units]
+            positions.add(item.pos)
         elif _is(item, lang.connectors) or _low(item) in ("a", "an", "the", "its", "their"):
             if words:
                 names.append("_".join(words))
@@ -597,11 +620,15 @@ def _list_items(items: list, k: int, lang: Lang) -> list[str]:
             continue
         elif isinstance(item, Unit) and item.low in lang.skip:
             words.append(item.low)  # "due date"
+        elif words and lang.head_first and _low(item) in lang.of_words:
+            words.append(_low(item))  # "tiempo de preparación": one field
         else:
             break
+    if words and all(w in lang.skip or w in lang.stop or w in lang.of_words for w in words):
+        words = []  # "..., et des membres avec": an article before the next list, not a field
     if words:
         names.append("_".join(words))
-    return [n for n in (clean_name(n) for n in names) if n and n.count("_") < 3]
+    return [n for n in (clean_name(n) for n in names) if n and n.count("_") < 3], positions
 
 
 # --------------------------------------------------------------------------------------------
@@ -630,13 +657,7 @@ def _collect(items: list, lang: Lang, features: list[str]) -> tuple[list[tuple[i
     """(position, entity) pairs and the fields named per entity."""
     found: list[tuple[int, str]] = []
     field_lists = _field_lists(items, lang)
-    field_positions = set()
-    for k in field_lists:
-        for item in items[k + 2 :]:
-            if isinstance(item, Phrase_):
-                field_positions.add(item.pos)
-            elif not (_is(item, lang.connectors) or isinstance(item, Unit)):
-                break
+    field_positions = {pos for _, positions in field_lists.values() for pos in positions}
     fields: dict[str, list[str]] = {}
     for k, item in enumerate(items):
         if not isinstance(item, Phrase_) or item.pos in field_positions:
@@ -651,7 +672,7 @@ def _collect(items: list, lang: Lang, features: list[str]) -> tuple[list[tuple[i
         if item.slot or app or k in field_lists:
             found.append((item.pos, name))
         if k in field_lists:
-            fields.setdefault(name, []).extend(field_lists[k])
+            fields.setdefault(name, []).extend(field_lists[k][0])
     return found, fields
 
 

@@ -192,3 +192,28 @@ def test_a_domain_verb_after_its_cue_word_is_a_verb_in_every_language() -> None:
 def test_the_title_ends_at_the_requests_own_verb() -> None:
     title = request_title("Un refugio de animales quiere una web donde publicar perros.", load_lexicons())
     assert title == "Refugio de animales"
+
+
+@pytest.mark.parametrize(("message", "expected"), [
+    ("A recipe app: each recipe with name, ingredients and preparation time, and users with name",
+     {"recipe": ["name", "ingredients", "preparation_time"], "user": ["name"]}),
+    ("A library app: books with title, author and year, and members with name and email",
+     {"book": ["title", "author", "year"], "member": ["name", "email"]}),
+    ("Una aplicación de recetas: cada receta con nombre, ingredientes y tiempo de preparación, y usuarios con nombre",
+     {"receta": ["nombre", "ingredientes", "tiempo_de_preparación"]}),
+    ("Une application de bibliothèque: des livres avec titre, auteur et année, et des membres avec nom et email",
+     {"livre": ["titre", "auteur", "année"], "membre": ["nom", "email"]}),
+    ("Eine App für Rezepte mit Name, Zutaten und Zubereitungszeit",
+     {"rezept": ["name", "zutaten", "zubereitungszeit"]}),
+    ("Uma app de receitas: cada receita com nome, ingredientes e tempo de preparo",
+     {"receita": ["nome", "ingredientes", "tempo_de_preparo"]}),
+])
+def test_each_list_of_fields_belongs_to_the_thing_before_it(message: str, expected: dict[str, list[str]]) -> None:
+    """A second "X with fields" ends the first list: its X is a thing (or a person), never a field,
+    and its fields are nobody's entities."""
+    request = extract_request(message)
+    named = {e: [f.name for f in fs] for e, fs in request.fields.items()}
+    for entity, fields in expected.items():
+        assert named.get(entity) == fields, named
+    field_names = {f for fs in expected.values() for f in fs}
+    assert not field_names & set(request.entities), request.entities
