@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from grokorc_assets.planning import classifier, glossary
+from grokorc_assets.planning.entities import detect_language
+from grokorc_assets.planning.entities import tokenize as entity_tokens
 from grokorc_assets.planning.lexicon import Lexicons
 from grokorc_assets.planning.text import Token, lemma, tokenize
 
@@ -33,17 +35,43 @@ def request_head(english: str, head_words: int) -> list[Token]:
 
 
 def request_title(message: str, lex: Lexicons) -> str | None:
-    """The request's opening noun phrase as its name: "Online bookshop with search..." -> "Online bookshop"."""
-    words: list[str] = []
-    for token in message.replace("\n", " ").split():
-        bare = token.strip("\"'()[]")
-        low = bare.lower().rstrip(".,:;!?")
-        if not words and low in lex.title_skip:
-            continue
-        if low in lex.title_stop or not bare:
-            break
-        words.append(bare.rstrip(".,:;!?"))
-        if bare[-1:] in ".,:;!?" or len(words) == 6:
-            break
+    """The request's opening noun phrase as its name: "Online bookshop with search..." -> "Online bookshop".
+
+    When that phrase only says it is an app ("An app for managing pet adoptions", "Una aplicación para
+    gestionar adopciones de mascotas"), the name is what the app is for: "Pet adoptions", "Adopciones de
+    mascotas".
+    """
+    tokens = message.replace("\n", " ").split()
+    words, end = _title_phrase(tokens, 0, lex, skip=frozenset(lex.title_skip))
+    lang = detect_language(entity_tokens(message))
+    for_what = end < len(tokens) and tokens[end].lower() in lex.title_purpose
+    if words and for_what and all(_says_only_app(w, lex) for w in words):
+        skip = (frozenset(lex.title_skip) | frozenset(lex.title_stop) | lang.verbs | lang.of_words | lang.stop
+                | lang.skip)
+        purpose, _ = _title_phrase(tokens, end, lex, skip=skip, within=frozenset(lex.title_and))
+        words = purpose or words
     title = " ".join(words)
     return title[:1].upper() + title[1:] if len(title) >= 3 else None
+
+
+def _says_only_app(word: str, lex: Lexicons) -> bool:
+    parts = [p for p in word.lower().replace("-", " ").split() if p]
+    return bool(parts) and all(p in lex.title_generic for p in parts)
+
+
+def _title_phrase(tokens: list[str], start: int, lex: Lexicons, *, skip: frozenset[str],
+                  within: frozenset[str] = frozenset()) -> tuple[list[str], int]:
+    """The words from ``start`` up to a stop word or punctuation (at most 6), skipping ``skip`` words
+    before the first one; ``within`` words ("and") do not stop it. Also where it ended."""
+    words: list[str] = []
+    for i in range(start, len(tokens)):
+        bare = tokens[i].strip("\"'()[]")
+        low = bare.lower().rstrip(".,:;!?")
+        if not words and low in skip:
+            continue
+        if (low in lex.title_stop and low not in within) or not low:  # a stop word, or punctuation alone
+            return words, i
+        words.append(bare.rstrip(".,:;!?"))
+        if bare[-1:] in ".,:;!?" or len(words) == 6:
+            return words, i + 1
+    return words, len(tokens)

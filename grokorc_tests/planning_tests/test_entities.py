@@ -194,6 +194,23 @@ def test_the_title_ends_at_the_requests_own_verb() -> None:
     assert title == "Refugio de animales"
 
 
+@pytest.mark.parametrize(("message", "title"), [
+    ("An app for managing pet adoptions with shelters", "Pet adoptions"),
+    ("An app to track my expenses and income", "Expenses and income"),
+    ("A web app for a yoga studio", "Yoga studio"),
+    ("Una aplicación para gestionar adopciones de mascotas, con refugios", "Adopciones de mascotas"),
+    ("Une application pour gérer les réservations d'un hôtel", "Réservations d'un hôtel"),
+    ("Eine App um Termine zu verwalten", "Termine"),
+    ("Uma aplicação para gerir reuniões e salas de uma empresa", "Reuniões e salas de uma empresa"),
+    # An opening that names the thing keeps it.
+    ("Online bookshop with search and checkout", "Online bookshop"),
+    ("A dashboard with revenue by region", "Dashboard"),
+    ("Build me a web app.", "Web app"),
+])
+def test_an_app_named_only_app_is_named_for_what_it_is_for(message: str, title: str) -> None:
+    assert request_title(message, load_lexicons()) == title
+
+
 @pytest.mark.parametrize(("message", "expected"), [
     ("A recipe app: each recipe with name, ingredients and preparation time, and users with name",
      {"recipe": ["name", "ingredients", "preparation_time"], "user": ["name"]}),
