@@ -10,7 +10,8 @@ ours/JS (target <= 1.0) and PyPI/ours (target >= 100). --json prints the report 
 
 The screenshots (<eval dir>/diffbench/) are not part of the repository: the eval dir is an optional
 external data directory, set with GROKORC_EVAL_DIR (default: a shared/eval directory beside the checkout).
-The JS side needs `npm ci` in bench/js/ and is skipped without it.
+The JS side needs `npm ci` in bench/js/ and is skipped without it. bench_pixelmatch_outside.py times
+the same pairs independently, the way an outside reviewer did (PIL-decoded input, median of 20).
 """
 
 from __future__ import annotations

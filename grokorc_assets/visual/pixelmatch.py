@@ -8,7 +8,8 @@ the faded grey output for unchanged pixels (stored with JS ``Uint8Array`` trunca
 Speed comes from doing work only where it can matter: identical pixels are found with one uint32
 comparison; changed opaque pixels whose channels moved by less than the threshold allows are dropped
 with a cheap integer bound before any floating point; the anti-aliasing detector only runs on the
-(usually few) pixels that exceed the threshold.
+(usually few) pixels that exceed the threshold, and for opaque pixels it ranks neighbours by an exact
+integer luma, so one min/max reduction replaces the float deltas and the per-neighbour search.
 
 Original JS: Copyright (c) 2025, Mapbox, ISC licence.
 """
@@ -27,6 +28,8 @@ _Y = (0.29889531, 0.58662247, 0.11448223)
 _I = (0.59597799, -0.27417610, -0.32180189)
 _Q = (0.21147017, -0.52261711, 0.31114694)
 _WEIGHTS = (0.5053, 0.299, 0.1957)
+# 8e8 x _Y: exact integers (see _luma_extremes_opaque).
+_Y_INT8 = (8 * 29889531, 8 * 58662247, 8 * 11448223)
 
 # The 8 neighbours in the JS loop order (x outer, y inner): argmin/argmax ties must resolve to the
 # first neighbour in this order, as the JS strict `<` / `>` updates do.
@@ -91,8 +94,10 @@ def _all_opaque(px32: np.ndarray) -> bool:
     return px32.size == 0 or bool(px32.min() >= _OPAQUE_BOTH)
 
 
-def _channel_deltas(p1: np.ndarray, p2: np.ndarray, pos: np.ndarray, checkerboard: bool):
+def _channel_deltas(p1: np.ndarray, p2: np.ndarray, idx: np.ndarray, checkerboard: bool):
     """Per-channel deltas of uint32 RGBA pixels (broadcastable), as JS colorDelta has them.
+
+    idx holds the flat indices of the p1 pixels, used only to blend semi-transparent ones.
 
     For two opaque pixels the blended formula (r1*255 - r2*255 - bg*0) / 255 is exactly r1 - r2 in
     IEEE arithmetic, so the cheap plain difference is bit-identical to the JS branch it replaces.
@@ -110,7 +115,7 @@ def _channel_deltas(p1: np.ndarray, p2: np.ndarray, pos: np.ndarray, checkerboar
     a1 = c1[..., 3]
     a2 = c2[..., 3]
     da = a1 - a2
-    backgrounds = _checkerboard(pos) if checkerboard else (255, 255, 255)
+    backgrounds = _checkerboard(4 * idx) if checkerboard else (255, 255, 255)
     return [(c1[..., ch] * a1 - c2[..., ch] * a2 - bg * da) / 255.0 for ch, bg in enumerate(backgrounds)]
 
 
@@ -118,14 +123,19 @@ def _brightness(dr, dg, db):
     return dr * _Y[0] + dg * _Y[1] + db * _Y[2]
 
 
-def _color_delta(c1: np.ndarray, c2: np.ndarray, pos: np.ndarray, checkerboard: bool) -> np.ndarray:
+def _color_delta(c1: np.ndarray, c2: np.ndarray, idx: np.ndarray, checkerboard: bool) -> np.ndarray:
     """Signed YIQ delta of v7.2.0 colorDelta: negative when img2's pixel is darker (y > 0)."""
-    dr, dg, db = _channel_deltas(c1, c2, pos, checkerboard)
+    dr, dg, db = _channel_deltas(c1, c2, idx, checkerboard)
     y = _brightness(dr, dg, db)
     i = dr * _I[0] + dg * _I[1] + db * _I[2]
     q = dr * _Q[0] + dg * _Q[1] + db * _Q[2]
     delta = _WEIGHTS[0] * y * y + _WEIGHTS[1] * i * i + _WEIGHTS[2] * q * q
     return np.where(y > 0, -delta, delta)
+
+
+def _offsets(width: int) -> np.ndarray:
+    """Flat index offsets of the 8 neighbours, in _NEIGHBOURS order."""
+    return _NEIGHBOURS[:, 1] * width + _NEIGHBOURS[:, 0]
 
 
 def _neighbourhood(idx: np.ndarray, width: int, height: int):
@@ -136,8 +146,7 @@ def _neighbourhood(idx: np.ndarray, width: int, height: int):
     when there are none). JS adds exactly one "zero" for a pixel on any edge, however many
     neighbours are missing: that is `border`.
     """
-    offsets = _NEIGHBOURS[:, 1] * width + _NEIGHBOURS[:, 0]
-    nidx = offsets[:, None] + idx
+    nidx = _offsets(width)[:, None] + idx
     y, x = np.divmod(idx, width)
     edge = (x == 0) | (x == width - 1) | (y == 0) | (y == height - 1)
     cols = np.flatnonzero(edge)
@@ -179,6 +188,63 @@ def _first_extreme(values: np.ndarray, better) -> tuple[np.ndarray, np.ndarray]:
     return best, at
 
 
+def _luma_extremes_float(centre, around, idx, valid, checkerboard):
+    """(zero count, has darker, has brighter, darkest row, brightest row) from float JS deltas."""
+    lows = _brightness(*_channel_deltas(centre, around, idx, checkerboard))
+    highs = lows
+    if valid is not None:
+        # Missing neighbours must be neither zero, the darkest nor the brightest.
+        highs = lows.copy()
+        lows[~valid] = np.inf
+        highs[~valid] = -np.inf
+    zeros = (lows == 0).sum(axis=0, dtype=np.int8)
+    # The first minimum is the JS "darkest" neighbour whenever it is negative (likewise brightest).
+    low, min_at = _first_extreme(lows, np.less)
+    high, max_at = _first_extreme(highs, np.greater)
+    return zeros, low < 0, high > 0, min_at, max_at
+
+
+def _luma_int8(px32: np.ndarray) -> np.ndarray:
+    """8e8 x the luma of opaque uint32 pixels, exactly, as int64 (the coefficients have 8 decimals)."""
+    c = _bytes(px32)
+    # dtype= widens inside the multiply: one pass per channel instead of a cast and a multiply.
+    luma = np.multiply(c[..., 0], _Y_INT8[0], dtype=np.int64)
+    term = np.multiply(c[..., 1], _Y_INT8[1], dtype=np.int64)
+    luma += term
+    luma += np.multiply(c[..., 2], _Y_INT8[2], dtype=np.int64, out=term)
+    return luma
+
+
+def _luma_extremes_opaque(centre, around, valid):
+    """_luma_extremes_float for opaque pixels, from exact integer lumas: same results, ~2.5x faster.
+
+    The JS delta y = luma(centre) - luma(neighbour) is float64; the exact integer 1e8 * y has the
+    same order, zeros and signs, because distinct integers differ by 1e-8, far more than float64
+    rounding of values below 256, and no two colours share an integer luma (both checked in the
+    tests). Scaled by 8, the low 3 bits are free to carry the neighbour's row, so a single max or
+    min reduction finds the first extreme, as the JS strict comparisons do.
+    """
+    rows = np.arange(8, dtype=np.int64)[:, None]
+    # The most negative delta (JS "darkest", `min`) is the brightest neighbour, and vice versa.
+    keys = _luma_int8(around)
+    centre_key = _luma_int8(centre)
+    zeros = keys == centre_key
+    if valid is not None:
+        zeros &= valid
+    keys -= rows  # max: largest luma, then smallest row
+    if valid is not None:
+        keys[~valid] = -8
+    dark = keys.max(axis=0)
+    keys += 2 * rows  # min: smallest luma, then smallest row
+    if valid is not None:
+        keys[~valid] = np.iinfo(np.int64).max
+    bright = keys.min(axis=0)
+    # A row shifts a key by less than 8, the smallest gap between distinct lumas: no test flips.
+    has_dark = dark > centre_key
+    has_bright = bright < centre_key
+    return zeros.sum(axis=0, dtype=np.int8), has_dark, has_bright, -dark & 7, bright & 7
+
+
 def _antialiased(img32, other32, idx, hood, width, height, checkerboard) -> np.ndarray:
     """Vectorised v7.2.0 `antialiased` for the flat pixel indices idx of img32 (H*W uint32).
 
@@ -187,23 +253,22 @@ def _antialiased(img32, other32, idx, hood, width, height, checkerboard) -> np.n
     nidx, valid, border = hood
     result = np.zeros(idx.size, dtype=bool)
     centre = np.take(img32, idx)
-    lows = _brightness(*_channel_deltas(centre, np.take(img32, nidx), 4 * idx, checkerboard))
-    highs = lows
-    if valid is not None:
-        # Missing neighbours must be neither zero, the darkest nor the brightest.
-        highs = lows.copy()
-        lows[~valid] = np.inf
-        highs[~valid] = -np.inf
+    around = np.take(img32, nidx)
+    if _all_opaque(centre) and _all_opaque(around):
+        zeros, has_low, has_high, min_at, max_at = _luma_extremes_opaque(centre, around, valid)
+    else:
+        zeros, has_low, has_high, min_at, max_at = _luma_extremes_float(
+            centre, around, idx, valid, checkerboard)
     # Counting every zero gives the same answer as the JS early `return false` on the third one.
-    keep = border + (lows == 0).sum(axis=0, dtype=np.int8) <= 2
-    # The first minimum is the JS "darkest" neighbour whenever it is negative (likewise brightest).
-    low, min_at = _first_extreme(lows, np.less)
-    high, max_at = _first_extreme(highs, np.greater)
-    keep &= (low < 0) & (high > 0)
+    keep = border + zeros <= 2
+    keep &= has_low & has_high
     sel = np.flatnonzero(keep)
     if sel.size == 0:
         return result
-    extremes = np.concatenate([nidx[min_at[sel], sel], nidx[max_at[sel], sel]])
+    # The extremes are real neighbours, never clipped ones: an offset add finds them, which is
+    # cheaper than a 2-D gather from nidx.
+    offsets, centres = _offsets(width), idx[sel]
+    extremes = np.concatenate([centres + offsets[min_at[sel]], centres + offsets[max_at[sel]]])
     many = _has_many_siblings((img32, other32), extremes, width, height)
     result[sel] = many[: sel.size] | many[sel.size :]
     return result
@@ -211,8 +276,9 @@ def _antialiased(img32, other32, idx, hood, width, height, checkerboard) -> np.n
 
 def _subset(hood, cols: np.ndarray):
     nidx, valid, border = hood
-    valid = None if valid is None else valid[:, cols]
-    return nidx[:, cols], valid, border if np.isscalar(border) else border[cols]
+    # np.take along axis 1 is about twice as fast as the fancy index nidx[:, cols].
+    valid = None if valid is None else np.take(valid, cols, axis=1)
+    return np.take(nidx, cols, axis=1), valid, border if np.isscalar(border) else border[cols]
 
 
 def _antialiased_either(a32, b32, idx, width, height, checkerboard) -> np.ndarray:
@@ -274,8 +340,8 @@ def _small_opaque_change(p1, p2, a32, b32, step: int) -> np.ndarray:
     return small_all
 
 
-def _pixels_to_check(img1, img2, a32, b32, max_delta: float) -> tuple[bool, np.ndarray]:
-    """(identical, flat indices of changed pixels that could exceed max_delta).
+def _pixels_to_check(img1, img2, a32, b32, max_delta: float):
+    """(flat indices of changed pixels that could exceed max_delta, their img1 and img2 pixels).
 
     Changed opaque pixels whose channels all moved by at most the safe step can never exceed the
     threshold, so they are dropped with integer work only. When many pixels changed (noise,
@@ -284,18 +350,19 @@ def _pixels_to_check(img1, img2, a32, b32, max_delta: float) -> tuple[bool, np.n
     neq = a32 != b32
     n_changed = int(np.count_nonzero(neq))
     if n_changed == 0:
-        return True, np.empty(0, dtype=np.intp)
+        return np.empty(0, dtype=np.intp), a32[:0], b32[:0]
     step = _safe_channel_step(max_delta)
-    if step < 0:
-        return False, np.flatnonzero(neq)
-    if n_changed * 8 > neq.size:
+    whole_image = step >= 0 and n_changed * 8 > neq.size
+    if whole_image:
         neq &= ~_small_opaque_change(img1, img2, a32, b32, step)
-        return False, np.flatnonzero(neq)
     changed = np.flatnonzero(neq)
     p1 = np.take(a32, changed)
     p2 = np.take(b32, changed)
-    small = _small_opaque_change(_bytes(p1), _bytes(p2), p1, p2, step)
-    return False, changed[~small]
+    if whole_image or step < 0:
+        return changed, p1, p2
+    # Compressing the gathered pixels is cheaper than gathering the survivors again.
+    large = ~_small_opaque_change(_bytes(p1), _bytes(p2), p1, p2, step)
+    return changed[large], p1[large], p2[large]
 
 
 def pixelmatch(
@@ -326,10 +393,10 @@ def pixelmatch(
     b32 = img2.view("<u4").ravel()
     # 35215 is the maximum possible value of the YIQ difference metric.
     max_delta = 35215 * threshold * threshold
-    identical, changed = _pixels_to_check(img1, img2, a32, b32, max_delta)
+    changed, p1, p2 = _pixels_to_check(img1, img2, a32, b32, max_delta)
     aa = diff = darker = np.empty(0, dtype=np.intp)
-    if not identical:
-        delta = _color_delta(np.take(a32, changed), np.take(b32, changed), 4 * changed, checkerboard)
+    if changed.size:
+        delta = _color_delta(p1, p2, changed, checkerboard)
         over = np.abs(delta) > max_delta
         diff, darker = changed[over], delta[over] < 0
         if diff.size and not include_aa:

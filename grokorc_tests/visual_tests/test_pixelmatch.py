@@ -1,5 +1,6 @@
 """pixelmatch v7.2.0 compatibility, Playwright-style tolerances and PNG decoding."""
 
+import importlib
 import json
 from pathlib import Path
 
@@ -9,6 +10,8 @@ import pytest
 from grokorc_assets.visual import compare_images, pixelmatch, read_png, write_png
 from grokorc_tests.visual_tests._reference import reference_pixelmatch
 
+# The module itself, for its private helpers (the package exports the function under the same name).
+PM = importlib.import_module("grokorc_assets.visual.pixelmatch")
 FIXTURES = Path(__file__).resolve().parents[1] / "fixtures" / "pixelmatch_v7"
 CASES = json.loads((FIXTURES / "cases.json").read_text())["cases"]
 JS_OPTIONS = {
@@ -83,6 +86,73 @@ def test_reference_agreement_exercises_antialiasing():
     # Guards the random test above against silently never reaching the AA branch.
     classes = [c for seed in range(12) for c in reference_pixelmatch(*_random_pair(seed), threshold=0.05)[1]]
     assert classes.count("aa") > 0 and classes.count("diff") + classes.count("alt") > 0
+
+
+def _opaque_random_pair(seed, h=12, w=14):
+    """Opaque images (the exact integer luma path) from a palette with one-step shades."""
+    rng = np.random.default_rng(seed)
+    palette = np.array(
+        [[0, 0, 0], [255, 255, 255], [128, 128, 128], [129, 128, 128], [128, 129, 128],
+         [200, 30, 30], [30, 200, 30], [60, 60, 60]],
+        dtype=np.uint8,
+    )
+    palette = np.concatenate([palette, np.full((len(palette), 1), 255, np.uint8)], axis=1)
+    img1 = palette[rng.integers(0, len(palette), (h, w))]
+    img2 = img1.copy()
+    changed = rng.random((h, w)) < 0.35
+    img2[changed] = palette[rng.integers(0, len(palette), int(changed.sum()))]
+    return img1, img2
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_opaque_images_match_literal_reference(seed):
+    img1, img2 = _opaque_random_pair(seed)
+    expected, classes = reference_pixelmatch(img1, img2, threshold=0.05)
+    output = np.zeros_like(img1)
+    assert pixelmatch(img1, img2, output, threshold=0.05, aa_color=(1, 2, 3)) == expected
+    is_aa = (output.reshape(-1, 4)[:, :3] == (1, 2, 3)).all(axis=1)
+    assert is_aa.tolist() == [c == "aa" for c in classes]
+
+
+def test_opaque_reference_agreement_exercises_antialiasing():
+    classes = [c for seed in range(12) for c in reference_pixelmatch(*_opaque_random_pair(seed), threshold=0.05)[1]]
+    assert classes.count("aa") > 0 and classes.count("diff") + classes.count("alt") > 0
+
+
+def test_integer_luma_orders_like_the_js_float_delta():
+    coeffs = np.array(PM._Y_INT8, dtype=np.int64) // 8
+    # No two colours share an integer luma: no non-zero channel difference maps to 0.
+    d = np.arange(-255, 256, dtype=np.int64)
+    dr, dg = np.meshgrid(d, d, indexing="ij")
+    partial = coeffs[0] * dr + coeffs[1] * dg
+    db = -partial // coeffs[2]
+    collide = (partial + coeffs[2] * db == 0) & (np.abs(db) <= 255) & ((dr != 0) | (dg != 0))
+    assert not collide.any()
+    # The float64 JS delta has the sign and the order of the exact integer one.
+    rng = np.random.default_rng(0)
+    deltas = rng.integers(-255, 256, (200_000, 3))
+    deltas[:1000] = rng.integers(-2, 3, (1000, 3))
+    exact = deltas @ coeffs
+    js = deltas[:, 0] * PM._Y[0] + deltas[:, 1] * PM._Y[1] + deltas[:, 2] * PM._Y[2]
+    assert (np.sign(js) == np.sign(exact)).all()
+    order = np.argsort(exact, kind="stable")
+    assert (np.diff(js[order])[np.diff(exact[order]) > 0] > 0).all()
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_integer_and_float_luma_extremes_agree(seed):
+    rng = np.random.default_rng(seed)
+    # Few grey levels: many zero deltas and ties between neighbours; random missing neighbours.
+    levels = rng.integers(0, 256, 5).astype(np.uint32) * 0x010101 | np.uint32(0xFF000000)
+    centre = levels[rng.integers(0, 5, 400)]
+    around = levels[rng.integers(0, 5, (8, 400))]
+    valid = rng.random((8, 400)) < 0.8
+    exact = PM._luma_extremes_opaque(centre, around, valid)
+    floats = PM._luma_extremes_float(centre, around, np.arange(400), valid, True)
+    for got, want in zip(exact[:3], floats[:3], strict=True):
+        assert np.array_equal(got, want)
+    assert np.array_equal(exact[3][exact[1]], floats[3][floats[1]])
+    assert np.array_equal(exact[4][exact[2]], floats[4][floats[2]])
 
 
 def test_include_aa_counts_antialiased_pixels():
