@@ -60,18 +60,25 @@ compose() {
 # --- the engine -------------------------------------------------------------------------------------
 
 ensure_engine() {
-  if ! command -v docker >/dev/null || ! command -v dockerd >/dev/null; then
-    apt_install docker.io || die 10 "no Docker engine: install docker.io (Debian) or Docker Engine, then retry"
+  local where=${DOCKER_HOST:-unix:///var/run/docker.sock}
+  # A local engine needs dockerd here; a remote one (DOCKER_HOST) only the client.
+  if ! command -v docker >/dev/null || { [ -z "${DOCKER_HOST:-}" ] && ! command -v dockerd >/dev/null; }; then
+    apt_install docker.io || die 10 "no Docker engine at $where: install docker.io (Debian) or Docker Engine, then retry"
+  fi
+  if ! docker info >/dev/null 2>&1; then
+    if [ -n "${DOCKER_HOST:-}" ] || [ "${GROKORC_STACK_NO_INSTALL:-}" = 1 ] || [ "$(id -u)" -ne 0 ]; then
+      die 10 "no Docker engine answers at $where: start it (e.g. systemctl start docker), then retry"
+    fi
+    start_dockerd
   fi
   if docker compose version >/dev/null 2>&1; then
     COMPOSE_V2=1
   elif ! command -v docker-compose >/dev/null; then
     apt_install docker-compose || die 10 "no docker-compose: install it (Debian: docker-compose), then retry"
   fi
-  docker info >/dev/null 2>&1 && return 0
-  if [ -n "${DOCKER_HOST:-}" ] || [ "${GROKORC_STACK_NO_INSTALL:-}" = 1 ] || [ "$(id -u)" -ne 0 ]; then
-    die 10 "no Docker engine answers at ${DOCKER_HOST:-unix:///var/run/docker.sock}: start it (e.g. systemctl start docker), then retry"
-  fi
+}
+
+start_dockerd() {
   say "starting dockerd (log: $STATE/dockerd.log)"
   mkdir -p "$STATE"
   nohup dockerd >"$STATE/dockerd.log" 2>&1 &
