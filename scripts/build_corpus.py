@@ -10,8 +10,9 @@ one JSONL file per source: {"id": ..., "text": ..., "source": ...} per line.
     python scripts/build_corpus.py --only cli_apps      # one source
     python scripts/build_corpus.py --input webgen_train=/tmp/x.jsonl
 
---input takes <source>=<path>: a file for single-file sources, or for multi-file
-sources (app_ideas, osgl_games) the root of a checkout of the repository.
+--input takes <source>=<path>: a file for single-file sources, for multi-file
+sources (app_ideas, osgl_games) the root of a checkout of the repository, or for
+any source a git clone (bare or not) of the repository, read at the pinned commit.
 Provenance and licences are listed in corpus/SOURCES.md.
 """
 
@@ -20,6 +21,7 @@ from __future__ import annotations
 import argparse
 import json
 import re
+import subprocess
 import sys
 import urllib.request
 from collections.abc import Callable, Iterable
@@ -444,10 +446,27 @@ def _register() -> None:
 # ---------------------------------------------------------------- driver
 
 
+def _is_git_dir(path: Path) -> bool:
+    return (path / "HEAD").is_file() and (path / "objects").is_dir()
+
+
+def _git_show(git_dir: Path, commit: str, path: str) -> bytes:
+    """A file at the pinned commit of a local clone (bare or not), so no network is needed."""
+    return subprocess.run(
+        ["git", "--git-dir", str(git_dir), "show", f"{commit}:{path}"], check=True, capture_output=True
+    ).stdout
+
+
 def fetch(src: Source, local: str | None) -> dict[str, str]:
     files: dict[str, str] = {}
+    git_dir = None
+    if local is not None:
+        root = Path(local)
+        git_dir = root if _is_git_dir(root) else root / ".git" if _is_git_dir(root / ".git") else None
     for path in src.paths:
-        if local is not None:
+        if git_dir is not None:
+            data = _git_show(git_dir, src.commit, path)
+        elif local is not None:
             p = Path(local)
             data = p.read_bytes() if len(src.paths) == 1 and p.is_file() else (p / path).read_bytes()
         else:
@@ -486,7 +505,7 @@ def main(argv: list[str] | None = None) -> int:
         action="append",
         default=[],
         metavar="SOURCE=PATH",
-        help="use a local file (or checkout root) instead of downloading",
+        help="use a local file, checkout root or git clone (read at the pinned commit) instead of downloading",
     )
     ap.add_argument("--only", action="append", default=[], metavar="SOURCE", help="build only these sources")
     args = ap.parse_args(argv)

@@ -8,8 +8,9 @@ from functools import lru_cache
 
 from grokorc_assets.models import ARCHETYPES, Neighbour
 from grokorc_assets.planning import classifier
+from grokorc_assets.planning.entities import RequestModel, extract_request
 from grokorc_assets.planning.lexicon import Key, Lexicons, compile_terms, load_lexicons
-from grokorc_assets.planning.request_views import english_view, word_seq
+from grokorc_assets.planning.request_views import english_view, without_field_names, word_seq
 from grokorc_assets.planning.technologies import layer_of
 from grokorc_assets.planning.text import Token, tokenize
 
@@ -69,9 +70,15 @@ def keyword_scores(words: list[Token]) -> dict[str, float]:
     return scores
 
 
-def archetype_features(message: str) -> dict[str, float]:
-    """What the archetype model reads: the request in English words plus the lexicons' evidence."""
-    english = english_view(message)
+def archetype_view(message: str, request: RequestModel | None = None) -> str:
+    """The text the archetype is read from: the request in English, without its records' field names
+    (training and planning read the same view)."""
+    return english_view(without_field_names(message, request or extract_request(message)))
+
+
+def archetype_features(message: str, request: RequestModel | None = None) -> dict[str, float]:
+    """What the archetype model reads: the archetype view's words plus the lexicons' evidence."""
+    english = archetype_view(message, request)
     return classifier.request_features(english, keyword_scores(word_seq(tokenize(english))))
 
 

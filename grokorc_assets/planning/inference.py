@@ -15,7 +15,7 @@ import math
 
 from grokorc_assets.models import Neighbour, Plan, Usage
 from grokorc_assets.planning import acceptance, classifier
-from grokorc_assets.planning.archetype import blend_neighbours, decide_has_ui, keyword_scores
+from grokorc_assets.planning.archetype import archetype_view, blend_neighbours, decide_has_ui, keyword_scores
 from grokorc_assets.planning.breakdown import plan_contract, plan_pages, plan_tasks
 from grokorc_assets.planning.catalogue import Catalogue, load_catalogue
 from grokorc_assets.planning.confidence import clear_agreement, confidence
@@ -23,7 +23,7 @@ from grokorc_assets.planning.embeddings import Embedder
 from grokorc_assets.planning.entities import extract_request
 from grokorc_assets.planning.lexicon import Lexicons, load_lexicons
 from grokorc_assets.planning.neighbours import Knn, find_neighbours
-from grokorc_assets.planning.request_views import english_view, request_head, request_title, word_seq
+from grokorc_assets.planning.request_views import request_head, request_title, word_seq
 from grokorc_assets.planning.stack import complete_stack
 from grokorc_assets.planning.technologies import extract_technologies
 from grokorc_assets.planning.text import tokenize
@@ -62,11 +62,11 @@ def infer_plan(
     k = k or lex.vote.neighbours_k
     if neighbours is None:
         neighbours = find_neighbours(message, catalogue, knn=knn, embedder=embedder, k=k)
-    english = english_view(message)
+    request = extract_request(message)
+    english = archetype_view(message, request)
     words = word_seq(tokenize(english))
     explicit = extract_technologies(message)
     kw = keyword_scores(words)
-    request = extract_request(message)
     explicit = [t for t in explicit if t not in request.excluded]  # "we do not want React"
     model = classifier.load_model()
     features = classifier.request_features(english, kw)

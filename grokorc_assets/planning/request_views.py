@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from grokorc_assets.planning import classifier, glossary
-from grokorc_assets.planning.entities import detect_language, load_languages
+from grokorc_assets.planning.entities import RequestModel, detect_language, load_languages
 from grokorc_assets.planning.entities import tokenize as entity_tokens
 from grokorc_assets.planning.lexicon import Lexicons
 from grokorc_assets.planning.text import Token, lemma, tokenize
@@ -12,6 +14,19 @@ from grokorc_assets.planning.text import Token, lemma, tokenize
 def word_seq(tokens: list[Token]) -> list[Token]:
     # Lexicon phrases ignore punctuation ("real-time" == "real time", "add, edit and delete").
     return [t for t in tokens if t.raw[0].isalnum() or t.raw in {"+", "#", "&"}]
+
+
+_WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
+
+
+def without_field_names(message: str, request: RequestModel) -> str:
+    """The request without the names of its records' fields: "courses with title, date and price" says
+    what a course holds, not that the project is a shop. What a project is comes from what it does."""
+    named = {part for fields in request.fields.values() for f in fields for part in f.name.split("_")
+             if len(part) > 2}
+    if not named:
+        return message
+    return _WORD.sub(lambda m: "" if m.group(0).lower() in named else m.group(0), message)
 
 
 def english_view(message: str) -> str:

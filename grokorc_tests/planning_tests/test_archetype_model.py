@@ -11,7 +11,7 @@ import pytest
 
 from grokorc_assets.models import ARCHETYPES, Neighbour
 from grokorc_assets.planning import classifier
-from grokorc_assets.planning.archetype import archetype_features, blend_neighbours
+from grokorc_assets.planning.archetype import archetype_features, archetype_view, blend_neighbours
 from grokorc_assets.planning.confidence import confidence
 from grokorc_assets.planning.corpus import is_held_out, load_corpus
 from grokorc_assets.planning.glossary import to_english
@@ -119,3 +119,17 @@ def test_training_script_refuses_a_missing_corpus(tmp_path: Path) -> None:
     done = subprocess.run([sys.executable, "scripts/train_archetype_model.py", "--corpus-dir",
                            str(tmp_path / "absent")], cwd=REPO, capture_output=True, text=True)
     assert done.returncode == 2 and "build_corpus.py" in done.stderr
+
+
+def test_a_records_fields_say_what_it_holds_not_what_the_project_is() -> None:
+    # A price among a course's fields is no shop: no cart or checkout nobody asked for, in any language.
+    for request in ("A web app for a dog school: courses with title, date and price, and dogs with name and "
+                    "breed. Search for courses.",
+                    "Eine Web-App für eine Hundeschule: Kurse mit Titel, Datum und Preis, und Hunde mit Name "
+                    "und Rasse. Suche nach Kursen."):
+        plan = infer_plan(request)
+        assert plan.archetype != "ecommerce" and "checkout" not in plan.features, request
+        assert "price" not in archetype_view(request) and "preis" not in archetype_view(request).lower()
+    # What the project does still decides: the same fields in a shop keep it a shop.
+    shop = infer_plan("An online bookshop with search and checkout: books with title, author and price.")
+    assert shop.archetype == "ecommerce" and "checkout" in shop.features
