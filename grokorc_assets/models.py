@@ -122,7 +122,8 @@ class Plan(BaseModel):
     features: list[str] = Field(default_factory=list)
     # Fields per entity (keys are names in ``entities``): what the request named plus what its features need.
     fields: dict[str, list[EntityField]] = Field(default_factory=dict)
-    # Which entity each feature works on: main (what the project is about), priced, booking, thing, message, score.
+    # Which entity each feature works on: main (what the project is about), priced, booking, thing, message, score;
+    # with a priced entity, price_field and stock_field name the fields its checkout uses ("preis", "stock").
     roles: dict[str, str] = Field(default_factory=dict)
     # Features and technologies the request rules out ("no user accounts", "we do not want React").
     excluded: list[str] = Field(default_factory=list)

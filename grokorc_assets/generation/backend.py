@@ -109,6 +109,7 @@ def _api_files(spec: ProjectSpec) -> dict[str, str]:
     roles = _role_resources(spec)
     main = roles["main"]
     ctx = {"title": spec.title, "resources": spec.resources, "env": spec.env, "is_cli": False, **roles,
+           "price_field": spec.roles.price_field, "stock_field": spec.roles.stock_field,
            "accounts": "accounts" in spec.feature_keys,
            "tagged": main.name if main and "tags" in spec.feature_keys else None,
            "rated": main.name if main and "ratings" in spec.feature_keys else None,

@@ -18,7 +18,14 @@ from grokorc_assets.generation.models import Endpoint, FieldSpec, ResourceSpec
 from grokorc_assets.models import AcceptanceCriterion, Plan
 
 # One pluralisation for URLs and for the criteria that name them.
-from grokorc_assets.planning.acceptance import Roles, complete_plan, feature_roles, feature_table, singular
+from grokorc_assets.planning.acceptance import (
+    ENTITY_ROLES,
+    Roles,
+    complete_plan,
+    feature_roles,
+    feature_table,
+    singular,
+)
 from grokorc_assets.planning.plurals import plural
 
 MAX_RESOURCES = 12
@@ -35,7 +42,8 @@ _IDENT_RE = re.compile(r"^[a-z][a-z0-9_]*$")
 
 
 class SpecRoles(BaseModel):
-    """Which resource (by its safe ``name``) plays each role of the feature table; None when absent."""
+    """Which resource (by its safe ``name``) plays each role of the feature table; None when absent.
+    With a priced resource, the fields (safe names) its checkout sells by and counts down."""
 
     main: str | None = None
     priced: str | None = None
@@ -43,6 +51,8 @@ class SpecRoles(BaseModel):
     thing: str | None = None
     message: str | None = None
     score: str | None = None
+    price_field: str | None = None  # "preis", "cost", "price"
+    stock_field: str | None = None  # "quantity", "existencias", "stock"
 
 
 class ProjectSpec(BaseModel):
@@ -298,7 +308,12 @@ def spec_roles(plan: Plan, resources: list[ResourceSpec]) -> SpecRoles:
     by_entity = {r.entity: r.name for r in resources}
     entities = [r.entity for r in resources]
     roles = Roles(**plan.roles) if plan.roles.get("main") else feature_roles(entities, plan.fields, plan.features)
-    return SpecRoles(**{role: by_entity.get(value) for role, value in roles.model_dump().items()})
+    out = SpecRoles(**{role: by_entity.get(getattr(roles, role)) for role in ENTITY_ROLES})
+    if out.priced:
+        # Field names as fields_of makes them ("preço" -> "preco"); an older plan's are price and stock.
+        out.price_field = identifier(roles.price, prefix="field") or "field"
+        out.stock_field = identifier(roles.stock, prefix="field") or "field"
+    return out
 
 
 def project_spec(plan: Plan, title: str | None = None) -> ProjectSpec:

@@ -145,7 +145,8 @@ def _row_actions(ctx: _Ctx, r: ResourceSpec) -> dict:
     delete = ctx.binding(f"{r.plural}.delete")
     return {
         "actions": [] if delete is None else [{"label": "Delete", **delete.model_dump()}],
-        "cart": ctx.is_role(r, "priced", "checkout"),
+        # The priced resource's money field: the cart adds up what a row of it costs.
+        "cart": ctx.spec.roles.price_field if ctx.is_role(r, "priced", "checkout") else None,
         "rating": ctx.is_role(r, "main", "ratings"),
         "votes": ctx.is_role(r, "main", "votes"),
         "comments": ctx.is_role(r, "main", "comments"),

@@ -6,13 +6,17 @@ by every generator so that they agree without talking to each other:
 - ``feature_roles``: which entity each feature works on (the priced entity of a checkout, the booked
   thing of a booking, the main entity that search and comments attach to).
 - ``complete_fields``: the fields each entity gets — what the request named, plus what its features
-  need (price and stock to check out, start and end to book).
+  need (a price and a stock to check out, start and end to book). A checkout uses the request's own
+  money and stock fields ("Preis", "precio", "cost", "quantity"); ``price``/``stock`` are added only
+  when it names none (``checkout_fields``, from ``data/checkout_fields.yaml``).
 - ``derive_acceptance``: one criterion per promise of the feature table (``data/features.yaml``),
   and the features this build cannot generate, as unmet.
 """
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from functools import lru_cache
 from typing import Literal
 
@@ -54,16 +58,52 @@ _TYPE_SUFFIXES: tuple[tuple[FieldType, tuple[str, ...]], ...] = (
 _DURATION_HEADS = ("prep", "cook", "travel", "wait", "read", "run", "lead", "response", "play", "screen")
 
 
+def _fold(name: str) -> str:
+    """Lower case without accents: "preço" -> "preco", "Quantité" -> "quantite"."""
+    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
+
+
+class CheckoutWords(BaseModel):
+    """Words that name a checkout's money and stock fields, in every supported language (folded)."""
+
+    price: tuple[str, ...]
+    stock: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def checkout_words() -> CheckoutWords:
+    raw = CheckoutWords.model_validate(load_yaml("grokorc_assets.planning", "data/checkout_fields.yaml"))
+    return CheckoutWords(price=tuple(dict.fromkeys(_fold(w) for w in raw.price)),
+                         stock=tuple(dict.fromkeys(_fold(w) for w in raw.stock)))
+
+
 def field_type(name: str) -> FieldType:
     """The type a field name suggests: "price" is money, "due_date" a date-time, "title" text, and
-    "cooking_time" a number of minutes (an activity's time is a duration, not a moment)."""
+    "cooking_time" a number of minutes (an activity's time is a duration, not a moment). Accents do not
+    matter ("preço" is money like "preco"), and a checkout's words are typed too ("existencias": int)."""
+    name = _fold(name)
     head, _, last = name.rpartition("_")
     if last == "time" and head and (head.endswith("ing") or head.rsplit("_", 1)[-1] in _DURATION_HEADS):
         return "int"
-    for kind, words in _TYPE_SUFFIXES:
-        if name in words or last in words:
+    words = checkout_words()
+    for kind, names in (*_TYPE_SUFFIXES, ("float", words.price), ("int", words.stock)):
+        if name in names or last in names:
             return kind
     return "str"
+
+
+def _named_by(fields: list[EntityField], words: tuple[str, ...], kind: FieldType) -> str | None:
+    """The first of ``fields`` of type ``kind`` one of whose words is in ``words``, earlier words first."""
+    typed = [(f.name, set(re.split(r"[^a-z0-9]+", _fold(f.name)))) for f in fields if f.type == kind]
+    return next((name for word in words for name, parts in typed if word in parts), None)
+
+
+def checkout_fields(fields: list[EntityField]) -> tuple[str | None, str | None]:
+    """The request's own (money, stock) fields of an entity, None for what it did not name: "Preis"
+    (float) is the price of "Kurse mit Titel, Datum und Preis", "quantity" (int) the stock of
+    "books with title, cost and quantity". A weight or a rating is a float but not a price."""
+    words = checkout_words()
+    return _named_by(fields, words.price, "float"), _named_by(fields, words.stock, "int")
 
 
 class CriterionTemplate(BaseModel):
@@ -102,8 +142,14 @@ def canonical_features(features: list[str]) -> list[str]:
     return list(dict.fromkeys(k for k in keys if k))
 
 
+DEFAULT_PRICE_FIELD = "price"
+DEFAULT_STOCK_FIELD = "stock"
+
+
 class Roles(BaseModel):
-    """The entity each role is played by (entity names as in the plan)."""
+    """The entity each role is played by (entity names as in the plan), and the fields of the priced
+    entity a checkout works on (field names as in the plan; None in a plan stored before they were
+    roles, whose priced entity always got ``price`` and ``stock``)."""
 
     main: str
     priced: str | None = None
@@ -111,6 +157,19 @@ class Roles(BaseModel):
     thing: str | None = None  # what a booking books
     message: str | None = None
     score: str | None = None
+    price_field: str | None = None  # the priced entity's money field: "preis", "cost", else "price"
+    stock_field: str | None = None  # the priced entity's stock field: "quantity", "existencias", else "stock"
+
+    @property
+    def price(self) -> str:
+        return self.price_field or DEFAULT_PRICE_FIELD
+
+    @property
+    def stock(self) -> str:
+        return self.stock_field or DEFAULT_STOCK_FIELD
+
+
+ENTITY_ROLES = ("main", "priced", "booking", "thing", "message", "score")
 
 
 def _first(entities: list[str], names: tuple[str, ...]) -> str | None:
@@ -148,11 +207,17 @@ def feature_roles(entities: list[str], fields: dict[str, list[EntityField]], fea
     score = _first(entities, SCORE_NAMES) if "leaderboard" in features else None
     main = next(iter(core), None) or next((e for e in entities if e not in (booking, message, score)), None)
     main = main or (entities[0] if entities else "item")
-    priced = None
+    priced = price_field = stock_field = None
     if "checkout" in features:
-        priced = next((e for e in entities if _has_field(fields, e, "price")), None) or main
+        # What is sold: the first thing (not an order or a payment) the request gave a money field,
+        # else one it gave a "price", else the main entity.
+        priced = (next((e for e in core if checkout_fields(fields.get(e, []))[0]), None)
+                  or next((e for e in entities if _has_field(fields, e, DEFAULT_PRICE_FIELD)), None) or main)
+        price_field, stock_field = checkout_fields(fields.get(priced, []))
+        price_field, stock_field = price_field or DEFAULT_PRICE_FIELD, stock_field or DEFAULT_STOCK_FIELD
     thing = next((e for e in core if e != booking), None) if booking else None
-    return Roles(main=main, priced=priced, booking=booking, thing=thing, message=message, score=score)
+    return Roles(main=main, priced=priced, booking=booking, thing=thing, message=message, score=score,
+                 price_field=price_field, stock_field=stock_field)
 
 
 def _add(fields: list[EntityField], name: str, kind: FieldType) -> list[EntityField]:
@@ -175,7 +240,7 @@ def complete_fields(
         out[entity] = fields
     roles = roles or feature_roles(entities, named, features)
     if roles.priced:
-        out[roles.priced] = _add(_add(out[roles.priced], "price", "float"), "stock", "int")
+        out[roles.priced] = _add(_add(out[roles.priced], roles.price, "float"), roles.stock, "int")
     if roles.booking:
         booking = _add(_add(out[roles.booking], "start", "datetime"), "end", "datetime")
         if roles.thing:
@@ -268,7 +333,7 @@ def derive_acceptance(
             for template in feature.criteria:
                 text = template.text.format(
                     entity=_label(entity or ""), plural=plural(entity or "item", language), field=field,
-                    thing=_label(roles.thing or "thing"))
+                    thing=_label(roles.thing or "thing"), price=roles.price, stock=roles.stock)
                 verify = "cli" if archetype == "cli" else template.verify
                 text = _cli_text(text) if verify == "cli" else text
                 criteria.append(AcceptanceCriterion(

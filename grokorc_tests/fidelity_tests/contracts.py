@@ -110,15 +110,16 @@ def tags(s: Served, r: ResourceSpec) -> None:
 
 
 def checkout(s: Served, r: ResourceSpec) -> None:
-    a, b = s.create(r, price=10.25, stock=4), s.create(r, price=2.0, stock=1)
+    price, stock = s.spec.roles.price_field, s.spec.roles.stock_field  # the request's own ("preis", ...)
+    a, b = s.create(r, **{price: 10.25, stock: 4}), s.create(r, **{price: 2.0, stock: 1})
     short = s.http.post("/api/checkout", json={"items": [{"id": a["id"], "quantity": 1},
                                                          {"id": b["id"], "quantity": 2}]})
     assert short.status_code == 409
-    assert s.http.get(f"/api/{r.plural}/{a['id']}").json()["stock"] == 4
+    assert s.http.get(f"/api/{r.plural}/{a['id']}").json()[stock] == 4
     done = s.http.post("/api/checkout", json={"items": [{"id": a["id"], "quantity": 2},
                                                         {"id": b["id"], "quantity": 1}]})
     assert done.status_code == 201 and done.json()["total"] == 22.5 and "order_id" in done.json()
-    assert s.http.get(f"/api/{r.plural}/{a['id']}").json()["stock"] == 2
+    assert s.http.get(f"/api/{r.plural}/{a['id']}").json()[stock] == 2
 
 
 def booking(s: Served, r: ResourceSpec) -> None:

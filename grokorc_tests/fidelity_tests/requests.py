@@ -21,3 +21,11 @@ REQUESTS: dict[str, str] = {
     "social": "Neighbourhood forum where residents post notices, comment on them and upvote",
     "cli": "Command-line tool to keep notes with search and sort",
 }
+
+# Shops that name their money and stock fields in their own language: the checkout must use them.
+SHOPS: dict[str, tuple[str, str, str]] = {
+    # request -> (priced entity, money field, stock field)
+    "Online-Shop für Kurse mit Titel, Datum und Preis, mit Warenkorb und Checkout": ("kurs", "preis", "stock"),
+    "Tienda online de productos con nombre, precio y existencias, con carrito y pago": (
+        "producto", "precio", "existencias"),
+}

@@ -21,7 +21,7 @@ from grokorc_assets.visual.browser import BrowserSession
 from grokorc_assets.visual.browser_models import load_settings
 from grokorc_assets.visual.probes import browser_criteria, run_probes
 from grokorc_tests.fidelity_tests.contracts import CHECKERS, Served, check_criterion
-from grokorc_tests.fidelity_tests.requests import REQUESTS
+from grokorc_tests.fidelity_tests.requests import REQUESTS, SHOPS
 
 
 def deliver(request: str, workspace: Path):
@@ -57,6 +57,22 @@ def test_every_criterion_holds_on_the_served_project(archetype, tmp_path):
             assert all(o.passed for o in outcomes), [o.model_dump() for o in outcomes]
         main_page = served.http.get("/")
         assert main_page.status_code == (200 if plan.has_ui else 404)
+
+
+@pytest.mark.parametrize("request_text", list(SHOPS))
+def test_a_shop_checks_out_by_the_fields_its_request_names(request_text, tmp_path):
+    priced, price, stock = SHOPS[request_text]
+    plan, project = deliver(request_text, tmp_path)
+    assert plan.unmet == [] and "checkout" in plan.features
+    assert (plan.roles["priced"], plan.roles["price_field"], plan.roles["stock_field"]) == (priced, price, stock)
+    assert "price" not in [f.name for f in plan.fields[priced]]  # no English field beside the request's own
+    spec = project_spec(plan)
+    checkout = [c for c in plan.acceptance if c.feature == "checkout"]
+    assert len(checkout) == 2 and all(stock in c.text for c in checkout) and price in checkout[0].text
+    with served_project(project) as app:
+        served = Served(app.url, spec)
+        for criterion in [c for c in plan.acceptance if c.verify == "api"]:
+            check_criterion(served, criterion)
 
 
 def test_the_cli_project_keeps_its_criteria_as_a_program(tmp_path):

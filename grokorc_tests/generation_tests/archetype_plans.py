@@ -49,6 +49,13 @@ def bookshop() -> Plan:
         ["home", "Home", "books", "book", "cart", "checkout", "orders"])
 
 
+def kursshop() -> Plan:
+    """German: "Kurse mit Titel und Preis" - the cart adds up preis, the request's own money field."""
+    return Plan(archetype="ecommerce", confidence=0.9, has_ui=True, stack=Stack(frontend=["vanilla"]),
+                language="de", entities=["kurs"], features=["checkout"],
+                fields={"kurs": [_f("titel"), _f("preis", "float")]}, pages=["kurse"])
+
+
 def booking() -> Plan:
     return _plan(
         "booking", ["room", "booking"], ["booking"],
@@ -69,7 +76,7 @@ def hostile_shop() -> Plan:
 
 
 PLANS = {"game": game, "game_alone": game_alone, "chat": chat, "landing": landing, "bookshop": bookshop,
-         "booking": booking, "hostile_landing": hostile_landing, "hostile_shop": hostile_shop}
+         "kursshop": kursshop, "booking": booking, "hostile_landing": hostile_landing, "hostile_shop": hostile_shop}
 
 
 def build(name: str, workspace: Path) -> Path:

@@ -28,6 +28,27 @@ def ecommerce() -> Plan:
     )
 
 
+def ecommerce_de() -> Plan:
+    """"Kurse mit Titel, Datum und Preis": the checkout sells by the request's own Preis, not an added price."""
+    return Plan(
+        language="de", archetype="ecommerce", confidence=0.88, has_ui=True, stack=Stack(frontend=["vanilla"]),
+        entities=["kurs"], features=["search", "checkout"],
+        fields={"kurs": [EntityField(name="titel"), EntityField(name="datum", type="datetime"),
+                         EntityField(name="preis", type="float")]},
+    )
+
+
+def ecommerce_es() -> Plan:
+    """"Productos con nombre, precio y existencias": its own money and stock fields, accents and all."""
+    return Plan(
+        language="es", archetype="ecommerce", confidence=0.88, has_ui=True, stack=Stack(frontend=["vanilla"]),
+        entities=["producto", "pedido"], features=["checkout"],
+        fields={"producto": [EntityField(name="nombre"), EntityField(name="precio_unitario", type="float"),
+                             EntityField(name="existencias", type="int")],
+                "pedido": [EntityField(name="referencia"), EntityField(name="importe", type="float")]},
+    )
+
+
 def awkward_crud() -> Plan:
     return Plan(
         archetype="crud", confidence=0.85, has_ui=True,
@@ -68,7 +89,8 @@ def hostile() -> Plan:
 
 UI_PLANS = {"dashboard": dashboard, "ecommerce": ecommerce, "awkward_crud": awkward_crud,
             "no_entities": no_entities, "hostile": hostile}
-ALL_PLANS = {**UI_PLANS, "cli": cli_tool, "api": api_only}
+# Not UI plans: their UI is the ecommerce one's; their back ends check out by non-English fields.
+ALL_PLANS = {**UI_PLANS, "cli": cli_tool, "api": api_only, "ecommerce_de": ecommerce_de, "ecommerce_es": ecommerce_es}
 
 
 def title_for(name: str) -> str | None:

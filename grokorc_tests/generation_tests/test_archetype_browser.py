@@ -17,12 +17,19 @@ CANVAS_PIXELS = "() => Array.from(document.getElementById('game').getContext('2d
                 ".getImageData(0, 0, 400, 400).data).join(',')"
 
 
+# Lists that are not empty: a German shop's courses, priced in the request's own field.
+ROWS = {"/api/kurse": [{"id": 1, "titel": "Yoga", "preis": 12.5, "stock": 3},
+                       {"id": 2, "titel": "Pilates", "preis": 4.25, "stock": 9}]}
+
+
 class Handler(SimpleHTTPRequestHandler):
-    """Static files plus the few API answers the pages need: health, an empty list, contact -> 201."""
+    """Static files plus the few API answers the pages need: health, a list (empty unless in ROWS),
+    contact -> 201."""
 
     def do_GET(self):  # noqa: N802 (http.server's naming)
         if self.path.startswith("/api/"):
-            self._json(200, {"status": "ok"} if self.path == "/api/health" else [])
+            path = self.path.split("?", 1)[0]
+            self._json(200, {"status": "ok"} if path == "/api/health" else ROWS.get(path, []))
         else:
             super().do_GET()
 
@@ -113,6 +120,19 @@ def test_contact_form_and_theme_toggle(served, page):
     assert page.evaluate("document.documentElement.dataset.theme") == "dark"
     page.locator("[data-action=toggle-theme]").click()
     assert page.evaluate("document.documentElement.dataset.theme") == "light"
+    assert page.errors == []
+
+
+def test_the_cart_adds_up_the_requests_own_money_field(served, page):
+    page.goto(served("kursshop") + "/pages/kurse.html")
+    table = page.locator("[data-component=data_table][data-resource=kurse]")
+    assert table.get_attribute("data-cart") == "preis"
+    # Rows are named by English fields (name, title) only, so a "titel" row is "#1".
+    table.get_by_role("button", name="Add #1 to cart").click()
+    table.get_by_role("button", name="Add #1 to cart").click()
+    table.get_by_role("button", name="Add #2 to cart").click()
+    total = page.locator("[data-feature=checkout][data-resource=kurse] [data-cart-total]")
+    assert total.inner_text() == "Estimated total: 29.25"  # 2 x 12.50 + 4.25, read from preis
     assert page.errors == []
 
 

@@ -144,7 +144,7 @@ def test_bookshop_searches_and_checks_out_the_priced_resource(site):
     root = site("bookshop")
     page = Page(root / "pages/books.html")
     [table] = page.find(data_component="data_table")
-    assert table.attrs["data-resource"] == "books" and table.has("data-cart")
+    assert table.attrs["data-resource"] == "books" and table.attrs["data-cart"] == "price"  # the money field
     search = page.find("input", data_param="q")
     assert search and search[0].attrs["type"] == "search" and search[0].within(data_resource="books")
     assert page.find("select", data_param="sort") and page.find(data_feature="filters")
@@ -159,6 +159,7 @@ def test_bookshop_searches_and_checks_out_the_priced_resource(site):
     assert 'init.headers.Authorization = "Bearer " + bearer' in api
     assert 'params[input.getAttribute("data-param")]' in app and "err.status === 409" in app
     assert 'data-action", "add-to-cart"' in app and "data-record-id" in app
+    assert 'Number(row[priceField])' in app and "row.price" not in app  # the cart reads the plan's money field
     # The cart page shows the cart; the order table carries no cart of its own.
     assert Page(root / "pages/cart.html").find(data_feature="checkout")
     assert not Page(root / "pages/orders.html").find(data_feature="checkout")

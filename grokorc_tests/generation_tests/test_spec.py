@@ -2,9 +2,22 @@
 
 import keyword
 import re
+from pathlib import Path
 
+from grokorc_assets.generation import generate_backend
 from grokorc_assets.generation.spec import identifier, plural, project_spec, singular
-from grokorc_tests.generation_tests.plans import HOSTILE, HOSTILE_TITLE, awkward_crud, hostile, no_entities
+from grokorc_assets.models import EntityField, Plan, Stack
+from grokorc_assets.planning.acceptance import Roles
+from grokorc_assets.serve.seed import SeedResource, sample_record
+from grokorc_tests.generation_tests.plans import (
+    HOSTILE,
+    HOSTILE_TITLE,
+    awkward_crud,
+    ecommerce_de,
+    ecommerce_es,
+    hostile,
+    no_entities,
+)
 
 IDENT = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -65,3 +78,39 @@ def test_hostile_plan_keeps_text_as_labels_only():
 
 def test_spec_is_deterministic():
     assert project_spec(awkward_crud()) == project_spec(awkward_crud())
+
+
+def test_the_checkout_sells_by_the_requests_own_fields(tmp_path):
+    """"Kurse mit ... Preis": the generated checkout, its tests and its seed data use preis, not price."""
+    result = generate_backend(ecommerce_de(), tmp_path)
+    backend = Path(result.root) / "backend"
+    module = (backend / "app/features/checkout.py").read_text()
+    assert "PRICE = 'preis'" in module and "STOCK = 'stock'" in module
+    assert not re.search(r"""["']price["']""", module)  # no field of that name is read or written
+    tests = (backend / "tests/test_acceptance.py").read_text()
+    assert "price, stock = 'preis', 'stock'" in tests and "sum of preis x" in tests
+    [kurs] = result.resources
+    assert [(f.name, f.type) for f in kurs.fields if f.type in ("float", "int")] == [("preis", "float"),
+                                                                                    ("stock", "int")]
+    # What the visual stage seeds through the API: a positive price and a whole, non-negative stock.
+    for index in range(3):
+        record = sample_record(SeedResource.model_validate(kurs.model_dump()), index)
+        assert record["preis"] > 0 and isinstance(record["stock"], int) and record["stock"] >= 0
+
+
+def test_a_multiword_money_field_and_a_named_stock_reach_the_checkout():
+    spec = project_spec(ecommerce_es())
+    assert (spec.roles.priced, spec.roles.price_field, spec.roles.stock_field) == (
+        "producto", "precio_unitario", "existencias")
+    producto = next(r for r in spec.resources if r.name == "producto")
+    assert [f.name for f in producto.fields] == ["nombre", "precio_unitario", "existencias"]
+
+
+def test_a_plan_stored_before_price_field_still_loads_and_sells_by_price():
+    plan = Plan(archetype="ecommerce", confidence=0.9, has_ui=True, stack=Stack(), entities=["book"],
+                features=["checkout"], roles={"main": "book", "priced": "book"},
+                fields={"book": [EntityField(name="title"), EntityField(name="price", type="float"),
+                                 EntityField(name="stock", type="int")]})
+    assert (Roles(**plan.roles).price, Roles(**plan.roles).stock) == ("price", "stock")
+    spec = project_spec(plan)
+    assert (spec.roles.priced, spec.roles.price_field, spec.roles.stock_field) == ("book", "price", "stock")
