@@ -127,10 +127,10 @@ def test_the_cart_adds_up_the_requests_own_money_field(served, page):
     page.goto(served("kursshop") + "/pages/kurse.html")
     table = page.locator("[data-component=data_table][data-resource=kurse]")
     assert table.get_attribute("data-cart") == "preis"
-    # Rows are named by English fields (name, title) only, so a "titel" row is "#1".
-    table.get_by_role("button", name="Add #1 to cart").click()
-    table.get_by_role("button", name="Add #1 to cart").click()
-    table.get_by_role("button", name="Add #2 to cart").click()
+    # A row is named by its first text whatever the language calls it: "titel".
+    table.get_by_role("button", name="Add Yoga to cart").click()
+    table.get_by_role("button", name="Add Yoga to cart").click()
+    table.get_by_role("button", name="Add Pilates to cart").click()
     total = page.locator("[data-feature=checkout][data-resource=kurse] [data-cart-total]")
     assert total.inner_text() == "Estimated total: 29.25"  # 2 x 12.50 + 4.25, read from preis
     assert page.errors == []
