@@ -601,6 +601,13 @@ def _field_lists(items: list, lang: Lang) -> dict[int, tuple[list[str], set[int]
     return out
 
 
+def _names_a_feature_only(phrase: Phrase_, lang: Lang) -> bool:
+    """A feature's name that is no field word: "cart", "checkout", "search" (but "location" or "tags"
+    are fields as well as features)."""
+    return all(u.feature for u in phrase.units) and not any(_is_field_word(u.sing, lang) or
+                                                            _is_field_word(u.low, lang) for u in phrase.units)
+
+
 def _list_items(items: list, k: int, lang: Lang) -> tuple[list[str], set[int]]:
     """The names listed from item k on, and the positions of the phrases they were read from."""
     names: list[str] = []
@@ -610,6 +617,8 @@ def _list_items(items: list, k: int, lang: Lang) -> tuple[list[str], set[int]]:
         item = items[i]
         if i > k and _opens_field_list(items, i):
             break
+        if isinstance(item, Phrase_) and i > k and _names_a_feature_only(item, lang):
+            break  # "title, cost and quantity, cart and checkout": the features are no fields
         if isinstance(item, Phrase_):
             words += [u.low for u in item.units]
             positions.add(item.pos)

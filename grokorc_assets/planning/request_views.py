@@ -19,14 +19,19 @@ def word_seq(tokens: list[Token]) -> list[Token]:
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
+# Stands for the field names taken out: a request that lists its records' fields is about records.
+FIELDS_STAND_IN = "records"
+
+
 def without_field_names(message: str, request: RequestModel) -> str:
-    """The request without the names of its records' fields: "courses with title, date and price" says
-    what a course holds, not that the project is a shop. What a project is comes from what it does."""
+    """The request with its records' field names replaced by one word, "records": "courses with title,
+    date and price" says that courses are stored, not that the project is a shop. What a project is
+    comes from what it does."""
     named = {part for fields in request.fields.values() for f in fields for part in f.name.split("_")
              if len(part) > 2}
     if not named:
         return message
-    return _WORD.sub(lambda m: "" if m.group(0).lower() in named else m.group(0), message)
+    return _WORD.sub(lambda m: "" if m.group(0).lower() in named else m.group(0), message) + " " + FIELDS_STAND_IN
 
 
 def english_view(message: str) -> str:
