@@ -76,13 +76,14 @@ def labelled_set(name: str) -> dict | None:
     if not path.exists():
         return None
     rows = [json.loads(line) for line in path.read_text("utf-8").splitlines() if line.strip()]
-    hits = total = specific = specific_ok = vague_over = 0
+    hits = total = specific = specific_ok = vague_over = confidently_wrong = 0
     missed: list[str] = []
     for row in rows:
         plan = infer_plan(row["prompt"])
         if row["archetypes"]:
             total += 1
             hits += plan.archetype in row["archetypes"]
+            confidently_wrong += plan.archetype not in row["archetypes"] and plan.confidence >= CONFIDENT
         if row["vague"]:
             vague_over += plan.confidence >= CONFIDENT
         else:
@@ -91,6 +92,7 @@ def labelled_set(name: str) -> dict | None:
         missed += [f"{row['id']}:{t}" for t in row["explicit"]
                    if t not in plan.explicit or t not in getattr(plan.stack, layer_of(t))]
     return {"requests": len(rows), "archetype_accuracy": round(hits / total, 3),
+            "confidently_wrong": round(confidently_wrong / total, 3),
             "specific_at_or_above_0_8": round(specific_ok / specific, 3) if specific else None,
             "vague_at_or_above_0_8": vague_over, "technologies_missed": missed}
 
@@ -136,6 +138,7 @@ def main() -> int:
         if row:
             print(f"{name:<26} {row['requests']:>3} requests  archetype {row['archetype_accuracy']}  specific>=0.8 "
                   f"{row['specific_at_or_above_0_8']}  vague>=0.8 {row['vague_at_or_above_0_8']}  "
+                  f"wrong>=0.8 {row['confidently_wrong']}  "
                   f"technologies missed {row['technologies_missed']}")
     lat = result["plan_latency"]
     print(f"plan latency warm: median {lat['median_ms']} ms, p95 {lat['p95_ms']} ms")

@@ -17,20 +17,33 @@ from grokorc_assets.planning.entities import detect_language
 from grokorc_assets.planning.entities import tokenize as entity_tokens
 
 _WORD_RE = re.compile(r"[^\W\d_][\w'’]*", re.UNICODE)
+# French elision: "l'inventaire", "d'abonnés", "qu'un" read as the word after the article.
+_ELISION_RE = re.compile(r"(?:[cdjlmnst]|qu)['’](?=\w)")
+# The section whose words (international ones, "kanban", "wiki", "newsletter") every language shares.
+SHARED = "all"
 
 
 @lru_cache(maxsize=1)
 def load_glossary() -> dict[str, tuple[dict[str, str], list[tuple[str, str]]]]:
-    """language code -> (word map, phrase map longest first)."""
+    """language code -> (word map, phrase map longest first); the shared section is in every language,
+    below the language's own entries."""
     data = load_yaml("grokorc_assets.planning", "data/glossary.yaml")
     out: dict[str, tuple[dict[str, str], list[tuple[str, str]]]] = {}
     for code, words in data.items():
-        if code.endswith("_phrases"):
+        if code.endswith("_phrases") or code == SHARED:
             continue
-        phrases = data.get(f"{code}_phrases", {})
+        merged = {**data.get(SHARED, {}), **words}
+        phrases = {**data.get(f"{SHARED}_phrases", {}), **data.get(f"{code}_phrases", {})}
         ordered = sorted(phrases.items(), key=lambda kv: -len(kv[0]))
-        out[code] = ({k.lower(): v for k, v in words.items()}, ordered)
+        out[code] = ({k.lower(): v for k, v in merged.items()}, [(k.lower(), v) for k, v in ordered])
     return out
+
+
+@lru_cache(maxsize=8)
+def _phrase_pattern(code: str) -> re.Pattern[str]:
+    """One pattern for all of a language's phrases, longest first, each a whole-word match."""
+    phrases = load_glossary()[code][1]
+    return re.compile(r"(?<!\w)(?:" + "|".join(re.escape(p) for p, _ in phrases) + r")(?!\w)")
 
 
 def request_language(message: str) -> str:
@@ -50,19 +63,32 @@ def to_english(message: str, known: Callable[[str], bool] | None = None) -> str:
         return message
     words, phrases = glossary
     text = message.lower()
-    for phrase, english in phrases:
-        text = re.sub(rf"(?<!\w){re.escape(phrase)}(?!\w)", english, text)
+    # A phrase's English is final: it is set aside (a placeholder no word pattern matches) so that the
+    # word pass neither translates its words again nor drops those the model does not know ("followers").
+    done: list[str] = []
+
+    def set_aside(english: str) -> str:
+        done.append(english)
+        return f"\0{len(done) - 1}\0"
+
+    if phrases:
+        english_of = dict(phrases)
+        text = _phrase_pattern(lang.code).sub(lambda m: set_aside(english_of[m.group(0)]), text)
     compounds = lang.code in COMPOUNDING
     function_words = lang.markers | lang.skip
 
     def translate(match: re.Match) -> str:
         word = match.group(0)
+        elided = _ELISION_RE.match(word)
+        if elided and word not in words:
+            word = word[elided.end():]
         english = _translate_word(word, words, compounds)
-        if known is None or english != word:
+        if known is None or english != word or word in words:  # a glossary word, even one kept as is
             return english
         return word if known(word) and word not in function_words else ""
 
-    return _WORD_RE.sub(translate, text)
+    text = _WORD_RE.sub(translate, text)
+    return re.sub("\0(\\d+)\0", lambda m: done[int(m.group(1))], text)
 
 
 # Languages that write compounds as one word ("Terminbuchungssystem", "Kommandozeilen-App").

@@ -55,11 +55,24 @@ def test_long_real_world_requests_get_their_kind() -> None:
 
 
 def test_glossary_translates_only_other_languages() -> None:
-    assert to_english("Tienda online de libros con carrito") .split()[:1] == ["shop"]
+    assert to_english("Tienda online de libros con carrito").split()[:2] == ["online", "shop"]
     assert "appointment booking" in to_english("Ein Terminbuchungssystem für eine Praxis mit Kalender")
     assert "command line" in to_english("Eine Kommandozeilen-App, die Fotos nach Datum umbenennt")
     english = "Online shop with a red button and a game section"
     assert to_english(english) == english  # Spanish "red" (network) never touches English
+
+
+def test_glossary_reads_elisions_shared_words_and_compound_lookalikes() -> None:
+    known = {"application"}.__contains__
+    # a French elided article is read off; a phrase's English stays whole even where the model does not know it
+    assert to_english("Une application de gestion d'inventaire", known).split() == ["application", "management",
+                                                                                      "inventory"]
+    assert "follow" in to_english("Un réseau où l'on peut suivre d'autres utilisateurs", known)
+    assert to_english("Une application pour suivre les dépenses", known).split()[-2:] == ["track", "expenses"]
+    # international words ("kanban") are kept even where the model does not know them
+    assert "kanban" in to_english("Un tablero kanban para las tareas del equipo", known)
+    # "Beispiel" is no "Spiel", and "folgende" says nothing
+    assert to_english("Zum Beispiel mit folgenden Funktionen", known).split() == ["example"]
 
 
 def test_non_english_requests_are_planned_in_their_kind() -> None:
