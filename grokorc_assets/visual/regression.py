@@ -123,6 +123,11 @@ def _broken_verdict(record: ShotRecord, reason: str) -> ShotVerdict:
     return ShotVerdict(status="broken", message=f"broken page: {reason}", **_common(record))
 
 
+def _same_bytes(a: str, b: str) -> bool:
+    first, second = Path(a), Path(b)
+    return first.stat().st_size == second.stat().st_size and first.read_bytes() == second.read_bytes()
+
+
 def _judge(
     record: ShotRecord, store: BaselineStore, project_id: str, revision: int, diff_dir: Path, tolerance: Tolerance
 ) -> ShotVerdict:
@@ -133,6 +138,10 @@ def _judge(
         # First run: the shot becomes the baseline; "new" is not a failure.
         store.promote(project_id, record.page, viewport, Path(record.path), revision, "grokorc (first run)")
         return ShotVerdict(status="new", message="recorded as the first baseline", **common)
+    if _same_bytes(baseline.image_path, record.path):
+        # Most shots are kept because they equal their baseline (capture retakes only what differs):
+        # byte-identical PNGs need neither decoding nor a pixel diff.
+        return ShotVerdict(status="passed", message="identical to the baseline", **common)
     result = compare_images(
         read_png(baseline.image_path), read_png(record.path), threshold=tolerance.threshold,
         max_diff_pixels=tolerance.max_diff_pixels, max_diff_pixel_ratio=tolerance.max_diff_pixel_ratio,

@@ -56,3 +56,28 @@ def test_new_then_passed_then_failed_then_approved(session, tmp_path, engine, se
     history = store.history(project)
     assert len(history) == 4 and sum(not h["superseded"] for h in history) == 2
     assert {h["approved_by"] for h in history} == {"grokorc (first run)", "reviewer"}
+
+
+def test_a_byte_identical_shot_passes_without_a_diff_and_a_re_encoded_one_is_compared(session, tmp_path, engine,
+                                                                                      settings):
+    from PIL import Image
+
+    store = PostgresBaselineStore(engine, settings.home / "baselines")
+    project = f"vis-{uuid.uuid4().hex[:8]}"
+    html = PAGE.format(colour="#1a4d8f", title="Revenue")
+    run(session, tmp_path, store, project, 1, html)
+    same = run(session, tmp_path, store, project, 2, html)
+    assert [s.message for s in same.shots] == ["identical to the baseline"] * 2
+
+    page = tmp_path / "r3" / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(html)
+    records = capture([PageSpec(name="index", url=page.as_uri())], VIEWPORTS, tmp_path / "r3" / "shots",
+                      session=session)
+    for record in records:  # the same pixels in other bytes: only the pixel diff can tell they are equal
+        before = Path(record.path).read_bytes()
+        Image.open(record.path).save(record.path, compress_level=1)
+        assert Path(record.path).read_bytes() != before
+    reencoded = judge_shots(records, store, project, 3, tmp_path / "r3" / "diffs", Tolerance())
+    assert reencoded.passed == 2 and reencoded.max_diff_ratio == 0.0
+    assert all(s.message != "identical to the baseline" for s in reencoded.shots)
