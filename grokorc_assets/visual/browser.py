@@ -51,7 +51,6 @@ from grokorc_assets.visual.page_scripts import (
     OVERFLOW_JS,
     PAGE_STATE_JS,
 )
-from grokorc_assets.visual.png import decode_png
 
 __all__ = ["BrowserSession", "BrowserUnavailableError", "VisualBrowserError", "VisualPageError", "ms_since"]
 
@@ -419,7 +418,7 @@ class BrowserSession:
 
         (png, stable, taken, idle), attempts = self._run(f"shoot {url} at {viewport.name}", op)
         return Shot(
-            url=url, viewport=viewport, png=png, rgba=decode_png(png), stable=stable, shots_taken=taken,
+            url=url, viewport=viewport, png=png, stable=stable, shots_taken=taken,
             network_idle=idle, console_errors=list(self._console), page_errors=list(self._page_errors),
             attempts=attempts, elapsed_ms=ms_since(started), http_status=self._http_status,
         )

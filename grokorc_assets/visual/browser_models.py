@@ -12,9 +12,10 @@ from typing import Any, Literal
 
 import numpy as np
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, PrivateAttr, field_validator
 
 from grokorc_assets.datafiles import load_yaml
+from grokorc_assets.visual.png import decode_png, png_size
 
 Impact = Literal["critical", "serious", "moderate", "minor"]
 IMPACTS: tuple[str, ...] = ("critical", "serious", "moderate", "minor")
@@ -87,14 +88,14 @@ def load_settings(path: Path | None = None) -> BrowserSettings:
 
 
 class Shot(BaseModel):
-    """One stabilised screenshot. ``rgba`` is the decoded ``png`` (H x W x 4 uint8)."""
+    """One stabilised screenshot. ``rgba`` is the decoded ``png`` (H x W x 4 uint8), decoded on first use:
+    most shots are only written to disk and compared by their bytes."""
 
     model_config = ConfigDict(arbitrary_types_allowed=True)
 
     url: str
     viewport: Viewport
     png: bytes = Field(repr=False, exclude=True)
-    rgba: np.ndarray = Field(repr=False, exclude=True)
     stable: bool
     shots_taken: int
     network_idle: bool
@@ -103,14 +104,21 @@ class Shot(BaseModel):
     attempts: int = 1
     elapsed_ms: float = 0.0
     http_status: int | None = None
+    _rgba: np.ndarray | None = PrivateAttr(default=None)
+
+    @property
+    def rgba(self) -> np.ndarray:
+        if self._rgba is None:
+            self._rgba = decode_png(self.png)
+        return self._rgba
 
     @property
     def width(self) -> int:
-        return int(self.rgba.shape[1])
+        return png_size(self.png)[0]
 
     @property
     def height(self) -> int:
-        return int(self.rgba.shape[0])
+        return png_size(self.png)[1]
 
 
 class A11yViolation(BaseModel):

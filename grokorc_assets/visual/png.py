@@ -9,7 +9,7 @@ from pathlib import Path
 
 import numpy as np
 
-__all__ = ["decode_png", "read_png", "write_png"]
+__all__ = ["decode_png", "png_size", "read_png", "write_png"]
 
 
 def _sixteen_bit_to_8(values: np.ndarray) -> np.ndarray:
@@ -66,6 +66,13 @@ def thumbnail_png_base64(path: str | Path, width: int) -> str:
         buffer = io.BytesIO()
         small.save(buffer, format="PNG", optimize=True)
     return base64.b64encode(buffer.getvalue()).decode("ascii")
+
+
+def png_size(png: bytes) -> tuple[int, int]:
+    """(width, height) from the PNG header (the IHDR chunk always comes first), without decoding."""
+    if png[:8] != b"\x89PNG\r\n\x1a\n" or png[12:16] != b"IHDR":
+        raise ValueError("not a PNG image")
+    return int.from_bytes(png[16:20], "big"), int.from_bytes(png[20:24], "big")
 
 
 def decode_png(png: bytes) -> np.ndarray:
