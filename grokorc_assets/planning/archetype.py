@@ -8,6 +8,7 @@ from functools import lru_cache
 
 from grokorc_assets.models import ARCHETYPES, Neighbour
 from grokorc_assets.planning import classifier
+from grokorc_assets.planning.acceptance import feature_table
 from grokorc_assets.planning.entities import RequestModel, extract_request
 from grokorc_assets.planning.lexicon import Key, Lexicons, compile_terms, load_lexicons
 from grokorc_assets.planning.request_views import english_view, without_field_names, word_seq
@@ -98,6 +99,28 @@ def blend_neighbours(
         for a, p in probabilities.items()
     }
     return classifier.top(blended, ARCHETYPES)
+
+
+def names_strongly(archetype: str, words: list[Token]) -> bool:
+    """The request uses one of the archetype's weight-3 words ("landing page", "chat", "dashboard")."""
+    return any(h.label.startswith("3:") for h in match_terms(words, _compiled()["arch:" + archetype]))
+
+
+def deliverable(archetype: str, request: RequestModel, words: list[Token], lex: Lexicons) -> bool:
+    """Whether the archetype's shape can hold what the request describes: a recordless one (a landing
+    page) cannot hold records with fields or features that work on records, unless the request asked
+    for that shape by name."""
+    if archetype not in lex.recordless_archetypes or names_strongly(archetype, words):
+        return True
+    table = feature_table()
+    on_records = [f for f in request.features if f in table and table[f].target != "none"]
+    return not request.fields and not on_records
+
+
+def pick_archetype(ranked: list[tuple[str, float]], request: RequestModel, words: list[Token],
+                   lex: Lexicons) -> str:
+    """The most likely archetype whose shape can deliver the request (the most likely one when none can)."""
+    return next((a for a, _ in ranked if deliverable(a, request, words, lex)), ranked[0][0])
 
 
 def decide_has_ui(archetype: str, words: list[Token], explicit: list[str], lex: Lexicons) -> bool:

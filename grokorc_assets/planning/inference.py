@@ -15,7 +15,14 @@ import math
 
 from grokorc_assets.models import Neighbour, Plan, Usage
 from grokorc_assets.planning import acceptance, classifier
-from grokorc_assets.planning.archetype import archetype_view, blend_neighbours, decide_has_ui, keyword_scores
+from grokorc_assets.planning.archetype import (
+    archetype_view,
+    blend_neighbours,
+    decide_has_ui,
+    keyword_scores,
+    names_strongly,
+    pick_archetype,
+)
 from grokorc_assets.planning.breakdown import plan_contract, plan_pages, plan_tasks
 from grokorc_assets.planning.catalogue import Catalogue, load_catalogue
 from grokorc_assets.planning.confidence import clear_agreement, confidence
@@ -74,8 +81,11 @@ def infer_plan(
     # Names no domain word (lexicon weight 2 or 3), feature or technology: "An app.", "Make it modern".
     vague = not request.features and not explicit and max(kw.values(), default=0.0) < 2
     share = lex.vote.vague_neighbour_share if vague else lex.vote.neighbour_share
-    archetype = blend_neighbours(probabilities, neighbours, share)[0][0]
+    archetype = pick_archetype(blend_neighbours(probabilities, neighbours, share), request, words, lex)
     sureness = model.confidence(features, probabilities, archetype)
+    if sureness < lex.vote.unsure_below and request.fields and not names_strongly(archetype, words):
+        archetype = lex.vote.unsure_archetype
+        sureness = model.confidence(features, probabilities, archetype)
     head_kw = keyword_scores(request_head(english, lex.confidence.head_words))
     clear = clear_agreement(kw, archetype, lex) or clear_agreement(head_kw, archetype, lex)
     has_ui = decide_has_ui(archetype, words, explicit, lex)

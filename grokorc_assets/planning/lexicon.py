@@ -61,6 +61,10 @@ class VoteWeights(BaseModel):
     neighbours_k: int  # catalogue neighbours asked for: they complete the stack
     neighbour_share: float  # weight of the neighbours' archetypes against the model's probabilities
     vague_neighbour_share: float  # the same for a request naming no domain word, feature or technology
+    # A request that describes its records but whose kind the model cannot tell (its pick below
+    # ``unsure_below``) gets ``unsure_archetype``, the shape that holds records and nothing else.
+    unsure_below: float = 0.0
+    unsure_archetype: str = "crud"
 
 
 class Lexicons(BaseModel):
@@ -85,6 +89,7 @@ class Lexicons(BaseModel):
     llm_prompt: str
     avoid_with: dict[str, list[str]]
     core_features: dict[str, list[str]]
+    recordless_archetypes: list[str] = []
 
     @model_validator(mode="after")
     def _all_archetypes(self) -> Lexicons:

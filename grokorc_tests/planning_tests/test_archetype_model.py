@@ -146,3 +146,23 @@ def test_a_records_fields_say_what_it_holds_not_what_the_project_is() -> None:
     # What the project does still decides: the same fields in a shop keep it a shop.
     shop = infer_plan("An online bookshop with search and checkout: books with title, author and price.")
     assert shop.archetype == "ecommerce" and "checkout" in shop.features
+
+
+def test_a_shape_that_cannot_hold_the_requests_records_is_not_picked() -> None:
+    # Records with fields, searched and exported: a one-page landing site could deliver none of it.
+    records = ("Um site para uma escola de música: alunos com nome, instrumento e telefone, e aulas com data, "
+               "hora e preço. Com busca de alunos e exportação CSV.")
+    plan = infer_plan(records)
+    assert plan.archetype != "landing" and "contact_form" not in plan.features
+    # Named by a strong word, the shape stays, whatever fields its contact form has.
+    landing = infer_plan("A landing page for my bakery with a contact form with name, email and message.")
+    assert landing.archetype == "landing"
+
+
+def test_records_of_a_kind_the_model_cannot_tell_get_the_records_shape_and_a_low_confidence() -> None:
+    lex = load_lexicons()
+    plan = infer_plan("Um site para uma escola de música: alunos com nome, instrumento e telefone, e aulas com "
+                      "data, hora e preço. Com busca de alunos e exportação CSV.")
+    assert plan.archetype == lex.vote.unsure_archetype == "crud"
+    assert plan.confidence < 0.8  # the confidence SLO warns: nothing here says what kind of project it is
+    assert plan.features == ["search", "csv_export"]  # what it asked for, nothing a guessed shape adds
