@@ -13,17 +13,17 @@ from grokorc_assets.generation import merge_agents
 from grokorc_assets.models import Usage
 from grokorc_assets.partitions import projects_partitions
 from grokorc_assets.resources import GrokorcState
-from grokorc_assets.serve import ServeError, served_project
+from grokorc_assets.serve import ServeError
 from grokorc_assets.serve.seed import seed_sample_data
 from grokorc_assets.slo import projected_spend
 from grokorc_assets.storage.baselines import PostgresBaselineStore
 from grokorc_assets.telemetry.steps import traced_step
-from grokorc_assets.visual.browser import BrowserSession
 from grokorc_assets.visual.browser_models import PageSpec, load_settings
 from grokorc_assets.visual.capture import capture_in_parallel
 from grokorc_assets.visual.png import thumbnail_png_base64
 from grokorc_assets.visual.probes import BrowserCriterion, ProbeOutcome, all_failed, browser_criteria, run_probes
 from grokorc_assets.visual.regression import Tolerance, VisualReport, judge_shots
+from grokorc_assets.visual.served_browser import served_with_browser
 
 # Degraded mode (docs/design.md "Degraded mode": skip the visual tests when the projected cost nears the budget).
 DEGRADE_SHARE = 0.8
@@ -90,16 +90,15 @@ def _run(context: AssetExecutionContext, grokorc: GrokorcState, ui: dict, backen
     site = merge_agents(workspace, workspace / "visual" / "site")
     store = PostgresBaselineStore(grokorc.engine, grokorc.settings.home / "baselines")
     try:
-        with served_project(site) as served:
+        with served_with_browser(site, load_settings()) as (served, session):
             context.log.info(f"serving {site} at {served.url} (sandbox {served.mode})")
             seed = seed_sample_data(served.url, backend.get("resources") or [])
             context.log.info(f"seeded {seed.created} record(s); {seed.notes or ''}")
             pages = site_pages(served.url, ui["pages"])
             # Network idle waiting is on: the pages fetch their data from the served API.
-            with BrowserSession(load_settings()) as session:
-                records = capture_in_parallel(pages, workspace / "visual" / "shots", session=session,
-                                              expected=partial(baseline_png, store, request.project_id))
-                outcomes = run_probes(session, f"{served.url}/", criteria)
+            records = capture_in_parallel(pages, workspace / "visual" / "shots", session=session,
+                                          expected=partial(baseline_png, store, request.project_id))
+            outcomes = run_probes(session, f"{served.url}/", criteria)
     except ServeError as error:
         return _unservable(ui, str(error)), all_failed(criteria, f"the app could not be served: {error}")
     report = judge_shots(records, store, request.project_id, request.revision, workspace / "visual" / "diffs",
