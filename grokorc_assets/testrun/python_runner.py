@@ -86,11 +86,12 @@ def _test_counts(text: str | None) -> tuple[TestCounts, list[str]]:
 
 
 def _sandboxed(cmd: list[str], project_dir: Path, limits: Limits) -> SandboxResult:
+    env = dict(defaults()["python"].get("env") or {})
     cache = bytecode_cache()
     if cache is None:
-        return run_sandboxed(cmd, workdir=project_dir, limits=limits)
+        return run_sandboxed(cmd, workdir=project_dir, limits=limits, env=env)
     return run_sandboxed(cmd, workdir=project_dir, limits=limits, ro_paths=[cache],
-                         env={"PYTHONPYCACHEPREFIX": str(cache)})
+                         env={**env, "PYTHONPYCACHEPREFIX": str(cache)})
 
 
 def _run_reports(project_dir: Path, reports: Path, rcfile: Path, limits: Limits) -> list[str]:

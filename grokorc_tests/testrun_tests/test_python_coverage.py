@@ -122,3 +122,15 @@ def test_rlimit_only_mode_runs_and_says_so(tmp_path: Path, monkeypatch) -> None:
     assert report.sandbox_mode == "rlimit-only"
     assert report.value == 100.0 and report.tests_passed == 2
     assert any("RLIMIT_NPROC" in note for note in report.notes)
+
+
+def test_the_sandboxed_run_loads_no_plugin_of_the_venv(tmp_path: Path) -> None:
+    # The venv has xdist, pytest-timeout and anyio's plugin; a generated suite needs none of them.
+    probe = ("import sys\n\n\ndef test_only_pytests_own_plugins(request):\n"
+             "    names = {type(p).__module__ if not hasattr(p, '__name__') else p.__name__\n"
+             "             for p in request.config.pluginmanager.get_plugins()}\n"
+             "    assert not any(n.startswith(('xdist', 'pytest_timeout', 'anyio')) for n in names), names\n"
+             "    assert 'xdist' not in sys.modules\n")
+    project = python_project(tmp_path / "proj", extra_tests={"tests/test_plugins.py": probe})
+    report = run_python_tests(project, source_dirs=["app"], test_dir="tests", limits=LIMITS)
+    assert (report.tests_passed, report.tests_failed) == (3, 0), report.failures
