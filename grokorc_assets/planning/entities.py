@@ -595,10 +595,25 @@ def _field_lists(items: list, lang: Lang) -> dict[int, tuple[list[str], set[int]
         # An owner that is no entity ("y usuarios con nombre") still owns its fields: they are no entities.
         names, positions = _list_items(items, k + 2, lang)
         known = sum(_is_field_word(n, lang) for n in names)
-        # Two field words make a list of fields; so does one when it is all there is ("users with name").
-        if names and known * 2 >= len(names) and (known >= 2 or known == len(names)):
+        # Two field words make a list of fields; so does one when it is all there is ("users with name"),
+        # or when nothing else in the list is plural ("songs with title, composer and difficulty": fields
+        # are singular, the things a project holds are listed in the plural: "books, members and loans").
+        singular_only = not any(_plural_phrase(items, pos) for pos in positions)
+        if names and ((known * 2 >= len(names) and (known >= 2 or known == len(names)))
+                      or (known >= 1 and singular_only)):
             out[k] = (names, positions)
     return out
+
+
+def _field_token_positions(items: list, field_lists: dict[int, tuple[list[str], set[int]]]) -> set[int]:
+    """The token positions of every word listed as a field."""
+    listed = {pos for _, positions in field_lists.values() for pos in positions}
+    return {u.pos for x in items if isinstance(x, Phrase_) and x.pos in listed for u in x.units}
+
+
+def _plural_phrase(items: list, pos: int) -> bool:
+    phrase = next((x for x in items if isinstance(x, Phrase_) and x.pos == pos), None)
+    return phrase is not None and phrase.units[-1].plural
 
 
 def _names_a_feature_only(phrase: Phrase_, lang: Lang) -> bool:
@@ -662,10 +677,10 @@ def _glued_entities(seq: list, lang: Lang) -> list[tuple[int, str]]:
     return out
 
 
-def _collect(items: list, lang: Lang, features: list[str]) -> tuple[list[tuple[int, str]], dict[str, list[str]]]:
+def _collect(items: list, lang: Lang, features: list[str], field_lists: dict[int, tuple[list[str], set[int]]]
+             ) -> tuple[list[tuple[int, str]], dict[str, list[str]]]:
     """(position, entity) pairs and the fields named per entity."""
     found: list[tuple[int, str]] = []
-    field_lists = _field_lists(items, lang)
     field_positions = {pos for _, positions in field_lists.values() for pos in positions}
     fields: dict[str, list[str]] = {}
     for k, item in enumerate(items):
@@ -692,11 +707,15 @@ def extract_request(message: str) -> RequestModel:
     for t in toks:
         t.sing = singular(t.low, lang) if t.word else t.low
     _mark_negations(toks, lang)
-    features, excluded_features = _features(_mentions(toks, lang))
+    hits = _mentions(toks, lang)
     seq = _units(toks, lang)
     items = _chunk(seq, lang, _technology_words())
     _assign_slots(items, lang)
-    found, named = _collect(items, lang, features)
+    field_lists = _field_lists(items, lang)
+    # "rehearsals with date and location": a field named like a feature is data, not a request for a map.
+    in_fields = _field_token_positions(items, field_lists)
+    features, excluded_features = _features([h for h in hits if h[0] not in in_fields or h[2]])
+    found, named = _collect(items, lang, features, field_lists)
     found += _glued_entities(seq, lang)
     entities = list(dict.fromkeys(name for _, name in sorted(found, key=lambda p: p[0])))[:MAX_ENTITIES]
     fields = {e: [EntityField(name=n, type=field_type(n)) for n in dict.fromkeys(named[e])]

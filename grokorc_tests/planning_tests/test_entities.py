@@ -234,3 +234,21 @@ def test_each_list_of_fields_belongs_to_the_thing_before_it(message: str, expect
         assert named.get(entity) == fields, named
     field_names = {f for fs in expected.values() for f in fs}
     assert not field_names & set(request.entities), request.entities
+
+
+def test_a_list_of_singular_names_with_one_field_word_is_a_list_of_fields() -> None:
+    # Fields are named in the singular, the things a project holds in the plural.
+    request = extract_request("A small web app for our choir: songs with title, composer and difficulty, "
+                              "rehearsals with date and location, and singers with name and voice part.")
+    assert request.entities == ["song", "rehearsal", "singer"]
+    assert {e: [f.name for f in fs] for e, fs in request.fields.items()} == {
+        "song": ["title", "composer", "difficulty"], "rehearsal": ["date", "location"],
+        "singer": ["name", "voice_part"]}
+    assert extract_request("A library with books, members and loans").fields == {}
+
+
+def test_a_field_named_like_a_feature_asks_for_no_feature() -> None:
+    # A rehearsal's location is data; a map is asked for only when the request says so.
+    assert "maps" not in extract_request("Rehearsals with date and location, sorted by date").features
+    assert "maps" in extract_request("Events with name, date and location, and a map of the venues").features
+    assert "maps" in extract_request("Show the rehearsals on a map").features
