@@ -53,8 +53,8 @@ class MemoryBaselines:
 VARIANTS = {
     # name: (browsers, keep a first shot equal to its baseline)
     "one browser, two shots each (before)": (1, False),
-    "one browser, baseline-equal shot kept": (1, True),
-    "two browsers, baseline-equal shot kept (default)": (2, True),
+    "one browser, baseline-equal shot kept (default: capture_workers 1 in visual/data/visual.yaml)": (1, True),
+    "two browsers, baseline-equal shot kept": (2, True),
 }
 
 
