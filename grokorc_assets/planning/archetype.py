@@ -11,7 +11,7 @@ from grokorc_assets.planning import classifier
 from grokorc_assets.planning.acceptance import feature_table
 from grokorc_assets.planning.entities import RequestModel, extract_request
 from grokorc_assets.planning.lexicon import Key, Lexicons, compile_terms, load_lexicons
-from grokorc_assets.planning.request_views import english_view, without_field_names, word_seq
+from grokorc_assets.planning.request_views import english_view, without_field_names, without_markup, word_seq
 from grokorc_assets.planning.technologies import layer_of
 from grokorc_assets.planning.text import Token, tokenize
 
@@ -73,8 +73,8 @@ def keyword_scores(words: list[Token]) -> dict[str, float]:
 
 def archetype_view(message: str, request: RequestModel | None = None) -> str:
     """The text the archetype is read from: the request in English, without its records' field names
-    (training and planning read the same view)."""
-    return english_view(without_field_names(message, request or extract_request(message)))
+    and without markup (training and planning read the same view)."""
+    return english_view(without_markup(without_field_names(message, request or extract_request(message))))
 
 
 def archetype_features(message: str, request: RequestModel | None = None) -> dict[str, float]:

@@ -19,6 +19,16 @@ def word_seq(tokens: list[Token]) -> list[Token]:
 _WORD = re.compile(r"[^\W\d_]+", re.UNICODE)
 
 
+# Markup in a request (pasted HTML, or an attack on the pages it will generate) is no word about the
+# project: "<script>" must not make a recipe site a command-line script. Tags, comments, and the same
+# written as HTML entities or URL-encoded.
+_MARKUP = re.compile(r"<!--.*?-->|</?[A-Za-z!][^<>]*>|&lt;.*?&gt;|%3C.*?%3E", re.IGNORECASE | re.DOTALL)
+
+
+def without_markup(message: str) -> str:
+    return _MARKUP.sub(" ", message)
+
+
 # Stands for the field names taken out: a request that lists its records' fields is about records.
 FIELDS_STAND_IN = "records"
 

@@ -166,3 +166,15 @@ def test_records_of_a_kind_the_model_cannot_tell_get_the_records_shape_and_a_low
     assert plan.archetype == lex.vote.unsure_archetype == "crud"
     assert plan.confidence < 0.8  # the confidence SLO warns: nothing here says what kind of project it is
     assert plan.features == ["search", "csv_export"]  # what it asked for, nothing a guessed shape adds
+
+
+@pytest.mark.parametrize("request_text", [
+    "</title><script>alert(1)</script> recipe site",
+    "&lt;script&gt;alert(1)&lt;/script&gt; recipe site",
+    "<!--<script>alert(1)//--> photo gallery",
+])
+def test_markup_in_a_request_says_nothing_about_the_project(request_text: str) -> None:
+    # "<script>" is markup (pasted, or an attack on the generated pages), not a command-line script.
+    assert "script" not in archetype_view(request_text)
+    plan = infer_plan(request_text)
+    assert plan.archetype != "cli" and plan.has_ui
