@@ -20,6 +20,7 @@ from grokorc_assets.models import AcceptanceCriterion, Plan
 # One pluralisation for URLs and for the criteria that name them.
 from grokorc_assets.planning.acceptance import (
     ENTITY_ROLES,
+    MENTION_TARGETED,
     Roles,
     complete_plan,
     feature_roles,
@@ -53,6 +54,15 @@ class SpecRoles(BaseModel):
     score: str | None = None
     price_field: str | None = None  # "preis", "cost", "price"
     stock_field: str | None = None  # "quantity", "existencias", "stock"
+    # The resource a list feature works on when the request named it with another than the main one.
+    search: str | None = None
+    sort: str | None = None
+    filters: str | None = None
+    pagination: str | None = None
+
+    def target(self, feature: str) -> str | None:
+        """The resource a main-resource feature works on ("rehearsals sorted by date": rehearsals)."""
+        return (getattr(self, feature, None) if feature in MENTION_TARGETED else None) or self.main
 
 
 class ProjectSpec(BaseModel):

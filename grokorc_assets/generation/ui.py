@@ -64,6 +64,10 @@ class _Ctx:
     def role(self, name: str) -> ResourceSpec | None:
         return resource_by_name(self.spec, getattr(self.spec.roles, name))
 
+    def works_on(self, r: ResourceSpec, feature: str) -> bool:
+        """Whether a list feature the plan has works on ``r`` (its own target, else the main resource)."""
+        return self.has(feature) and self.spec.roles.target(feature) == r.name
+
     def is_role(self, r: ResourceSpec, role: str, feature: str) -> bool:
         """Whether ``r`` plays ``role`` for a feature the plan has (search on the main resource, ...)."""
         return self.has(feature) and getattr(self.spec.roles, role) == r.name
@@ -126,17 +130,18 @@ def _sort_options(r: ResourceSpec, first: str) -> list[dict]:
 
 
 def _server_widgets(ctx: _Ctx, r: ResourceSpec) -> dict:
-    """Search, sort, filter, tags and paging the backend does for the main resource (query params)."""
+    """Search, sort, filter, tags and paging the backend does (query params): on the main resource, or on
+    the one the request named a list feature with ("rehearsals sorted by date")."""
     main = ctx.spec.roles.main == r.name
     filter_field = _field_of(ctx, r, "filters")
     filter_type = next((f.type for f in r.fields if f.name == filter_field), "str")
     return {
-        "search": main and ctx.has("search"),
-        "sort": _sort_options(r, _field_of(ctx, r, "sort")) if main and ctx.has("sort") else [],
+        "search": ctx.works_on(r, "search"),
+        "sort": _sort_options(r, _field_of(ctx, r, "sort")) if ctx.works_on(r, "sort") else [],
         "filter": {"field": filter_field, "label": _label_of(r, filter_field), "type": filter_type}
-        if main and ctx.has("filters") else None,
+        if ctx.works_on(r, "filters") else None,
         "tag_filter": main and ctx.has("tags"),
-        "paged": main and ctx.has("pagination"),
+        "paged": ctx.works_on(r, "pagination"),
         "export_href": f"/api/{r.plural}/export.csv" if main and ctx.has("csv_export") else None,
     }
 
@@ -162,7 +167,7 @@ def _data_table(ctx: _Ctx, r: ResourceSpec) -> UiNode | None:
     return UiNode(type="data_table", binding=binding, children=_states(heading(r).lower()), props={
         "id": ctx.dom_id("table"), "title": heading(r), "resource": r.plural, "columns": _columns(ctx, r),
         # Tables the backend does not search still filter and export what they loaded.
-        "filterable": ctx.has(*FILTER_FEATURES) and not main,
+        "filterable": ctx.has(*FILTER_FEATURES) and not main and not server["search"],
         "exportable": ctx.has("csv_export") and not main,
         **server, **_row_actions(ctx, r),
     })

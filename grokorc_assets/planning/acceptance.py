@@ -159,6 +159,17 @@ class Roles(BaseModel):
     score: str | None = None
     price_field: str | None = None  # the priced entity's money field: "preis", "cost", else "price"
     stock_field: str | None = None  # the priced entity's stock field: "quantity", "existencias", else "stock"
+    # The entity a list feature was asked for, when the request named one other than the main entity
+    # ("rehearsals sorted by date" where songs are the main entity); None: the main entity.
+    search: str | None = None
+    sort: str | None = None
+    filters: str | None = None
+    pagination: str | None = None
+
+    def target(self, feature: str) -> str:
+        """The entity a main-entity feature works on."""
+        own = getattr(self, feature, None) if feature in MENTION_TARGETED else None
+        return own or self.main
 
     @property
     def price(self) -> str:
@@ -169,7 +180,10 @@ class Roles(BaseModel):
         return self.stock_field or DEFAULT_STOCK_FIELD
 
 
-ENTITY_ROLES = ("main", "priced", "booking", "thing", "message", "score")
+# List features the generated back end serves for every entity (query parameters of GET /api/{plural}),
+# so each can work on the entity the request named it with rather than the main one.
+MENTION_TARGETED = ("search", "sort", "filters", "pagination")
+ENTITY_ROLES = ("main", "priced", "booking", "thing", "message", "score", *MENTION_TARGETED)
 
 
 def _first(entities: list[str], names: tuple[str, ...]) -> str | None:
@@ -197,7 +211,8 @@ def complete_entities(entities: list[str], features: list[str], archetype: str) 
     return out
 
 
-def feature_roles(entities: list[str], fields: dict[str, list[EntityField]], features: list[str]) -> Roles:
+def feature_roles(entities: list[str], fields: dict[str, list[EntityField]], features: list[str],
+                  anchors: dict[str, str] | None = None) -> Roles:
     """Roles from the request's own fields: the main entity is the first one the request described
     ("a nursery selling plants with name, price and stock" is about plants), else the first named."""
     described = [e for e in entities if e not in SUPPORTING and fields.get(e)]
@@ -216,8 +231,11 @@ def feature_roles(entities: list[str], fields: dict[str, list[EntityField]], fea
         price_field, stock_field = checkout_fields(fields.get(priced, []))
         price_field, stock_field = price_field or DEFAULT_PRICE_FIELD, stock_field or DEFAULT_STOCK_FIELD
     thing = next((e for e in core if e != booking), None) if booking else None
+    # "anchors": the entity each list feature was named with in the request (entities.extract_request).
+    targeted = {f: e for f, e in (anchors or {}).items()
+                if f in MENTION_TARGETED and f in features and e in entities and e != main}
     return Roles(main=main, priced=priced, booking=booking, thing=thing, message=message, score=score,
-                 price_field=price_field, stock_field=stock_field)
+                 price_field=price_field, stock_field=stock_field, **targeted)
 
 
 def _add(fields: list[EntityField], name: str, kind: FieldType) -> list[EntityField]:
@@ -281,11 +299,13 @@ def singular(word: str) -> str:
     return f"{head}_{last}" if head else last
 
 
-def _targets(feature: FeatureDef, entities: list[str], roles: Roles) -> list[str | None]:
+def _targets(key: str, feature: FeatureDef, entities: list[str], roles: Roles) -> list[str | None]:
     if feature.target == "each":
         return list(entities)
     if feature.target == "none":
         return [None]
+    if feature.target == "main":
+        return [roles.target(key)]
     return [getattr(roles, feature.target)]
 
 
@@ -326,7 +346,7 @@ def derive_acceptance(
         if (missing := _not_buildable(key, feature, archetype, has_ui)) is not None:
             unmet.append(missing)
             continue
-        for entity in _targets(feature, entities, roles):
+        for entity in _targets(key, feature, entities, roles):
             if feature.target != "none" and entity is None:
                 continue
             field = feature_field(key, entity, fields) if entity else ""
@@ -353,11 +373,11 @@ class Contract(BaseModel):
 
 
 def derive_contract(archetype: str, has_ui: bool, entities: list[str], named: dict[str, list[EntityField]],
-                    features: list[str], *, language: str = "en") -> Contract:
+                    features: list[str], *, language: str = "en", anchors: dict[str, str] | None = None) -> Contract:
     """The one derivation every plan goes through (offline, LLM, or an older plan): roles are decided
     here once, from what the request named, and stored so that every generator reads the same."""
     entities = complete_entities(entities, features, archetype)
-    roles = feature_roles(entities, named, features)
+    roles = feature_roles(entities, named, features, anchors)
     fields = complete_fields(entities, named, features, roles)
     criteria, unmet = derive_acceptance(entities, fields, features, archetype=archetype, has_ui=has_ui, roles=roles,
                                         language=language)

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from grokorc_assets.datafiles import load_yaml
 from grokorc_assets.models import EntityField
-from grokorc_assets.planning.acceptance import field_type
+from grokorc_assets.planning.acceptance import MENTION_TARGETED, field_type
 from grokorc_assets.planning.lexicon import load_aliases, load_lexicons
 
 MAX_ENTITIES = 8
@@ -42,6 +42,8 @@ class RequestModel(BaseModel):
     fields: dict[str, list[EntityField]] = Field(default_factory=dict)
     features: list[str] = Field(default_factory=list)
     excluded: list[str] = Field(default_factory=list)
+    # The entity a list feature is named with ("rehearsals sorted by date" -> sort: rehearsal).
+    anchors: dict[str, str] = Field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------------------------
@@ -721,5 +723,29 @@ def extract_request(message: str) -> RequestModel:
     fields = {e: [EntityField(name=n, type=field_type(n)) for n in dict.fromkeys(named[e])]
               for e in entities if e in named}
     excluded = [*excluded_features, *negated_technologies(toks)]
+    # Every word that names an entity, wherever it stands ("..., and rehearsals sorted by date").
+    mentions = [(i, clean_name(t.sing)) for i, t in enumerate(toks) if t.word and clean_name(t.sing) in entities]
+    anchors = _anchors(toks, hits, [*mentions, *((pos, name) for pos, name in found if name in entities)])
     return RequestModel(language=lang.code, entities=entities, fields=fields, features=features,
-                        excluded=list(dict.fromkeys(excluded)))
+                        excluded=list(dict.fromkeys(excluded)), anchors=anchors)
+
+
+# How far (in tokens, same sentence) an entity may be from a list feature's word to be what it works on:
+# "rehearsals sorted by date" (2 before), "searchable song list" (1 after), "búsqueda de alumnos" (2 after).
+_ANCHOR_BEFORE, _ANCHOR_AFTER = 3, 3
+
+
+def _anchors(toks: list[Tok], hits: list[tuple[int, str, bool]], found: list[tuple[int, str]]) -> dict[str, str]:
+    """The entity named closest to each list feature's first mention, within its sentence."""
+    sentence = [0] * len(toks)
+    for i in range(1, len(toks)):
+        sentence[i] = sentence[i - 1] + (toks[i - 1].raw in _SENTENCE_END)
+    out: dict[str, str] = {}
+    for i, key, negated in hits:
+        if negated or key in out or key not in MENTION_TARGETED:
+            continue
+        near = [(abs(pos - i), pos > i, name) for pos, name in found
+                if sentence[pos] == sentence[i] and i - _ANCHOR_BEFORE <= pos <= i + _ANCHOR_AFTER and pos != i]
+        if near:
+            out[key] = min(near)[2]
+    return out

@@ -22,6 +22,7 @@ from grokorc_assets.visual.browser_models import load_settings
 from grokorc_assets.visual.probes import browser_criteria, run_probes
 from grokorc_tests.fidelity_tests.contracts import CHECKERS, Served, check_criterion
 from grokorc_tests.fidelity_tests.requests import REQUESTS, SHOPS
+from grokorc_tests.generation_tests.plans import CHOIR
 
 
 def deliver(request: str, workspace: Path):
@@ -95,3 +96,15 @@ def test_the_cli_project_keeps_its_criteria_as_a_program(tmp_path):
     assert [r[text] for r in run("list", "--search", "APP")] == ["apple"]
     assert [r[text] for r in run("list", "--sort", text)] == ["apple", "pear", "zucchini"]
     assert [r[text] for r in run("list", f"--sort=-{text}")] == ["zucchini", "pear", "apple"]
+
+
+def test_list_features_work_on_the_entity_the_request_named_them_with(tmp_path):
+    plan, project = deliver(CHOIR, tmp_path)
+    assert plan.roles["sort"] == "rehearsal"
+    spec = project_spec(plan)
+    with served_project(project) as app:
+        served = Served(app.url, spec)
+        for criterion in [c for c in plan.acceptance if c.verify == "api"]:
+            check_criterion(served, criterion)  # rehearsals sorted by date, songs searched
+        page = served.http.get("/pages/rehearsals.html").text
+        assert 'data-feature="sort"' in page and 'value="date"' in page

@@ -49,6 +49,17 @@ def ecommerce_es() -> Plan:
     )
 
 
+CHOIR = ("A small web app for our choir: songs with title, composer and difficulty, rehearsals with date and "
+         "location, and singers with name and voice part. Searchable song list, and rehearsals sorted by date.")
+
+
+def choir() -> Plan:
+    """Planned from its request: search works on songs (the main entity), sort on rehearsals, by date."""
+    from grokorc_assets.planning.inference import infer_plan
+
+    return infer_plan(CHOIR)
+
+
 def awkward_crud() -> Plan:
     return Plan(
         archetype="crud", confidence=0.85, has_ui=True,
@@ -90,7 +101,8 @@ def hostile() -> Plan:
 UI_PLANS = {"dashboard": dashboard, "ecommerce": ecommerce, "awkward_crud": awkward_crud,
             "no_entities": no_entities, "hostile": hostile}
 # Not UI plans: their UI is the ecommerce one's; their back ends check out by non-English fields.
-ALL_PLANS = {**UI_PLANS, "cli": cli_tool, "api": api_only, "ecommerce_de": ecommerce_de, "ecommerce_es": ecommerce_es}
+ALL_PLANS = {**UI_PLANS, "cli": cli_tool, "api": api_only, "ecommerce_de": ecommerce_de, "ecommerce_es": ecommerce_es,
+             "choir": choir}
 
 
 def title_for(name: str) -> str | None:
