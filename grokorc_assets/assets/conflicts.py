@@ -2,9 +2,10 @@
 threshold, escalated below it (to the configured LLM when there is one), before coverage runs."""
 # No `from __future__ import annotations` in Dagster modules: Dagster inspects real annotations.
 
-from dagster import AssetExecutionContext, RetryPolicy, asset
+from dagster import AssetExecutionContext, asset
 
 from grokorc_assets.assets.metadata import dagster_metadata, usage_metadata
+from grokorc_assets.assets.retries import TRANSIENT_FAILURES
 from grokorc_assets.conflicts import detect_conflicts, llm_mediator, resolve
 from grokorc_assets.contract import ConflictsMetadata
 from grokorc_assets.models import Usage
@@ -18,7 +19,7 @@ from grokorc_assets.telemetry.steps import traced_step
     group_name="verification",
     kinds={"python"},
     description="Contradictions between frontend, backend, devops and ui; auto-mediated or escalated.",
-    retry_policy=RetryPolicy(max_retries=2, delay=1.0),
+    retry_policy=TRANSIENT_FAILURES,
 )
 @traced_step
 def conflicts(

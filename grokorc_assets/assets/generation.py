@@ -9,9 +9,10 @@ live in the revision's workspace under ``agents/<agent>/``.
 from functools import partial
 from pathlib import Path
 
-from dagster import AssetExecutionContext, AssetsDefinition, RetryPolicy, asset
+from dagster import AssetExecutionContext, AssetsDefinition, asset
 
 from grokorc_assets.assets.metadata import dagster_metadata, file_tree_markdown, usage_metadata
+from grokorc_assets.assets.retries import TRANSIENT_FAILURES
 from grokorc_assets.contract import GenerationMetadata
 from grokorc_assets.generation import GenerationResult, generate_backend, generate_devops, generate_frontend
 from grokorc_assets.generation.llm_agent import generate_with_llm, unproven_problems
@@ -78,7 +79,7 @@ def agent_asset(agent: str, description: str) -> AssetsDefinition:
         group_name="generation",
         kinds={"python"},
         description=description,
-        retry_policy=RetryPolicy(max_retries=2, delay=1.0),
+        retry_policy=TRANSIENT_FAILURES,
     )
     @traced_step
     def _agent(context: AssetExecutionContext, grokorc: GrokorcState, llm: LLMResource, plan: dict) -> dict:

@@ -3,9 +3,10 @@
 
 import json
 
-from dagster import AssetExecutionContext, RetryPolicy, asset
+from dagster import AssetExecutionContext, asset
 
 from grokorc_assets.assets.metadata import dagster_metadata, markdown_table, usage_metadata
+from grokorc_assets.assets.retries import TRANSIENT_FAILURES
 from grokorc_assets.contract import PlanMetadata
 from grokorc_assets.partitions import projects_partitions
 from grokorc_assets.planning.service import Planner
@@ -20,7 +21,7 @@ from grokorc_assets.telemetry.tracing import set_slo_attributes
     kinds={"python", "pgvector"},
     description="Archetype, stack, entities, features, pages and agent tasks inferred from the request.",
     # The LLM path can meet a flaky endpoint; the provider already backs off per exchange.
-    retry_policy=RetryPolicy(max_retries=2, delay=1.0),
+    retry_policy=TRANSIENT_FAILURES,
 )
 @traced_step
 def plan(context: AssetExecutionContext, grokorc: GrokorcState, llm: LLMResource, project_request: dict) -> dict:

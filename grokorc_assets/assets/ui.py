@@ -4,6 +4,7 @@
 from dagster import AssetExecutionContext, asset
 
 from grokorc_assets.assets.metadata import dagster_metadata, markdown_table, usage_metadata
+from grokorc_assets.assets.retries import TRANSIENT_FAILURES
 from grokorc_assets.contract import UiMetadata
 from grokorc_assets.generation import GenerationResult, infer_ui
 from grokorc_assets.models import Plan
@@ -17,6 +18,7 @@ from grokorc_assets.telemetry.steps import traced_step
     group_name="generation",
     kinds={"html"},
     description="Inferred UI component trees per page, rendered with the frontend's shell and styles.",
+    retry_policy=TRANSIENT_FAILURES,
 )
 @traced_step
 def ui(

@@ -30,3 +30,15 @@ def test_instance_uses_postgres_storage(instance):
 
     assert isinstance(instance.run_storage, PostgresRunStorage)
     assert isinstance(instance.event_log_storage, PostgresEventLogStorage)
+
+
+def test_steps_ride_out_a_database_restart_but_a_killed_test_worker_fails_the_run() -> None:
+    from dagster import AssetKey
+
+    from grokorc_assets.definitions import defs
+
+    for name in ("plan", "frontend", "backend", "devops", "ui", "conflicts"):
+        policy = defs.get_assets_def(AssetKey(name)).op.retry_policy
+        waits = [policy.calculate_delay(n) for n in range(1, policy.max_retries + 1)]
+        assert sum(waits) >= 14.0, (name, waits)  # longer than a Postgres restart in the stack
+    assert defs.get_assets_def(AssetKey("coverage")).op.retry_policy is None
