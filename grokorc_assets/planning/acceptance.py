@@ -98,6 +98,11 @@ def _named_by(fields: list[EntityField], words: tuple[str, ...], kind: FieldType
     return next((name for word in words for name, parts in typed if word in parts), None)
 
 
+def url_segment(name: str) -> str:
+    """A plural as the generated back end serves it: ASCII lower snake ("réunions" -> "reunions")."""
+    return re.sub(r"[^a-z0-9]+", "_", _fold(name)).strip("_") or name
+
+
 def checkout_fields(fields: list[EntityField]) -> tuple[str | None, str | None]:
     """The request's own (money, stock) fields of an entity, None for what it did not name: "Preis"
     (float) is the price of "Kurse mit Titel, Datum und Preis", "quantity" (int) the stock of
@@ -353,6 +358,7 @@ def derive_acceptance(
             for template in feature.criteria:
                 text = template.text.format(
                     entity=_label(entity or ""), plural=plural(entity or "item", language), field=field,
+                    path=url_segment(plural(entity or "item", language)),
                     thing=_label(roles.thing or "thing"), price=roles.price, stock=roles.stock)
                 verify = "cli" if archetype == "cli" else template.verify
                 text = _cli_text(text) if verify == "cli" else text

@@ -252,3 +252,17 @@ def test_a_field_named_like_a_feature_asks_for_no_feature() -> None:
     assert "maps" not in extract_request("Rehearsals with date and location, sorted by date").features
     assert "maps" in extract_request("Events with name, date and location, and a map of the venues").features
     assert "maps" in extract_request("Show the rehearsals on a map").features
+
+
+@pytest.mark.parametrize("message, feature, entity", [
+    ("Un club de lecture : livres avec titre et auteur, réunions avec date et lieu. Réunions triées par date.",
+     "sort", "réunion"),
+    ("Un club: libros con título y autor, y reuniones con fecha. Reuniones ordenadas por fecha.", "sort", "reunión"),
+    ("Um clube: livros com título e autor. Livros filtrados por autor.", "filters", "livro"),
+    ("Ein Verein: Bücher mit Titel und Autor. Bücher nach Autor gefiltert.", "filters", "buch"),
+])
+def test_a_list_feature_said_as_a_participle_is_found_with_its_entity(message: str, feature: str,
+                                                                       entity: str) -> None:
+    # "sorted by", "filtered by" in each language, feminine and plural forms included.
+    request = extract_request(message)
+    assert feature in request.features and request.anchors[feature] == entity
