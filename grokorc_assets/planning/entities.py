@@ -630,6 +630,7 @@ def _list_items(items: list, k: int, lang: Lang) -> tuple[list[str], set[int]]:
     names: list[str] = []
     words: list[str] = []
     positions: set[int] = set()
+    closed = False  # the list's final "and" was read: one more item, then it ends
     for i in range(k, len(items)):
         item = items[i]
         if i > k and _opens_field_list(items, i):
@@ -640,6 +641,9 @@ def _list_items(items: list, k: int, lang: Lang) -> tuple[list[str], set[int]]:
             words += [u.low for u in item.units]
             positions.add(item.pos)
         elif _is(item, lang.connectors) or _low(item) in ("a", "an", "the", "its", "their"):
+            if closed and _low(item) == "," and i + 1 < len(items) and _is(items[i + 1], lang.connectors):
+                break  # "plants with species and planting date, and harvest logs": logs are no field
+            closed = closed or (words != [] and _low(item) not in (",", "/", "&"))
             if words:
                 names.append("_".join(words))
             words = []

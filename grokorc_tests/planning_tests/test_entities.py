@@ -247,6 +247,23 @@ def test_a_list_of_singular_names_with_one_field_word_is_a_list_of_fields() -> N
     assert extract_request("A library with books, members and loans").fields == {}
 
 
+@pytest.mark.parametrize("message, entity, fields, next_entity", [
+    ("Members with name and plot number, plants with species and planting date, and harvest logs.",
+     "plant", ["species", "planting_date"], "harvest"),
+    ("Bücher mit Titel und Autor, und Mitglieder.", "buch", ["titel", "autor"], "mitglied"),
+])
+def test_a_comma_after_a_field_list_closed_by_and_ends_it(message: str, entity: str, fields: list[str],
+                                                          next_entity: str) -> None:
+    # A list has one final "and": "species and planting date, and seed packets" lists the plants'
+    # fields, then one more thing the project holds.
+    request = extract_request(message)
+    assert [f.name for f in request.fields[entity]] == fields
+    assert next_entity in request.entities
+    # An Oxford comma inside one list keeps the list whole.
+    oxford = extract_request("Books with title, author, and year.")
+    assert [f.name for f in oxford.fields["book"]] == ["title", "author", "year"]
+
+
 def test_a_field_named_like_a_feature_asks_for_no_feature() -> None:
     # A rehearsal's location is data; a map is asked for only when the request says so.
     assert "maps" not in extract_request("Rehearsals with date and location, sorted by date").features
