@@ -105,6 +105,19 @@ def _feature_files(spec: ProjectSpec, ctx: dict) -> dict[str, str]:
     return files
 
 
+def _record_feature_targets(spec: ProjectSpec) -> dict:
+    """The resource comments, ratings and votes each work on (``commented``, ``rated_resource``...), and
+    the names of those that store a rating or a score (``rated``, ``voted``, read by models.py)."""
+    by_name = {r.name: r for r in spec.resources}
+
+    def on(feature: str) -> ResourceSpec | None:
+        return by_name.get(spec.roles.target(feature) or "") if feature in spec.feature_keys else None
+
+    rated, voted = on("ratings"), on("votes")
+    return {"commented": on("comments"), "rated_resource": rated, "voted_resource": voted,
+            "rated": rated.name if rated else None, "voted": voted.name if voted else None}
+
+
 def _api_files(spec: ProjectSpec) -> dict[str, str]:
     roles = _role_resources(spec)
     main = roles["main"]
@@ -112,8 +125,7 @@ def _api_files(spec: ProjectSpec) -> dict[str, str]:
            "price_field": spec.roles.price_field, "stock_field": spec.roles.stock_field,
            "accounts": "accounts" in spec.feature_keys,
            "tagged": main.name if main and "tags" in spec.feature_keys else None,
-           "rated": main.name if main and "ratings" in spec.feature_keys else None,
-           "voted": main.name if main and "votes" in spec.feature_keys else None}
+           **_record_feature_targets(spec)}
     files = {
         **_feature_files(spec, ctx),
         "backend/tests/samples.py": render("backend/samples.py.j2", **_samples(spec)),

@@ -35,9 +35,16 @@ def _api_context(spec: ProjectSpec) -> dict:
     backend does not serve would be a contract conflict, so only the plan's features get one."""
     keys = set(spec.feature_keys)
     main = resource_by_name(spec, spec.roles.main)
+
+    def plural_of(feature: str) -> str | None:
+        r = resource_by_name(spec, spec.roles.target(feature)) if feature in keys else None
+        return r.plural if r else None
+
     return {
         "keys": keys,
         "main": main.plural if main else None,
+        # Comments, ratings and votes work on the resource the request named them with.
+        "comments_on": plural_of("comments"), "ratings_on": plural_of("ratings"), "votes_on": plural_of("votes"),
         "contact": "contact_form" in keys or spec.archetype == "landing",
     }
 

@@ -21,6 +21,7 @@ from grokorc_assets.models import AcceptanceCriterion, Plan
 from grokorc_assets.planning.acceptance import (
     ENTITY_ROLES,
     MENTION_TARGETED,
+    RECORD_FEATURES,
     Roles,
     complete_plan,
     feature_roles,
@@ -54,14 +55,18 @@ class SpecRoles(BaseModel):
     score: str | None = None
     price_field: str | None = None  # "preis", "cost", "price"
     stock_field: str | None = None  # "quantity", "existencias", "stock"
-    # The resource a list feature works on when the request named it with another than the main one.
+    # The resource a feature works on when the request named it with another than the main one.
     search: str | None = None
     sort: str | None = None
     filters: str | None = None
     pagination: str | None = None
+    comments: str | None = None
+    ratings: str | None = None
+    votes: str | None = None
 
     def target(self, feature: str) -> str | None:
-        """The resource a main-resource feature works on ("rehearsals sorted by date": rehearsals)."""
+        """The resource a main-resource feature works on ("rehearsals sorted by date": rehearsals,
+        "comment on harvest logs": harvests)."""
         return (getattr(self, feature, None) if feature in MENTION_TARGETED else None) or self.main
 
 
@@ -226,27 +231,32 @@ def endpoints_of(resources: list[ResourceSpec]) -> list[Endpoint]:
     return endpoints
 
 
-def _main_routes(main: ResourceSpec, features: list[str]) -> list[Endpoint]:
-    item = f"/api/{main.plural}/{{item_id}}"
+def _record_routes(spec: ProjectSpec) -> list[Endpoint]:
+    """Comments, ratings and votes, each under the items of the resource it works on."""
+    by_name = {r.name: r for r in spec.resources}
     routes = []
-    if "comments" in features:
-        routes += [Endpoint(method="GET", path=f"{item}/comments", operation=f"{main.plural}.comments.list",
-                            js_function=f"list{main.class_name}Comments", resource=main.name),
-                   Endpoint(method="POST", path=f"{item}/comments", operation=f"{main.plural}.comments.create",
-                            js_function=f"add{main.class_name}Comment", resource=main.name)]
-    if "ratings" in features:
-        routes.append(Endpoint(method="POST", path=f"{item}/ratings", operation=f"{main.plural}.ratings.create",
-                               js_function=f"rate{main.class_name}", resource=main.name))
-    if "votes" in features:
-        routes.append(Endpoint(method="POST", path=f"{item}/votes", operation=f"{main.plural}.votes.create",
-                               js_function=f"vote{main.class_name}", resource=main.name))
+    for feature in RECORD_FEATURES:
+        r = by_name.get(spec.roles.target(feature) or "") if feature in spec.feature_keys else None
+        if r is None:
+            continue
+        item = f"/api/{r.plural}/{{item_id}}"
+        if feature == "comments":
+            routes += [Endpoint(method="GET", path=f"{item}/comments", operation=f"{r.plural}.comments.list",
+                                js_function=f"list{r.class_name}Comments", resource=r.name),
+                       Endpoint(method="POST", path=f"{item}/comments", operation=f"{r.plural}.comments.create",
+                                js_function=f"add{r.class_name}Comment", resource=r.name)]
+        elif feature == "ratings":
+            routes.append(Endpoint(method="POST", path=f"{item}/ratings", operation=f"{r.plural}.ratings.create",
+                                   js_function=f"rate{r.class_name}", resource=r.name))
+        else:
+            routes.append(Endpoint(method="POST", path=f"{item}/votes", operation=f"{r.plural}.votes.create",
+                                   js_function=f"vote{r.class_name}", resource=r.name))
     return routes
 
 
 def feature_endpoints(spec: ProjectSpec) -> list[Endpoint]:
     """The HTTP routes the feature modules add (WebSockets are not endpoints of the REST surface)."""
     features = spec.feature_keys
-    main = next((r for r in spec.resources if r.name == spec.roles.main), None)
     routes: list[Endpoint] = []
     if "accounts" in features:
         routes += [Endpoint(method="POST", path="/api/auth/register", operation="auth.register",
@@ -255,7 +265,7 @@ def feature_endpoints(spec: ProjectSpec) -> list[Endpoint]:
     if "checkout" in features and spec.roles.priced:
         routes.append(Endpoint(method="POST", path="/api/checkout", operation="checkout", js_function="checkout",
                                resource=spec.roles.priced))
-    routes += _main_routes(main, features) if main else []
+    routes += _record_routes(spec)
     if "charts" in features:
         routes.append(Endpoint(method="GET", path="/api/stats/{plural}", operation="stats", js_function="statsOf"))
     if "csv_export" in features:

@@ -65,7 +65,7 @@ class _Ctx:
         return resource_by_name(self.spec, getattr(self.spec.roles, name))
 
     def works_on(self, r: ResourceSpec, feature: str) -> bool:
-        """Whether a list feature the plan has works on ``r`` (its own target, else the main resource)."""
+        """Whether a feature the plan has works on ``r`` (the entity it was asked for, else the main one)."""
         return self.has(feature) and self.spec.roles.target(feature) == r.name
 
     def is_role(self, r: ResourceSpec, role: str, feature: str) -> bool:
@@ -116,7 +116,7 @@ def _columns(ctx: _Ctx, r: ResourceSpec) -> list[dict]:
     columns = [{"field": "id", "label": "ID"}] + [{"field": f.name, "label": f.label} for f in r.fields]
     extras = (("tags", "tags", "Tags"), ("ratings", "rating", "Rating"), ("votes", "score", "Score"))
     columns += [{"field": field, "label": label} for feature, field, label in extras
-                if ctx.is_role(r, "main", feature)]
+                if (ctx.works_on(r, feature) if feature != "tags" else ctx.is_role(r, "main", feature))]
     return columns
 
 
@@ -152,9 +152,9 @@ def _row_actions(ctx: _Ctx, r: ResourceSpec) -> dict:
         "actions": [] if delete is None else [{"label": "Delete", **delete.model_dump()}],
         # The priced resource's money field: the cart adds up what a row of it costs.
         "cart": ctx.spec.roles.price_field if ctx.is_role(r, "priced", "checkout") else None,
-        "rating": ctx.is_role(r, "main", "ratings"),
-        "votes": ctx.is_role(r, "main", "votes"),
-        "comments": ctx.is_role(r, "main", "comments"),
+        "rating": ctx.works_on(r, "ratings"),
+        "votes": ctx.works_on(r, "votes"),
+        "comments": ctx.works_on(r, "comments"),
     }
 
 
@@ -274,7 +274,7 @@ def _cart(ctx: _Ctx) -> UiNode | None:
 
 
 def _comments(ctx: _Ctx, r: ResourceSpec) -> UiNode | None:
-    if not ctx.is_role(r, "main", "comments"):
+    if not ctx.works_on(r, "comments"):
         return None
     return UiNode(type="comments", props={"id": ctx.dom_id("comments"), "title": "Comments",
                                           "resource": r.plural, "entity": r.label},

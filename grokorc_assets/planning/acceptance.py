@@ -164,12 +164,16 @@ class Roles(BaseModel):
     score: str | None = None
     price_field: str | None = None  # the priced entity's money field: "preis", "cost", else "price"
     stock_field: str | None = None  # the priced entity's stock field: "quantity", "existencias", else "stock"
-    # The entity a list feature was asked for, when the request named one other than the main entity
-    # ("rehearsals sorted by date" where songs are the main entity); None: the main entity.
+    # The entity a feature was asked for, when the request named one other than the main entity
+    # ("rehearsals sorted by date" where songs are the main entity, "comment on harvest logs"); None:
+    # the main entity.
     search: str | None = None
     sort: str | None = None
     filters: str | None = None
     pagination: str | None = None
+    comments: str | None = None
+    ratings: str | None = None
+    votes: str | None = None
 
     def target(self, feature: str) -> str:
         """The entity a main-entity feature works on."""
@@ -185,9 +189,12 @@ class Roles(BaseModel):
         return self.stock_field or DEFAULT_STOCK_FIELD
 
 
-# List features the generated back end serves for every entity (query parameters of GET /api/{plural}),
-# so each can work on the entity the request named it with rather than the main one.
-MENTION_TARGETED = ("search", "sort", "filters", "pagination")
+# Features that work on the entity the request named them with rather than the main one: the list
+# features (query parameters the generated back end serves on GET /api/{plural} of every entity) and
+# the record features (routes under /api/{plural}/{id}/ it adds to that one entity).
+LIST_FEATURES = ("search", "sort", "filters", "pagination")
+RECORD_FEATURES = ("comments", "ratings", "votes")
+MENTION_TARGETED = (*LIST_FEATURES, *RECORD_FEATURES)
 ENTITY_ROLES = ("main", "priced", "booking", "thing", "message", "score", *MENTION_TARGETED)
 
 

@@ -729,27 +729,37 @@ def extract_request(message: str) -> RequestModel:
     excluded = [*excluded_features, *negated_technologies(toks)]
     # Every word that names an entity, wherever it stands ("..., and rehearsals sorted by date").
     mentions = [(i, clean_name(t.sing)) for i, t in enumerate(toks) if t.word and clean_name(t.sing) in entities]
-    anchors = _anchors(toks, hits, [*mentions, *((pos, name) for pos, name in found if name in entities)])
+    verbs = {u.pos for u in seq if isinstance(u, Unit) and u.verb}
+    anchors = _anchors(toks, hits, [*mentions, *((pos, name) for pos, name in found if name in entities)], lang, verbs)
     return RequestModel(language=lang.code, entities=entities, fields=fields, features=features,
                         excluded=list(dict.fromkeys(excluded)), anchors=anchors)
 
 
-# How far (in tokens, same sentence) an entity may be from a list feature's word to be what it works on:
+# How far (in tokens, same sentence) an entity may be from a feature's word to be what it works on:
 # "rehearsals sorted by date" (2 before), "searchable song list" (1 after), "búsqueda de alumnos" (2 after).
 _ANCHOR_BEFORE, _ANCHOR_AFTER = 3, 3
 
 
-def _anchors(toks: list[Tok], hits: list[tuple[int, str, bool]], found: list[tuple[int, str]]) -> dict[str, str]:
-    """The entity named closest to each list feature's first mention, within its sentence."""
+def _anchors(toks: list[Tok], hits: list[tuple[int, str, bool]], found: list[tuple[int, str]],
+             lang: Lang, verbs: set[int]) -> dict[str, str]:
+    """The entity named closest to each targetable feature's first mention, within its sentence; one
+    across a list connector only when none is on the feature's side of it ("rate plants and comment on
+    harvest logs": the comments are on the harvest logs). At equal distance a verb works on what follows
+    it ("members rate books"), a noun on what precedes it ("rehearsals sorted by date")."""
     sentence = [0] * len(toks)
     for i in range(1, len(toks)):
         sentence[i] = sentence[i - 1] + (toks[i - 1].raw in _SENTENCE_END)
+    joins = {c[0] for c in lang.connectors if len(c) == 1}
+
+    def crosses(a: int, b: int) -> bool:
+        return any(t.low in joins for t in toks[min(a, b) + 1:max(a, b)])
+
     out: dict[str, str] = {}
     for i, key, negated in hits:
         if negated or key in out or key not in MENTION_TARGETED:
             continue
-        near = [(abs(pos - i), pos > i, name) for pos, name in found
+        near = [(crosses(pos, i), abs(pos - i), (pos > i) != (i in verbs), name) for pos, name in found
                 if sentence[pos] == sentence[i] and i - _ANCHOR_BEFORE <= pos <= i + _ANCHOR_AFTER and pos != i]
         if near:
-            out[key] = min(near)[2]
+            out[key] = min(near)[3]
     return out

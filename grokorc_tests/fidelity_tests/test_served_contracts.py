@@ -22,7 +22,7 @@ from grokorc_assets.visual.browser_models import load_settings
 from grokorc_assets.visual.probes import browser_criteria, run_probes
 from grokorc_tests.fidelity_tests.contracts import CHECKERS, Served, check_criterion
 from grokorc_tests.fidelity_tests.requests import REQUESTS, SHOPS
-from grokorc_tests.generation_tests.plans import CHOIR
+from grokorc_tests.generation_tests.plans import CHOIR, GARDEN
 
 
 def deliver(request: str, workspace: Path):
@@ -98,13 +98,19 @@ def test_the_cli_project_keeps_its_criteria_as_a_program(tmp_path):
     assert [r[text] for r in run("list", f"--sort=-{text}")] == ["zucchini", "pear", "apple"]
 
 
-def test_list_features_work_on_the_entity_the_request_named_them_with(tmp_path):
-    plan, project = deliver(CHOIR, tmp_path)
-    assert plan.roles["sort"] == "rehearsal"
+@pytest.mark.parametrize("request_text, role, entity, page, control", [
+    (CHOIR, "sort", "rehearsal", "rehearsals", 'value="date"'),
+    (GARDEN, "comments", "harvest", "harvests", 'data-feature="comments"'),
+])
+def test_features_work_on_the_entity_the_request_named_them_with(request_text, role, entity, page, control,
+                                                                  tmp_path):
+    # Choir: rehearsals sorted by date, songs searched. Garden: comments on harvest logs, plants rated.
+    plan, project = deliver(request_text, tmp_path)
+    assert plan.roles[role] == entity
     spec = project_spec(plan)
     with served_project(project) as app:
         served = Served(app.url, spec)
         for criterion in [c for c in plan.acceptance if c.verify == "api"]:
-            check_criterion(served, criterion)  # rehearsals sorted by date, songs searched
-        page = served.http.get("/pages/rehearsals.html").text
-        assert 'data-feature="sort"' in page and 'value="date"' in page
+            check_criterion(served, criterion)
+        html = served.http.get(f"/pages/{page}.html").text
+        assert f'data-feature="{role}"' in html and control in html

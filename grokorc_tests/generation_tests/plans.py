@@ -60,6 +60,18 @@ def choir() -> Plan:
     return infer_plan(CHOIR)
 
 
+GARDEN = ("A platform for a community garden: members with name and plot number, plants with species and planting "
+          "date, and harvest logs. Members can rate plants and comment on harvest logs; search plants by species.")
+
+
+def garden() -> Plan:
+    """Planned from its request: ratings and search work on plants (the main entity), comments on the
+    harvest logs the request named them with."""
+    from grokorc_assets.planning.inference import infer_plan
+
+    return infer_plan(GARDEN)
+
+
 def awkward_crud() -> Plan:
     return Plan(
         archetype="crud", confidence=0.85, has_ui=True,
@@ -102,7 +114,7 @@ UI_PLANS = {"dashboard": dashboard, "ecommerce": ecommerce, "awkward_crud": awkw
             "no_entities": no_entities, "hostile": hostile}
 # Not UI plans: their UI is the ecommerce one's; their back ends check out by non-English fields.
 ALL_PLANS = {**UI_PLANS, "cli": cli_tool, "api": api_only, "ecommerce_de": ecommerce_de, "ecommerce_es": ecommerce_es,
-             "choir": choir}
+             "choir": choir, "garden": garden}
 
 
 def title_for(name: str) -> str | None:

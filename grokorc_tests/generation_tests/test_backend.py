@@ -11,7 +11,8 @@ import pytest
 
 from grokorc_tests.generation_tests.plans import HOSTILE_TITLE
 
-PLANS = ["dashboard", "ecommerce", "ecommerce_de", "ecommerce_es", "awkward_crud", "api", "cli", "hostile", "choir"]
+PLANS = ["dashboard", "ecommerce", "ecommerce_de", "ecommerce_es", "awkward_crud", "api", "cli", "hostile", "choir",
+         "garden"]
 
 
 def run_generated_tests(project: Path, command: list[str], cwd: str) -> tuple[subprocess.CompletedProcess,
