@@ -688,6 +688,7 @@ def _collect(items: list, lang: Lang, features: list[str], field_lists: dict[int
     """(position, entity) pairs and the fields named per entity."""
     found: list[tuple[int, str]] = []
     field_positions = {pos for _, positions in field_lists.values() for pos in positions}
+    listed = {name for names, _ in field_lists.values() for name in names}
     fields: dict[str, list[str]] = {}
     for k, item in enumerate(items):
         if not isinstance(item, Phrase_) or item.pos in field_positions:
@@ -697,8 +698,8 @@ def _collect(items: list, lang: Lang, features: list[str], field_lists: dict[int
             continue
         if person and not (item.slot == "list" or "accounts" in features):
             continue  # "where users post recipes": users are people, stored only with accounts
-        if item.slot == "by" and name in lang.field_words:
-            continue  # "sort by price": a field, not a thing
+        if item.slot == "by" and (name in lang.field_words or name in listed):
+            continue  # "sort by price", "concerts with artist and venue ... by venue": a field, not a thing
         if item.slot or app or k in field_lists:
             found.append((item.pos, name))
         if k in field_lists:

@@ -264,6 +264,13 @@ def test_a_comma_after_a_field_list_closed_by_and_ends_it(message: str, entity: 
     assert [f.name for f in oxford.fields["book"]] == ["title", "author", "year"]
 
 
+def test_by_a_field_the_request_listed_names_no_entity() -> None:
+    # "filter of concerts by venue" filters by the concerts' own venue field: no venue records.
+    request = extract_request("Concerts with artist, venue, date and price, and a filter of concerts by venue.")
+    assert request.entities == ["concert"] and request.anchors == {"filters": "concert"}
+    assert "region" in extract_request("Orders with amount and date; revenue by region.").entities
+
+
 def test_a_field_named_like_a_feature_asks_for_no_feature() -> None:
     # A rehearsal's location is data; a map is asked for only when the request says so.
     assert "maps" not in extract_request("Rehearsals with date and location, sorted by date").features
