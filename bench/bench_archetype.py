@@ -9,7 +9,7 @@
   bench exits with status 2;
 - a reliability table over the held-out read requests (confidence bucket -> accuracy) and the
   confidently-wrong rate (wrong archetype at confidence >= 0.8);
-- the labelled sets in grokorc_tests/fixtures (development, our hold-out, non-English): archetype
+- the labelled sets in grokorc_tests/fixtures (development, our hold-out, two non-English sets): archetype
   accuracy, specific requests at >= 0.8, vague requests at >= 0.8, named technologies missed;
 - warm plan latency (median of infer_plan over the development prompts).
 Targets (issue 15): real-world agreement >= 0.8, dev-like >= 0.95, confidently wrong <= 5 %,
@@ -34,7 +34,7 @@ from grokorc_assets.planning.technologies import layer_of  # noqa: E402
 from scripts.train_archetype_model import EXCLUDED_SOURCES  # noqa: E402
 
 FIXTURES = REPO / "grokorc_tests" / "fixtures"
-SETS = ("stack_dev.jsonl", "stack_holdout.jsonl", "stack_multilingual.jsonl")
+SETS = ("stack_dev.jsonl", "stack_holdout.jsonl", "stack_multilingual.jsonl", "stack_multilingual_2.jsonl")
 BUCKETS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
 CONFIDENT = 0.8
 
