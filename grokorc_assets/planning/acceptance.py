@@ -386,11 +386,14 @@ class Contract(BaseModel):
 
 
 def derive_contract(archetype: str, has_ui: bool, entities: list[str], named: dict[str, list[EntityField]],
-                    features: list[str], *, language: str = "en", anchors: dict[str, str] | None = None) -> Contract:
+                    features: list[str], *, language: str = "en", anchors: dict[str, str] | None = None,
+                    described: dict[str, list[EntityField]] | None = None) -> Contract:
     """The one derivation every plan goes through (offline, LLM, or an older plan): roles are decided
-    here once, from what the request named, and stored so that every generator reads the same."""
+    here once, from what the request named, and stored so that every generator reads the same.
+    ``described``: the fields the request itself gave, when ``named`` also holds fields added since
+    (a draft's defaults): the main entity is the first the request described."""
     entities = complete_entities(entities, features, archetype)
-    roles = feature_roles(entities, named, features, anchors)
+    roles = feature_roles(entities, described or named, features, anchors)
     fields = complete_fields(entities, named, features, roles)
     criteria, unmet = derive_acceptance(entities, fields, features, archetype=archetype, has_ui=has_ui, roles=roles,
                                         language=language)

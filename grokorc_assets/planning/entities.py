@@ -396,6 +396,9 @@ def _is_verb(seq: list[Unit | Tok], k: int, lang: Lang) -> bool:
         return True  # "warehouse dashboard showing shipments"
     if isinstance(nxt, Unit) and (nxt.low in lang.app_words or nxt.low in lang.generic):
         return False  # "recipe sharing site", "order history": part of a compound noun
+    if (isinstance(prev, Unit) and prev.low in ("and", "or") and not u.plural and isinstance(nxt, Unit)
+            and nxt.low in _VERB_PREPOSITIONS):
+        return True  # "search jobs and apply with their CV", "rate plants and comment on logs"
     if isinstance(nxt, Unit) and nxt.low in _FIELD_LINKS:
         return False  # "Books have a title": what has fields is a thing
     opens = isinstance(nxt, Unit) and nxt.low not in lang.markers_function
@@ -409,6 +412,9 @@ def _is_verb(seq: list[Unit | Tok], k: int, lang: Lang) -> bool:
 _MODALS = frozenset({"to", "can", "could", "will", "should", "must", "may", "might", "would", "we", "they",
                      "i", "you", "people", "also", "then", "easily", "quickly"})
 _CUES = frozenset({"where", "so", "that", "who", "which", "when", "and", "then"})
+# Prepositions a domain verb takes ("apply with", "comment on", "sign up for"): after "and", a verb-word
+# followed by one is the verb, not a further item of the list before ("search jobs and apply with ...").
+_VERB_PREPOSITIONS = frozenset({"with", "to", "for", "on", "in", "at", "from", "by"})
 
 
 def _chunk(seq: list[Unit | Tok], lang: Lang, tech: frozenset[str]) -> list[Phrase_ | Unit | Tok]:

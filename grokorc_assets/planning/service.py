@@ -141,9 +141,13 @@ def _derive_contract(draft: PlanDraft, message: str) -> PlanDraft:
     entities = [n for n in (clean_name(e) for e in draft.entities) if n]
     entities = list(dict.fromkeys(entities))
     named = {e: [*draft.fields.get(e, []), *request.fields.get(e, [])] for e in entities}
+    # The draft's fields include defaults ("name", "description") for entities the request gave none;
+    # roles come from what the request described, and features from the entity it named them with.
+    described = {e: request.fields[e] for e in entities if request.fields.get(e)}
     contract = acceptance.derive_contract(draft.archetype, draft.has_ui, entities,
                                           {e: list({f.name: f for f in fs}.values()) for e, fs in named.items()},
-                                          features, language=request.language)
+                                          features, language=request.language, anchors=request.anchors,
+                                          described=described)
     stack = draft.stack.model_copy(update={
         layer: [t for t in getattr(draft.stack, layer) if t not in excluded] for layer in STACK_LAYERS})
     return draft.model_copy(update={

@@ -11,10 +11,12 @@ from grokorc_assets.llm import LLMSettings
 from grokorc_assets.llm.errors import ConfigError
 from grokorc_assets.planning.catalogue import load_catalogue
 from grokorc_assets.planning.embeddings import default_embedder
+from grokorc_assets.planning.inference import infer_plan
 from grokorc_assets.planning.neighbours import ExactKnn
 from grokorc_assets.planning.service import Planner, embedder_for, sync_catalogue
 from grokorc_assets.storage.catalogue_index import PgVectorKnn
 from grokorc_assets.storage.exchanges import PostgresExchangeStore
+from grokorc_tests.generation_tests.plans import CHOIR, GARDEN
 from grokorc_tests.llm_tests.fake_openai import EMBEDDINGS_PATH, Behaviour, FakeOpenAIServer
 
 MESSAGE = "Admin dashboard for a SaaS: active users, signups per week. Build it with React and FastAPI on Postgres."
@@ -48,6 +50,19 @@ def test_offline_plan_keeps_named_technologies_and_is_recorded(engine):
     assert plan.usage.model == "offline" and plan.usage.estimated and plan.usage.cost_usd == 0.0
     assert len(plan.neighbours) == 5
     assert PostgresExchangeStore(engine).count_for("plan-svc-a", 1) == 1
+
+
+KANBAN = "A kanban board for my team with columns To do, Doing, Done; cards have title, assignee and due date."
+
+
+@pytest.mark.parametrize("message, main", [(CHOIR, "song"), (GARDEN, "plant"), (KANBAN, "card")],
+                         ids=["choir", "garden", "kanban"])
+def test_the_planner_service_keeps_the_roles_the_request_decided(engine, message, main):
+    # What builds use (the plan asset, `grokorc plan`) must carry the same roles as the offline inference:
+    # the entity each feature was named with (rehearsals sorted, harvest logs commented) and, as main
+    # entity, the first one the request described ("cards have title ..."), not one a draft gave defaults.
+    plan, _ = Planner(engine, LLMSettings()).plan(message, "plan-svc-roles", 1)
+    assert plan.roles == infer_plan(message).roles and plan.roles["main"] == main
 
 
 def test_openai_provider_plan_then_replay_is_identical_and_free(engine):
