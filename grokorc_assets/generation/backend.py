@@ -10,6 +10,7 @@ from grokorc_assets.generation.models import FieldSpec, GenerationResult, Resour
 from grokorc_assets.generation.render import render, reset_agent, write_files
 from grokorc_assets.generation.spec import ProjectSpec, endpoints_of, feature_endpoints, project_spec, text_field
 from grokorc_assets.generation.stacks import substitutions
+from grokorc_assets.generation.ui_text import text
 from grokorc_assets.models import EntityField, Plan, Stack
 from grokorc_assets.planning.acceptance import feature_field
 
@@ -125,7 +126,9 @@ def _api_files(spec: ProjectSpec) -> dict[str, str]:
            "price_field": spec.roles.price_field, "stock_field": spec.roles.stock_field,
            "accounts": "accounts" in spec.feature_keys,
            "tagged": main.name if main and "tags" in spec.feature_keys else None,
-           **_record_feature_targets(spec)}
+           **_record_feature_targets(spec),
+           # The notifications feature's text reaches the UI: it is in the UI's language.
+           "new_record": text("notifications.new_record", spec.language)}
     files = {
         **_feature_files(spec, ctx),
         "backend/tests/samples.py": render("backend/samples.py.j2", **_samples(spec)),

@@ -14,6 +14,7 @@ from grokorc_assets.generation.site import NavLink, nav_links, resource_by_name,
 from grokorc_assets.generation.spec import ProjectSpec, endpoints_of, project_spec
 from grokorc_assets.generation.stacks import substitutions
 from grokorc_assets.generation.ui import main_tree
+from grokorc_assets.generation.ui_text import script_text, template_text, text
 from grokorc_assets.models import Plan, Stack
 
 AGENT = "frontend"
@@ -52,14 +53,16 @@ def _api_context(spec: ProjectSpec) -> dict:
 def _game_js(spec: ProjectSpec) -> dict[str, str]:
     if spec.archetype != "game":
         return {}
-    return {"frontend/game.js": render("frontend/game.js.j2", params=site_data()["game"])}
+    return {"frontend/game.js": render("frontend/game.js.j2", params=site_data()["game"],
+                                       text=script_text(spec.language, "js", "game_js"))}
 
 
 def _index(spec: ProjectSpec) -> str:
     scripts = ["game.js"] if spec.archetype == "game" else []
     return render_html(
-        "frontend/index.html.j2", title=spec.title, page_title="Home", prefix="", scripts=scripts,
-        nav=nav_links(spec, None, in_pages_dir=False), components=main_tree(spec), **shell_flags(spec))
+        "frontend/index.html.j2", title=spec.title, page_title=text("page.home", spec.language), prefix="",
+        scripts=scripts, nav=nav_links(spec, None, in_pages_dir=False), components=main_tree(spec),
+        **shell_flags(spec), **template_text(spec.language))
 
 
 def _files(spec: ProjectSpec) -> dict[str, str]:
@@ -68,8 +71,9 @@ def _files(spec: ProjectSpec) -> dict[str, str]:
         "frontend/index.html": _index(spec),
         "frontend/styles.css": render("frontend/styles.css.j2"),
         "frontend/api.js": render("frontend/api.js.j2", resources=spec.resources, endpoints=endpoints,
-                                  resource_meta=resource_meta(spec), **_api_context(spec)),
-        "frontend/app.js": render("frontend/app.js.j2"),
+                                  resource_meta=resource_meta(spec), text=script_text(spec.language, "api_js"),
+                                  **_api_context(spec)),
+        "frontend/app.js": render("frontend/app.js.j2", text=script_text(spec.language, "js", "app_js")),
         **_game_js(spec),
     }
 

@@ -33,9 +33,9 @@ def _pyrepr(value: object) -> str:
     return ascii(value)
 
 
-def _jsstr(value: object) -> str:
+def _jsstr(value: object, indent: int | None = None) -> str:
     # JSON is valid JS; escaping < > & keeps "</script>" inert even inside an inline script.
-    text = json.dumps(value, ensure_ascii=True, sort_keys=True)
+    text = json.dumps(value, ensure_ascii=True, sort_keys=True, indent=indent)
     return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 

@@ -15,6 +15,7 @@ from pydantic import BaseModel
 from grokorc_assets.datafiles import load_yaml
 from grokorc_assets.generation.models import ResourceSpec
 from grokorc_assets.generation.spec import ProjectSpec, kebab, singular, snake
+from grokorc_assets.generation.ui_text import text
 
 PageKind = Literal["overview", "resource", "cart"]
 
@@ -81,6 +82,14 @@ def _hidden(spec: ProjectSpec) -> set[str | None]:
     return {spec.roles.message} if spec.archetype == "chat" else set()
 
 
+def _label(spec: ProjectSpec, label: str, kind: PageKind) -> str:
+    """A page the plan names with grokorc's own English word for it ("overview", "cart": the planner adds
+    them whatever the request's language) is named in the UI's language; the request's words stay."""
+    if spec.language == "en" or kind == "resource" or snake(label) not in site_data()[f"{kind}_words"]:
+        return label
+    return text(f"page.{kind}", spec.language)
+
+
 def _candidates(spec: ProjectSpec) -> list[SitePage]:
     out: list[SitePage] = []
     for label, slug in spec.pages:
@@ -90,7 +99,7 @@ def _candidates(spec: ProjectSpec) -> list[SitePage]:
         resource = _match(spec, slug) if kind == "resource" else None
         if resource in _hidden(spec) and resource is not None:
             continue
-        out.append(SitePage(label=label, slug=slug, kind=kind, resource=resource))
+        out.append(SitePage(label=_label(spec, label, kind), slug=slug, kind=kind, resource=resource))
     return out
 
 
@@ -154,7 +163,7 @@ def nav_links(spec: ProjectSpec, current: str | None, in_pages_dir: bool) -> lis
     """Primary navigation: home plus every site page once; hrefs are built from sanitised slugs only."""
     home = "../index.html" if in_pages_dir else "index.html"
     prefix = "" if in_pages_dir else "pages/"
-    links = [NavLink(label="Home", href=home, current=current is None)]
+    links = [NavLink(label=text("page.home", spec.language), href=home, current=current is None)]
     # Plan pages are lower-case plurals ("books"): a menu shows them as words start a sentence.
     links += [NavLink(label=page.label[:1].upper() + page.label[1:], href=f"{prefix}{page.slug}.html",
                       current=page.slug == current) for page in site_pages(spec)]

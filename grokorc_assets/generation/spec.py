@@ -15,6 +15,7 @@ import unicodedata
 from pydantic import BaseModel
 
 from grokorc_assets.generation.models import Endpoint, FieldSpec, ResourceSpec
+from grokorc_assets.generation.ui_text import has_text, text, ui_language
 from grokorc_assets.models import AcceptanceCriterion, Plan
 
 # One pluralisation for URLs and for the criteria that name them.
@@ -73,6 +74,8 @@ class SpecRoles(BaseModel):
 class ProjectSpec(BaseModel):
     title: str
     slug: str
+    # The UI's language (ui_text.LANGUAGES): the plan's, or English when the catalogue lacks it.
+    language: str = "en"
     archetype: str
     is_cli: bool
     has_ui: bool
@@ -133,7 +136,12 @@ _INVALID = {"str": 123, "text": 123, "int": -5, "float": -1, "bool": "maybe", "e
             "datetime": "not-a-date"}
 
 
-def _field_spec(name: str, kind: str, required: bool) -> FieldSpec:
+def _field_label(name: str, ident: str, language: str) -> str:
+    """The request's spelling of a field; a field grokorc adds (name, price, start...) in the UI's language."""
+    return text(f"field.{ident}", language) if has_text(f"field.{ident}") else name.replace("_", " ").capitalize()
+
+
+def _field_spec(name: str, kind: str, required: bool, language: str = "en") -> FieldSpec:
     ident = identifier(name, prefix="field") or "field"
     example = _SAMPLES.get(ident, _TYPE_SAMPLES[kind]) if kind in ("str", "text") else _TYPE_SAMPLES[kind]
     if ident.endswith("_id") and kind == "int":
@@ -141,7 +149,7 @@ def _field_spec(name: str, kind: str, required: bool) -> FieldSpec:
     if kind == "datetime" and ident.rsplit("_", 1)[-1] in _LATER:
         example = "2030-01-15T11:00:00"  # an end after the start, so bookings are valid
     invalid = "" if kind == "str" and required else _INVALID[kind]
-    return FieldSpec(name=ident, label=label_of(name.replace("_", " ").capitalize()), type=kind,
+    return FieldSpec(name=ident, label=label_of(_field_label(name, ident, language)), type=kind,
                      required=required, example=example, invalid=invalid)
 
 
@@ -156,13 +164,13 @@ def fields_of(plan: Plan, entity: str) -> list[FieldSpec]:
     for field in plan.fields.get(entity, []):
         required = field.type in ("float", "int", "datetime", "email") or (first_text and field.type == "str")
         first_text = first_text and field.type != "str"
-        spec = _field_spec(field.name, field.type, required)
+        spec = _field_spec(field.name, field.type, required, plan.language)
         if spec.name not in seen:
             seen.add(spec.name)
             out.append(spec)
     if not any(f.type == "str" for f in out):
         # Every record needs a short required text: what lists show, search finds and tests change.
-        out.insert(0, _field_spec("name" if "name" not in seen else "title", "str", True))
+        out.insert(0, _field_spec("name" if "name" not in seen else "title", "str", True, plan.language))
     return out
 
 
@@ -318,9 +326,12 @@ def default_title(plan: Plan) -> str:
     return label_of(f"{first.capitalize()} {kind}".strip() if first else f"{kind} project")
 
 
-def feature_label(key: str) -> str:
+def feature_label(key: str, language: str = "en") -> str:
+    """A feature as the UI names it: the table's label in the UI's language; an unknown key as written."""
     known = feature_table().get(key)
-    return label_of(known.label if known else key.replace("_", " "))
+    if known is None:
+        return label_of(key.replace("_", " "))
+    return label_of(text(f"feature.{key}", language) if has_text(f"feature.{key}") else known.label)
 
 
 def spec_roles(plan: Plan, resources: list[ResourceSpec]) -> SpecRoles:
@@ -343,14 +354,16 @@ def project_spec(plan: Plan, title: str | None = None) -> ProjectSpec:
     title = label_of(title or getattr(plan, "title", None) or default_title(plan), 120)
     resources = resources_of(plan)
     is_cli = plan.archetype in CLI_ARCHETYPES
+    language = ui_language(plan.language)
     return ProjectSpec(
         title=title,
         slug=kebab(title) or "project",
+        language=language,
         archetype=plan.archetype,
         is_cli=is_cli,
         has_ui=plan.has_ui and not is_cli,
         resources=resources,
-        features=[feature_label(f) for f in plan.features],
+        features=[feature_label(f, language) for f in plan.features],
         feature_keys=[f for f in plan.features if f in feature_table()],
         roles=spec_roles(plan, resources),
         acceptance=plan.acceptance,

@@ -25,10 +25,10 @@ from grokorc_assets.generation.site import (
     nav_links,
     resource_by_name,
     shell_flags,
-    site_data,
     site_pages,
 )
 from grokorc_assets.generation.spec import ProjectSpec, endpoints_of, feature_label, project_spec, snake
+from grokorc_assets.generation.ui_text import has_text, in_sentence, template_text, text
 from grokorc_assets.models import EntityField, Plan
 from grokorc_assets.planning.acceptance import feature_field
 
@@ -72,30 +72,36 @@ class _Ctx:
         """Whether ``r`` plays ``role`` for a feature the plan has (search on the main resource, ...)."""
         return self.has(feature) and getattr(self.spec.roles, role) == r.name
 
+    def text(self, key: str, **values: object) -> str:
+        """A UI message in the project's language (ui_text.yaml)."""
+        return text(key, self.spec.language, **values)
+
+    def items(self, r: ResourceSpec) -> str:
+        """What a region of ``r`` lists, as a sentence names it ("orders", German "Kurse")."""
+        return in_sentence(heading(r).lower(), self.spec.language)
+
 
 def display(text: str) -> str:
     return text[:1].upper() + text[1:]
 
 
-def _text(template: str, label: str) -> str:
-    # replace(), not format(): request text may hold braces and must stay literal.
-    return template.replace("{label}", label)
-
-
-def _states(what: str, *, loading: bool = True, idle: bool = False) -> list[UiNode]:
-    """Loading, empty and error states of a region. ``idle``: nothing yet is normal there (a fresh chat
-    room, a record's comments), so its empty state says "idle" and never reads as missing data."""
-    nodes = [UiNode(type="loading_state", props={"message": f"Loading {what}…"})] if loading else []
+def _states(ctx: _Ctx, items: str, *, loading: bool = True, idle: bool = False) -> list[UiNode]:
+    """Loading, empty and error states of a region listing ``items``. ``idle``: nothing yet is normal
+    there (a fresh chat room, a record's comments), so its empty state says "idle" and never reads as
+    missing data."""
+    nodes = [UiNode(type="loading_state", props={"message": ctx.text("state.loading", items=items)})] if loading else []
     return nodes + [
-        UiNode(type="empty_state", props={"message": f"No {what} yet.", "state": "idle" if idle else "empty"}),
-        UiNode(type="error_state", props={"message": f"Could not load {what}."}),
+        UiNode(type="empty_state", props={"message": ctx.text("state.empty", items=items),
+                                          "state": "idle" if idle else "empty"}),
+        UiNode(type="error_state", props={"message": ctx.text("state.load_failed", items=items)}),
     ]
 
 
-def _outcome(error: str, success: str | None = None) -> list[UiNode]:
-    nodes = [UiNode(type="error_state", props={"message": error})]
+def _outcome(ctx: _Ctx, error: str, success: str | None = None) -> list[UiNode]:
+    """Error and success states of an action; ``error`` and ``success`` are message ids."""
+    nodes = [UiNode(type="error_state", props={"message": ctx.text(error)})]
     if success is not None:
-        nodes.append(UiNode(type="success_state", props={"message": success}))
+        nodes.append(UiNode(type="success_state", props={"message": ctx.text(success)}))
     return nodes
 
 
@@ -113,19 +119,20 @@ def _label_of(r: ResourceSpec, field: str) -> str:
 # ---- lists ------------------------------------------------------------------------------------------
 
 def _columns(ctx: _Ctx, r: ResourceSpec) -> list[dict]:
+    # "ID" reads the same in every language the catalogue has.
     columns = [{"field": "id", "label": "ID"}] + [{"field": f.name, "label": f.label} for f in r.fields]
-    extras = (("tags", "tags", "Tags"), ("ratings", "rating", "Rating"), ("votes", "score", "Score"))
-    columns += [{"field": field, "label": label} for feature, field, label in extras
+    extras = (("tags", "tags"), ("ratings", "rating"), ("votes", "score"))
+    columns += [{"field": field, "label": ctx.text(f"column.{field}")} for feature, field in extras
                 if (ctx.works_on(r, feature) if feature != "tags" else ctx.is_role(r, "main", feature))]
     return columns
 
 
-def _sort_options(r: ResourceSpec, first: str) -> list[dict]:
+def _sort_options(ctx: _Ctx, r: ResourceSpec, first: str) -> list[dict]:
     fields = sorted((f for f in r.fields if f.type != "text"), key=lambda f: f.name != first)
-    options = [{"value": "", "label": "Default order"}]
+    options = [{"value": "", "label": ctx.text("sort.default")}]
     for f in fields:
-        options += [{"value": f.name, "label": f"{f.label}, ascending"},
-                    {"value": f"-{f.name}", "label": f"{f.label}, descending"}]
+        options += [{"value": f.name, "label": ctx.text("sort.ascending", label=f.label)},
+                    {"value": f"-{f.name}", "label": ctx.text("sort.descending", label=f.label)}]
     return options
 
 
@@ -137,7 +144,7 @@ def _server_widgets(ctx: _Ctx, r: ResourceSpec) -> dict:
     filter_type = next((f.type for f in r.fields if f.name == filter_field), "str")
     return {
         "search": ctx.works_on(r, "search"),
-        "sort": _sort_options(r, _field_of(ctx, r, "sort")) if ctx.works_on(r, "sort") else [],
+        "sort": _sort_options(ctx, r, _field_of(ctx, r, "sort")) if ctx.works_on(r, "sort") else [],
         "filter": {"field": filter_field, "label": _label_of(r, filter_field), "type": filter_type}
         if ctx.works_on(r, "filters") else None,
         "tag_filter": main and ctx.has("tags"),
@@ -149,7 +156,7 @@ def _server_widgets(ctx: _Ctx, r: ResourceSpec) -> dict:
 def _row_actions(ctx: _Ctx, r: ResourceSpec) -> dict:
     delete = ctx.binding(f"{r.plural}.delete")
     return {
-        "actions": [] if delete is None else [{"label": "Delete", **delete.model_dump()}],
+        "actions": [] if delete is None else [{"label": ctx.text("app_js.delete"), **delete.model_dump()}],
         # The priced resource's money field: the cart adds up what a row of it costs.
         "cart": ctx.spec.roles.price_field if ctx.is_role(r, "priced", "checkout") else None,
         "rating": ctx.works_on(r, "ratings"),
@@ -164,7 +171,7 @@ def _data_table(ctx: _Ctx, r: ResourceSpec) -> UiNode | None:
         return None
     server = _server_widgets(ctx, r)
     main = ctx.spec.roles.main == r.name
-    return UiNode(type="data_table", binding=binding, children=_states(heading(r).lower()), props={
+    return UiNode(type="data_table", binding=binding, children=_states(ctx, ctx.items(r)), props={
         "id": ctx.dom_id("table"), "title": heading(r), "resource": r.plural, "columns": _columns(ctx, r),
         # Tables the backend does not search still filter and export what they loaded.
         "filterable": ctx.has(*FILTER_FEATURES) and not main and not server["search"],
@@ -176,8 +183,10 @@ def _data_table(ctx: _Ctx, r: ResourceSpec) -> UiNode | None:
 
 # ---- forms ------------------------------------------------------------------------------------------
 
-def _add_title(r: ResourceSpec) -> str:
-    return f"Add {r.name.replace('_', ' ')}" if snake(r.label) == r.name else f"Add: {r.label}"
+def _add_title(ctx: _Ctx, r: ResourceSpec) -> str:
+    if snake(r.label) == r.name:
+        return ctx.text("form.add", name=in_sentence(r.name.replace("_", " "), ctx.spec.language))
+    return ctx.text("form.add_label", label=r.label)
 
 
 def _input(form_id: str, f) -> dict:
@@ -206,15 +215,21 @@ def _form(ctx: _Ctx, r: ResourceSpec) -> UiNode | None:
     if booking:
         fields = [_thing_select(ctx, field) for field in fields]
     if ctx.is_role(r, "main", "tags"):
-        fields.append({"id": f"{form_id}-tags", "name": "tags", "label": "Tags (comma separated)",
+        fields.append({"id": f"{form_id}-tags", "name": "tags", "label": ctx.text("form.tags"),
                        "type": "tags", "input_type": "text", "required": False, "maxlength": 500})
-    thing = ctx.role("thing")
-    conflict = f"That {thing.label if thing else 'slot'} is already booked at that time." if booking else None
     return UiNode(type="form", binding=binding, props={
-        "id": form_id, "title": _add_title(r), "resource": r.plural, "fields": fields,
-        "submit_label": "Book" if booking else "Save", "feature": "booking" if booking else None,
-        "conflict_message": conflict,
-    }, children=_outcome("Could not save."))
+        "id": form_id, "title": _add_title(ctx, r), "resource": r.plural, "fields": fields,
+        "submit_label": ctx.text("form.book" if booking else "form.save"), "feature": "booking" if booking else None,
+        "conflict_message": _conflict(ctx) if booking else None,
+    }, children=_outcome(ctx, "form.save_failed"))
+
+
+def _conflict(ctx: _Ctx) -> str:
+    """What a booking form says when the slot is taken (the backend answers 409)."""
+    thing = ctx.role("thing")
+    if thing is None:
+        return ctx.text("form.booking_conflict_slot")
+    return ctx.text("form.booking_conflict", thing=thing.label)
 
 
 # ---- overview ---------------------------------------------------------------------------------------
@@ -238,7 +253,8 @@ def _kpis(ctx: _Ctx) -> list[UiNode]:
     if numeric and (binding := ctx.binding(f"{numeric[0].plural}.list")):
         r, field = numeric
         cards.append(UiNode(type="kpi_card", binding=binding, props={
-            "id": ctx.dom_id("kpi"), "label": f"Total {field} ({heading(r).lower()})", "resource": r.plural,
+            "id": ctx.dom_id("kpi"), "resource": r.plural,
+            "label": ctx.text("kpi.total", field=in_sentence(field, ctx.spec.language), items=ctx.items(r)),
             "metric": "sum", "field": field}))
     return cards
 
@@ -248,15 +264,17 @@ def _chart(ctx: _Ctx) -> UiNode | None:
     main = ctx.role("main")
     if ctx.has("charts") and main is not None:
         by = _field_of(ctx, main, "charts")
-        r, field, title = main, None, f"{heading(main)} by {_label_of(main, by).lower()}"
+        label = in_sentence(_label_of(main, by).lower(), ctx.spec.language)
+        r, field, title = main, None, ctx.text("chart.by", items=heading(main), field=label)
     else:
         by = None
         r, field = _numeric(ctx.spec.resources) or (ctx.spec.resources[0], None)
-        title = f"{heading(r)}: {field} by name" if field else f"{heading(r)}: count by name"
+        title = (ctx.text("chart.field_by_name", items=heading(r), field=field) if field
+                 else ctx.text("chart.count_by_name", items=heading(r)))
     binding = ctx.binding(f"{r.plural}.list")
     if binding is None:
         return None
-    return UiNode(type="chart", binding=binding, children=_states(heading(r).lower()), props={
+    return UiNode(type="chart", binding=binding, children=_states(ctx, ctx.items(r)), props={
         "id": ctx.dom_id("chart"), "kind": "bar", "title": title, "resource": r.plural, "field": field,
         "stats_by": by,
     })
@@ -268,41 +286,42 @@ def _cart(ctx: _Ctx) -> UiNode | None:
     priced = ctx.role("priced")
     if priced is None or not ctx.has("checkout"):
         return None
-    return UiNode(type="cart", props={"id": ctx.dom_id("cart"), "title": "Cart", "resource": priced.plural},
-                  children=[UiNode(type="empty_state", props={"message": "Your cart is empty.", "state": "idle"}),
-                            *_outcome("Could not check out.", "Order placed.")])
+    return UiNode(type="cart", props={"id": ctx.dom_id("cart"), "title": ctx.text("cart.title"),
+                                      "resource": priced.plural},
+                  children=[UiNode(type="empty_state", props={"message": ctx.text("cart.empty"), "state": "idle"}),
+                            *_outcome(ctx, "cart.checkout_failed", "cart.order_placed")])
 
 
 def _comments(ctx: _Ctx, r: ResourceSpec) -> UiNode | None:
     if not ctx.works_on(r, "comments"):
         return None
-    return UiNode(type="comments", props={"id": ctx.dom_id("comments"), "title": "Comments",
+    return UiNode(type="comments", props={"id": ctx.dom_id("comments"), "title": ctx.text("comments.title"),
                                           "resource": r.plural, "entity": r.label},
-                  children=_states("comments", idle=True) + [UiNode(type="success_state",
-                                                         props={"message": "Comment added."})])
+                  children=_states(ctx, ctx.text("noun.comments"), idle=True) + [UiNode(
+                      type="success_state", props={"message": ctx.text("comments.added")})])
 
 
 def _notifications(ctx: _Ctx) -> UiNode | None:
     if not ctx.has("notifications"):
         return None
-    return UiNode(type="notifications", props={"id": ctx.dom_id("notifications"), "title": "Notifications"},
-                  children=_states("notifications"))
+    return UiNode(type="notifications", props={"id": ctx.dom_id("notifications"),
+                                               "title": ctx.text("notifications.title")},
+                  children=_states(ctx, ctx.text("noun.notifications")))
 
 
 def _auth(ctx: _Ctx) -> UiNode | None:
     if not ctx.has("accounts"):
         return None
-    return UiNode(type="auth", props={"id": ctx.dom_id("auth"), "title": "Your account"},
-                  children=_outcome("Could not sign in.", "Signed in."))
+    return UiNode(type="auth", props={"id": ctx.dom_id("auth"), "title": ctx.text("auth.title")},
+                  children=_outcome(ctx, "auth.sign_in_failed", "auth.signed_in"))
 
 
 def _contact(ctx: _Ctx, *, always: bool = False) -> UiNode | None:
     if not (always or ctx.has("contact_form")):
         return None
-    text = site_data()["landing"]
-    return UiNode(type="contact_form", props={"id": "contact", "title": text["contact_heading"],
-                                              "lead": text["contact_lead"]},
-                  children=_outcome("Could not send your message.", "Thanks! Your message was sent."))
+    return UiNode(type="contact_form", props={"id": "contact", "title": ctx.text("landing.contact_heading"),
+                                              "lead": ctx.text("landing.contact_lead")},
+                  children=_outcome(ctx, "contact.send_failed", "contact.sent"))
 
 
 def _resource_page(ctx: _Ctx, r: ResourceSpec) -> list[UiNode | None]:
@@ -319,7 +338,8 @@ def _overview(ctx: _Ctx) -> list[UiNode | None]:
 def _page_tree(ctx: _Ctx, page: SitePage) -> list[UiNode]:
     ctx.counter = 0
     nav = UiNode(type="navigation", props={
-        "label": "Primary", "links": [link.model_dump() for link in nav_links(ctx.spec, page.slug, True)]})
+        "label": ctx.text("page.nav_primary"),
+        "links": [link.model_dump() for link in nav_links(ctx.spec, page.slug, True)]})
     if page.kind == "overview":
         body = _overview(ctx)
     elif page.kind == "cart":
@@ -332,43 +352,48 @@ def _page_tree(ctx: _Ctx, page: SitePage) -> list[UiNode]:
 
 # ---- the main page ----------------------------------------------------------------------------------
 
+def _own_or_default(prefix: str, key: str) -> str:
+    """``prefix.key`` when the catalogue has a text of its own for ``key``, else ``prefix.default``."""
+    return f"{prefix}.{key}" if has_text(f"{prefix}.{key}") else f"{prefix}.default"
+
+
 def _hero(spec: ProjectSpec) -> UiNode:
-    texts = site_data()["hero"]
-    lead = texts.get(spec.archetype, texts["default"])
-    return UiNode(type="hero", props={"title": spec.title, "lead": _text(lead, spec.title)})
+    lead = text(_own_or_default("hero", spec.archetype), spec.language, label=spec.title)
+    return UiNode(type="hero", props={"title": spec.title, "lead": lead})
 
 
 def _landing_sections(spec: ProjectSpec) -> list[UiNode]:
-    text = site_data()["landing"]
-    features = [{"title": display(label), "text": _text(text["feature_text"].get(key, text["feature_text"]["default"]),
-                                                        display(label))}
+    lang = spec.language
+    features = [{"title": display(label),
+                 "text": text(_own_or_default("landing.feature", key), lang, label=display(label))}
                 for key, label in zip(spec.feature_keys, _feature_labels(spec), strict=True)]
-    entities = [{"title": heading(r), "text": _text(text["entity_text"], r.label)}
+    entities = [{"title": heading(r), "text": text("landing.entity_text", lang, label=in_sentence(r.label, lang))}
                 for r in spec.resources if r.entity]
-    sections = [("features", text["features_heading"], features), ("covers", text["entities_heading"], entities)]
-    return [UiNode(type="content_section", props={"id": key, "title": title, "cards": cards})
+    sections = [("features", "landing.features_heading", features), ("covers", "landing.entities_heading", entities)]
+    return [UiNode(type="content_section", props={"id": key, "title": text(title, lang), "cards": cards})
             for key, title, cards in sections if cards]
 
 
 def _feature_labels(spec: ProjectSpec) -> list[str]:
-    return [feature_label(key) for key in spec.feature_keys]
+    return [feature_label(key, spec.language) for key in spec.feature_keys]
 
 
 def _default_main(ctx: _Ctx) -> list[UiNode | None]:
     spec = ctx.spec
     pages = [{"label": p.label, "href": f"pages/{p.slug}.html"} for p in site_pages(spec)]
     return [
-        UiNode(type="page_list", props={"title": "Pages", "pages": pages}) if pages else None,
-        UiNode(type="feature_list", props={"title": "Features", "features": spec.features})
+        UiNode(type="page_list", props={"title": ctx.text("main.pages"), "pages": pages}) if pages else None,
+        UiNode(type="feature_list", props={"title": ctx.text("main.features"), "features": spec.features})
         if spec.features else None,
     ]
 
 
 def _api_table(ctx: _Ctx) -> UiNode:
     labels = {r.name: r.label for r in ctx.spec.resources}
-    rows = [{"resource": labels.get(e.resource, "service"), "method": e.method, "path": e.path}
+    service = ctx.text("main.service")
+    rows = [{"resource": labels.get(e.resource, service), "method": e.method, "path": e.path}
             for e in ctx.by_operation.values()]
-    return UiNode(type="api_table", props={"title": "API", "rows": rows})
+    return UiNode(type="api_table", props={"title": ctx.text("main.api"), "rows": rows})
 
 
 def main_tree(spec: ProjectSpec, endpoints: list[Endpoint] | None = None) -> list[UiNode]:
@@ -378,10 +403,10 @@ def main_tree(spec: ProjectSpec, endpoints: list[Endpoint] | None = None) -> lis
     body: list[UiNode | None]
     if spec.archetype == "game":
         body = [UiNode(type="game", props={"id": "game", "leaderboard": ctx.has("leaderboard")},
-                       children=_outcome("Could not save your score.", "Score saved."))]
+                       children=_outcome(ctx, "game.score_save_failed", "game.score_saved"))]
     elif spec.archetype == "chat":
         body = [UiNode(type="chat", props={"id": "chat", "room": "general"},
-                       children=_states("messages", idle=True))]
+                       children=_states(ctx, ctx.text("noun.messages"), idle=True))]
     elif spec.archetype == "landing":
         body = [*_landing_sections(spec), _contact(ctx, always=True)]
     else:
@@ -397,7 +422,7 @@ def main_tree(spec: ProjectSpec, endpoints: list[Endpoint] | None = None) -> lis
 def _render(spec: ProjectSpec, page: UiPage) -> str:
     nav = page.components[0].props["links"]
     return render_html("ui/page.html.j2", title=spec.title, page_title=display(page.name), prefix="../",
-                       nav=nav, page=page, **shell_flags(spec))
+                       nav=nav, page=page, **shell_flags(spec), **template_text(spec.language))
 
 
 def infer_ui(plan: Plan, workspace: Path, backend: GenerationResult | None = None, *,

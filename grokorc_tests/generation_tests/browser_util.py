@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import os
+import socket
+import subprocess
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -51,8 +57,9 @@ class PageVisit:
     text: str = ""
 
 
-def visit(page, path: Path, width: int) -> PageVisit:
-    """Open one page at a viewport width, wait until its scripts settled, and probe it."""
+def visit(page, path: Path, width: int, settled: str = SETTLED) -> PageVisit:
+    """Open one page at a viewport width, wait until its scripts settled, and probe it. ``settled``: a JS
+    expression true once they have (the default reads the English health line)."""
     result = PageVisit(url=path.as_uri())
     page.set_viewport_size({"width": width, "height": 800})
 
@@ -69,7 +76,7 @@ def visit(page, path: Path, width: int) -> PageVisit:
     page.on("dialog", on_dialog)
     try:
         page.goto(result.url, wait_until="load")
-        page.wait_for_function(SETTLED)
+        page.wait_for_function(settled)
         result.probe = page.evaluate(A11Y_PROBE)
         result.xss = page.evaluate("window.__xss === true")
         result.text = page.inner_text("body")
@@ -81,3 +88,28 @@ def visit(page, path: Path, width: int) -> PageVisit:
 
 def html_pages(project: Path) -> list[Path]:
     return sorted((project / "frontend").rglob("*.html"))
+
+
+@contextmanager
+def served_backend(project: Path) -> Iterator[str]:
+    """A generated project's backend under uvicorn, on a socket we bound ourselves (--fd): no port race,
+    and ready once it says so. Yields its base URL."""
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    sock.listen(16)
+    port = sock.getsockname()[1]
+    env = {**os.environ, "APP_CORS_ORIGINS": "*"}
+    server = subprocess.Popen(
+        [sys.executable, "-m", "uvicorn", "app.main:app", "--fd", str(sock.fileno()), "--log-level", "info"],
+        cwd=project / "backend", pass_fds=(sock.fileno(),), env=env, stderr=subprocess.PIPE, text=True)
+    sock.close()
+    try:
+        for line in server.stderr:
+            if "Application startup complete" in line:
+                break
+        else:
+            raise AssertionError("uvicorn exited before starting")
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        server.terminate()
+        server.wait()

@@ -72,6 +72,26 @@ def garden() -> Plan:
     return infer_plan(GARDEN)
 
 
+BIBLIOTECA = ("Una aplicación para una biblioteca: libros con título y autor, búsqueda de libros y libros "
+              "ordenados por título")
+CHOR = ("Eine App für unseren Chor: Lieder mit Titel und Komponist, Proben mit Datum und Ort, Suche nach Liedern, "
+        "Proben sortiert nach Datum")
+
+
+def biblioteca() -> Plan:
+    """Planned from its Spanish request: the generated UI speaks Spanish (language "es")."""
+    from grokorc_assets.planning.inference import infer_plan
+
+    return infer_plan(BIBLIOTECA)
+
+
+def chor() -> Plan:
+    """Planned from its German request: the generated UI speaks German (language "de")."""
+    from grokorc_assets.planning.inference import infer_plan
+
+    return infer_plan(CHOR)
+
+
 def awkward_crud() -> Plan:
     return Plan(
         archetype="crud", confidence=0.85, has_ui=True,
@@ -114,7 +134,7 @@ UI_PLANS = {"dashboard": dashboard, "ecommerce": ecommerce, "awkward_crud": awkw
             "no_entities": no_entities, "hostile": hostile}
 # Not UI plans: their UI is the ecommerce one's; their back ends check out by non-English fields.
 ALL_PLANS = {**UI_PLANS, "cli": cli_tool, "api": api_only, "ecommerce_de": ecommerce_de, "ecommerce_es": ecommerce_es,
-             "choir": choir, "garden": garden}
+             "choir": choir, "garden": garden, "biblioteca": biblioteca, "chor": chor}
 
 
 def title_for(name: str) -> str | None:

@@ -127,12 +127,12 @@ def test_the_cart_adds_up_the_requests_own_money_field(served, page):
     page.goto(served("kursshop") + "/pages/kurse.html")
     table = page.locator("[data-component=data_table][data-resource=kurse]")
     assert table.get_attribute("data-cart") == "preis"
-    # A row is named by its first text whatever the language calls it: "titel".
-    table.get_by_role("button", name="Add Yoga to cart").click()
-    table.get_by_role("button", name="Add Yoga to cart").click()
-    table.get_by_role("button", name="Add Pilates to cart").click()
+    # A row is named by its first text whatever the language calls it: "titel"; the shop speaks German.
+    table.get_by_role("button", name="Yoga in den Warenkorb legen").click()
+    table.get_by_role("button", name="Yoga in den Warenkorb legen").click()
+    table.get_by_role("button", name="Pilates in den Warenkorb legen").click()
     total = page.locator("[data-feature=checkout][data-resource=kurse] [data-cart-total]")
-    assert total.inner_text() == "Estimated total: 29.25"  # 2 x 12.50 + 4.25, read from preis
+    assert total.inner_text() == "Voraussichtliche Summe: 29.25"  # 2 x 12.50 + 4.25, read from preis
     assert page.errors == []
 
 

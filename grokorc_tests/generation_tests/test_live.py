@@ -2,39 +2,18 @@
 
 from __future__ import annotations
 
-import os
-import socket
-import subprocess
-import sys
-
 import pytest
 
-from grokorc_tests.generation_tests.browser_util import XSS_HOOK, visit
+from grokorc_tests.generation_tests.browser_util import XSS_HOOK, served_backend, visit
 
 HOSTILE_NAME = '<img src=x onerror=alert(1)><script>alert(2)</script>{{7*7}}'
 
 
 @pytest.fixture(scope="module")
 def live(generated):
-    """uvicorn on a socket we bound ourselves (--fd): no port race, and ready once it says so."""
     gen = generated("dashboard")
-    sock = socket.socket()
-    sock.bind(("127.0.0.1", 0))
-    sock.listen(16)
-    port = sock.getsockname()[1]
-    env = {**os.environ, "APP_CORS_ORIGINS": "*"}
-    server = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "app.main:app", "--fd", str(sock.fileno()), "--log-level", "info"],
-        cwd=gen.project / "backend", pass_fds=(sock.fileno(),), env=env, stderr=subprocess.PIPE, text=True)
-    sock.close()
-    for line in server.stderr:
-        if "Application startup complete" in line:
-            break
-    else:
-        raise AssertionError("uvicorn exited before starting")
-    yield gen, f"http://127.0.0.1:{port}"
-    server.terminate()
-    server.wait()
+    with served_backend(gen.project) as base:
+        yield gen, base
 
 
 @pytest.fixture
