@@ -184,8 +184,8 @@ def _data_table(ctx: _Ctx, r: ResourceSpec) -> UiNode | None:
 # ---- forms ------------------------------------------------------------------------------------------
 
 def _add_title(ctx: _Ctx, r: ResourceSpec) -> str:
-    if snake(r.label) == r.name:
-        return ctx.text("form.add", name=in_sentence(r.name.replace("_", " "), ctx.spec.language))
+    if snake(r.label) == r.name:  # the label, not the identifier: "Añadir adopción", not "adopcion"
+        return ctx.text("form.add", name=in_sentence(r.label, ctx.spec.language))
     return ctx.text("form.add_label", label=r.label)
 
 
