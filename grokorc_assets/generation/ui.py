@@ -68,6 +68,10 @@ class _Ctx:
         """Whether a feature the plan has works on ``r`` (the entity it was asked for, else the main one)."""
         return self.has(feature) and self.spec.roles.target(feature) == r.name
 
+    def referred(self, r: ResourceSpec, field: str) -> ResourceSpec | None:
+        """The other resource a ``{name}_id`` field of ``r`` refers to, if any."""
+        return next((o for o in self.spec.resources if o.name != r.name and field == f"{o.name}_id"), None)
+
     def is_role(self, r: ResourceSpec, role: str, feature: str) -> bool:
         """Whether ``r`` plays ``role`` for a feature the plan has (search on the main resource, ...)."""
         return self.has(feature) and getattr(self.spec.roles, role) == r.name
@@ -120,11 +124,20 @@ def _label_of(r: ResourceSpec, field: str) -> str:
 
 def _columns(ctx: _Ctx, r: ResourceSpec) -> list[dict]:
     # "ID" reads the same in every language the catalogue has.
-    columns = [{"field": "id", "label": "ID"}] + [{"field": f.name, "label": f.label} for f in r.fields]
+    columns = [{"field": "id", "label": "ID"}] + [_column(ctx, r, f) for f in r.fields]
     extras = (("tags", "tags"), ("ratings", "rating"), ("votes", "score"))
     columns += [{"field": field, "label": ctx.text(f"column.{field}")} for feature, field in extras
                 if (ctx.works_on(r, feature) if feature != "tags" else ctx.is_role(r, "main", feature))]
     return columns
+
+
+def _column(ctx: _Ctx, r: ResourceSpec, f) -> dict:
+    """A column; one that refers to another resource's records shows their names, not their ids."""
+    target = ctx.referred(r, f.name)
+    if target is None:
+        return {"field": f.name, "label": f.label}
+    return {"field": f.name, "label": display(target.label), "refers": target.plural,
+            "refers_label": shown_field(target)}
 
 
 def _sort_options(ctx: _Ctx, r: ResourceSpec, first: str) -> list[dict]:
@@ -195,14 +208,19 @@ def _input(form_id: str, f) -> dict:
             "step": "0.01" if f.type == "float" else "1", "maxlength": MAX_LENGTH.get(f.type)}
 
 
-def _thing_select(ctx: _Ctx, field: dict) -> dict:
-    """A booking's ``{thing}_id`` is picked from the bookable things, by name, not typed as a number."""
-    thing = ctx.role("thing")
-    if thing is None or field["name"] != f"{thing.name}_id":
+def shown_field(r: ResourceSpec) -> str:
+    """The field a record is named by in another resource's form or table: its first short text."""
+    return next((f.name for f in r.fields if f.type == "str"), r.fields[0].name)
+
+
+def _reference_select(ctx: _Ctx, r: ResourceSpec, field: dict) -> dict:
+    """A field that refers to another resource's records (a loan's ``book_id``, a booking's ``{thing}_id``)
+    is picked from them by name, not typed as a number."""
+    target = ctx.referred(r, field["name"])
+    if target is None:
         return field
-    shown = next((f.name for f in thing.fields if f.type == "str"), thing.fields[0].name)
-    return {**field, "label": display(thing.label), "input_type": "select", "options_resource": thing.plural,
-            "options_label": shown}
+    return {**field, "label": display(target.label), "input_type": "select", "options_resource": target.plural,
+            "options_label": shown_field(target)}
 
 
 def _form(ctx: _Ctx, r: ResourceSpec) -> UiNode | None:
@@ -211,9 +229,7 @@ def _form(ctx: _Ctx, r: ResourceSpec) -> UiNode | None:
         return None
     form_id = ctx.dom_id("form")
     booking = ctx.is_role(r, "booking", "booking")
-    fields = [_input(form_id, f) for f in r.fields]
-    if booking:
-        fields = [_thing_select(ctx, field) for field in fields]
+    fields = [_reference_select(ctx, r, _input(form_id, f)) for f in r.fields]
     if ctx.is_role(r, "main", "tags"):
         fields.append({"id": f"{form_id}-tags", "name": "tags", "label": ctx.text("form.tags"),
                        "type": "tags", "input_type": "text", "required": False, "maxlength": 500})

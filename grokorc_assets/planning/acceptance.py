@@ -250,6 +250,24 @@ def feature_roles(entities: list[str], fields: dict[str, list[EntityField]], fea
                  price_field=price_field, stock_field=stock_field, **targeted)
 
 
+def _references(fields: list[EntityField], entity: str, entities: list[str]) -> list[EntityField]:
+    """A field named like another entity of the plan refers to one of its records: "loans with book, member
+    and due date" -> book_id and member_id (ids of the book and the member), not two free texts."""
+    others = {e for e in entities if e != entity}
+    out: dict[str, EntityField] = {}
+    for f in fields:
+        target = f.name if f.name in others else singular(f.name) if singular(f.name) in others else None
+        ref = EntityField(name=f"{target}_id", type="int") if target else f
+        out.setdefault(ref.name, ref)  # a draft may hold both "book" and "book_id"
+    return list(out.values())
+
+
+def reference_target(field: str, entities: list[str]) -> str | None:
+    """The entity a ``{entity}_id`` field refers to, if it names one."""
+    base = field[:-3] if field.endswith("_id") else None
+    return base if base in entities else None
+
+
 def _add(fields: list[EntityField], name: str, kind: FieldType) -> list[EntityField]:
     return fields if any(f.name == name for f in fields) else [*fields, EntityField(name=name, type=kind)]
 
@@ -264,7 +282,7 @@ def complete_fields(
     """
     out: dict[str, list[EntityField]] = {}
     for entity in entities:
-        fields = list(named.get(entity, []))
+        fields = _references(named.get(entity, []), entity, entities)
         if not any(f.type in ("str", "text") for f in fields):
             fields = [*DEFAULT_FIELDS[:1], *fields] if fields else list(DEFAULT_FIELDS)
         out[entity] = fields

@@ -72,6 +72,17 @@ def garden() -> Plan:
     return infer_plan(GARDEN)
 
 
+LIBRARY = ("A library app: books with title and author, members with name and email, and loans with book, member and "
+           "due date.")
+
+
+def library() -> Plan:
+    """Planned from its request: a loan refers to a book and a member (book_id, member_id)."""
+    from grokorc_assets.planning.inference import infer_plan
+
+    return infer_plan(LIBRARY)
+
+
 BIBLIOTECA = ("Una aplicación para una biblioteca: libros con título y autor, búsqueda de libros y libros "
               "ordenados por título")
 CHOR = ("Eine App für unseren Chor: Lieder mit Titel und Komponist, Proben mit Datum und Ort, Suche nach Liedern, "
@@ -134,7 +145,7 @@ UI_PLANS = {"dashboard": dashboard, "ecommerce": ecommerce, "awkward_crud": awkw
             "no_entities": no_entities, "hostile": hostile}
 # Not UI plans: their UI is the ecommerce one's; their back ends check out by non-English fields.
 ALL_PLANS = {**UI_PLANS, "cli": cli_tool, "api": api_only, "ecommerce_de": ecommerce_de, "ecommerce_es": ecommerce_es,
-             "choir": choir, "garden": garden, "biblioteca": biblioteca, "chor": chor}
+             "choir": choir, "garden": garden, "biblioteca": biblioteca, "chor": chor, "library": library}
 
 
 def title_for(name: str) -> str | None:

@@ -12,7 +12,7 @@ import pytest
 from grokorc_tests.generation_tests.plans import HOSTILE_TITLE
 
 PLANS = ["dashboard", "ecommerce", "ecommerce_de", "ecommerce_es", "awkward_crud", "api", "cli", "hostile", "choir",
-         "garden"]
+         "garden", "library"]
 
 
 def run_generated_tests(project: Path, command: list[str], cwd: str) -> tuple[subprocess.CompletedProcess,
