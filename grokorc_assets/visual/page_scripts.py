@@ -5,7 +5,7 @@ Plain strings for ``page.evaluate``; what they return is turned into models by `
 
 from __future__ import annotations
 
-__all__ = ["HAS_STATES_JS", "LOADING_SHOWN_JS", "NEXT_PAINT_JS", "OVERFLOW_JS", "PAGE_STATE_JS"]
+__all__ = ["STILL_PAGE_JS", "HAS_STATES_JS", "LOADING_SHOWN_JS", "NEXT_PAINT_JS", "OVERFLOW_JS", "PAGE_STATE_JS"]
 
 # Offenders are the outermost elements sticking out past the viewport's right edge; elements inside
 # a horizontally clipping ancestor (overflow-x other than visible) cannot widen the document.
@@ -68,3 +68,12 @@ PAGE_STATE_JS = """
 
 # Two animation frames: layout and paint have caught up with a new viewport size.
 NEXT_PAINT_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(r)))"
+
+# Whether a plain capture shows what Playwright's screenshot (animations frozen, caret hidden) would: no
+# animation running and no focused text field; fonts loaded first, as Playwright waits for them.
+STILL_PAGE_JS = """async () => {
+  await document.fonts.ready;
+  const active = document.activeElement;
+  const editing = !!active && (active.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName));
+  return document.getAnimations().length === 0 && !editing;
+}"""

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from concurrent.futures import ThreadPoolExecutor
+
 import numpy as np
 
 from grokorc_assets.visual.browser import BrowserSession
@@ -112,3 +114,35 @@ def test_a_first_shot_equal_to_the_baseline_is_not_retaken(session: BrowserSessi
     other = session.shoot(site["clean"], settings.viewports[1]).png
     changed = session.shoot(site["clean"], viewport, expected=other)
     assert changed.shots_taken >= 2 and changed.stable and changed.png == baseline
+
+
+def test_a_still_page_is_shot_fast_with_the_same_pixels(session: BrowserSession, settings: BrowserSettings,
+                                                        site: dict[str, str]) -> None:
+    # The DevTools capture encodes faster; what it shows must be what Playwright's screenshot shows.
+    desktop = settings.viewports[-1]
+    before = session.fast_captures
+    fast = session.shoot(site["clean"], desktop)
+    assert session.fast_captures == before + 1
+
+    def through_playwright():  # a second Playwright needs a thread of its own
+        with BrowserSession(settings.with_overrides(fast_capture=False)) as plain_session:
+            return plain_session.shoot(site["clean"], desktop), plain_session.fast_captures
+
+    with ThreadPoolExecutor(1) as pool:
+        plain, plain_fast_captures = pool.submit(through_playwright).result()
+    assert plain_fast_captures == 0
+    assert fast.png != plain.png  # two encoders...
+    assert np.array_equal(fast.rgba, plain.rgba)  # ...of the same pixels
+
+
+def test_animated_focused_or_masked_pages_go_through_playwright(session: BrowserSession,
+                                                                settings: BrowserSettings,
+                                                                site: dict[str, str]) -> None:
+    # Playwright freezes animations, hides the caret and paints masks; a plain capture would do none.
+    mobile = settings.viewports[0]
+    before = session.fast_captures
+    session.shoot(site["animated"], mobile)
+    session.shoot(site["random"], mobile, masks=["#rand"])
+    session.interact(site["clean"], "focus the search box", lambda page: page.focus("#q"))
+    session.shoot(site["clean"], mobile, reload=False)
+    assert session.fast_captures == before
