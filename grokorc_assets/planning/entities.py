@@ -275,7 +275,13 @@ def _mentions(toks: list[Tok], lang: Lang) -> list[tuple[int, str, bool]]:
 def _form_matches(tok: Tok, form: str, exact: bool, lang: Lang) -> bool:
     if tok.low == form:
         return True
-    return not exact and tok.word and tok.sing == singular(form, lang)
+    return not exact and tok.word and tok.sing == _singular_form(form, lang.code)
+
+
+@lru_cache(maxsize=4096)
+def _singular_form(form: str, code: str) -> str:
+    """A feature form's singular, worked out once: every token of every request is compared with it."""
+    return singular(form, load_languages()[code])
 
 
 def _features(hits: list[tuple[int, str, bool]]) -> tuple[list[str], list[str]]:

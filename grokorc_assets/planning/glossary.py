@@ -102,8 +102,28 @@ def _translate_word(word: str, words: dict[str, str], compounds: bool) -> str:
     if not compounds:
         return word
     # The longest known head and tail of a compound: "terminbuchungssystem" -> "appointment booking".
-    head = max((k for k in words if len(k) >= MIN_COMPOUND_PART and word.startswith(k)), key=len, default="")
-    tail = max((k for k in words if len(k) >= MIN_COMPOUND_PART and word.endswith(k) and len(k) < len(word)),
+    heads, tails = _compound_parts(words)
+    head = max((k for k in heads.get(word[:MIN_COMPOUND_PART], ()) if word.startswith(k)), key=len, default="")
+    tail = max((k for k in tails.get(word[-MIN_COMPOUND_PART:], ()) if word.endswith(k) and len(k) < len(word)),
                key=len, default="")
     parts = [words[k] for k in (head, tail) if k]
     return " ".join(dict.fromkeys(parts)) if parts else word
+
+
+_COMPOUND_INDEX: dict[int, tuple[dict[str, list[str]], dict[str, list[str]]]] = {}
+
+
+def _compound_parts(words: dict[str, str]) -> tuple[dict[str, list[str]], dict[str, list[str]]]:
+    """The glossary's words of 4 letters or more by their first and by their last 4 letters: a compound is
+    matched against the few keys that can start or end it, not every key (the word maps live as long as
+    load_glossary's cache, so their id is a stable key)."""
+    index = _COMPOUND_INDEX.get(id(words))
+    if index is None:
+        heads: dict[str, list[str]] = {}
+        tails: dict[str, list[str]] = {}
+        for k in words:
+            if len(k) >= MIN_COMPOUND_PART:
+                heads.setdefault(k[:MIN_COMPOUND_PART], []).append(k)
+                tails.setdefault(k[-MIN_COMPOUND_PART:], []).append(k)
+        index = _COMPOUND_INDEX[id(words)] = (heads, tails)
+    return index

@@ -161,8 +161,9 @@ def test_a_shape_that_cannot_hold_the_requests_records_is_not_picked() -> None:
 
 def test_records_of_a_kind_the_model_cannot_tell_get_the_records_shape_and_a_low_confidence() -> None:
     lex = load_lexicons()
-    plan = infer_plan("Um site para uma escola de música: alunos com nome, instrumento e telefone, e aulas com "
-                      "data, hora e preço. Com busca de alunos e exportação CSV.")
+    # The model gives no archetype 0.5 here (in English it says content at 0.53: a music school's site).
+    plan = infer_plan("Una web para una escuela de música: alumnos con nombre, instrumento y teléfono, y clases con "
+                      "fecha, hora y precio. Con búsqueda de alumnos y exportación CSV.")
     assert plan.archetype == lex.vote.unsure_archetype == "crud"
     assert plan.confidence < 0.8  # the confidence SLO warns: nothing here says what kind of project it is
     assert plan.features == ["search", "csv_export"]  # what it asked for, nothing a guessed shape adds
