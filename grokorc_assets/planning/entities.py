@@ -73,6 +73,7 @@ class Lang:
     soft_suffixes: frozenset[str]
     glued: tuple[str, ...]
     venues: frozenset[str]
+    back_references: frozenset[str]  # "rate them": the feature works on what was named before
     people: frozenset[str]
     field_words: frozenset[str]
     compound_heads: frozenset[str]
@@ -139,6 +140,7 @@ def _lang(code: str, raw: dict, common: dict) -> Lang:
         stop=frozenset(w for s in [*raw["stop"], *common["stop"]] for w in _lows(str(s))),
         verbs=_verb_forms(raw["verbs"], code), generic=words("generic"), app_words=words("app_words"),
         soft_suffixes=words("soft_suffixes"), glued=tuple(raw.get("glued", [])), venues=words("venues"),
+        back_references=words("back_references"),
         people=words("people"), field_words=words("field_words"), compound_heads=words("compound_heads"),
         also_entities=_words(common["also_entities"]), head_first=bool(raw["head_first"]),
         of_words=_words(raw["of_words"]), rules=tuple((s, r, int(n)) for s, r, n in raw["singular"]),
@@ -607,7 +609,9 @@ def _field_lists(items: list, lang: Lang) -> dict[int, tuple[list[str], set[int]
         if app:
             continue  # "an app with ...": what the app has, not a thing's fields
         # An owner that is no entity ("y usuarios con nombre") still owns its fields: they are no entities.
-        names, positions = _list_items(items, k + 2, lang)
+        listed = _list_items(items, k + 2, lang)
+        names = [name for name, _ in listed]
+        positions = {pos for _, where in listed for pos in where}
         known = sum(_is_field_word(n, lang) for n in names)
         # Two field words make a list of fields; so does one when it is all there is ("users with name"),
         # or when nothing else in the list is plural ("songs with title, composer and difficulty": fields
@@ -616,6 +620,13 @@ def _field_lists(items: list, lang: Lang) -> dict[int, tuple[list[str], set[int]
         if names and ((known * 2 >= len(names) and (known >= 2 or known == len(names)))
                       or (known >= 1 and singular_only)):
             out[k] = (names, positions)
+        elif known:
+            # A mixed list: "recipes with ingredients, steps and cooking time" holds ingredients and steps
+            # (things), and a cooking time (a field of the recipe), not "cooking" records.
+            fields = [(name, where) for name, where in listed
+                      if _is_field_word(name, lang) and not any(_plural_phrase(items, pos) for pos in where)]
+            if fields:
+                out[k] = ([name for name, _ in fields], {pos for _, where in fields for pos in where})
     return out
 
 
@@ -637,9 +648,9 @@ def _names_a_feature_only(phrase: Phrase_, lang: Lang) -> bool:
                                                             _is_field_word(u.low, lang) for u in phrase.units)
 
 
-def _list_items(items: list, k: int, lang: Lang) -> tuple[list[str], set[int]]:
-    """The names listed from item k on, and the positions of the phrases they were read from."""
-    names: list[str] = []
+def _list_items(items: list, k: int, lang: Lang) -> list[tuple[str, set[int]]]:
+    """The names listed from item k on, each with the positions of the phrases it was read from."""
+    listed: list[tuple[str, set[int]]] = []
     words: list[str] = []
     positions: set[int] = set()
     closed = False  # the list's final "and" was read: one more item, then it ends
@@ -657,8 +668,8 @@ def _list_items(items: list, k: int, lang: Lang) -> tuple[list[str], set[int]]:
                 break  # "plants with species and planting date, and harvest logs": logs are no field
             closed = closed or (words != [] and _low(item) not in (",", "/", "&"))
             if words:
-                names.append("_".join(words))
-            words = []
+                listed.append(("_".join(words), positions))
+            words, positions = [], set()
             continue
         elif isinstance(item, Unit) and item.low in lang.skip:
             words.append(item.low)  # "due date"
@@ -669,8 +680,9 @@ def _list_items(items: list, k: int, lang: Lang) -> tuple[list[str], set[int]]:
     if words and all(w in lang.skip or w in lang.stop or w in lang.of_words for w in words):
         words = []  # "..., et des membres avec": an article before the next list, not a field
     if words:
-        names.append("_".join(words))
-    return [n for n in (clean_name(n) for n in names) if n and n.count("_") < 3], positions
+        listed.append(("_".join(words), positions))
+    cleaned = ((clean_name(name), where) for name, where in listed)
+    return [(name, where) for name, where in cleaned if name and name.count("_") < 3]
 
 
 # --------------------------------------------------------------------------------------------
@@ -771,6 +783,8 @@ def _anchors(toks: list[Tok], hits: list[tuple[int, str, bool]], found: list[tup
     for i, key, negated in hits:
         if negated or key in out or key not in MENTION_TARGETED:
             continue
+        if i + 1 < len(toks) and toks[i + 1].low in lang.back_references:
+            continue  # "post recipes ..., rate them and save favourites": not the favourites
         near = [(crosses(pos, i), abs(pos - i), (pos > i) != (i in verbs), name) for pos, name in found
                 if sentence[pos] == sentence[i] and i - _ANCHOR_BEFORE <= pos <= i + _ANCHOR_AFTER and pos != i]
         if near:

@@ -271,6 +271,20 @@ def test_by_a_field_the_request_listed_names_no_entity() -> None:
     assert "region" in extract_request("Orders with amount and date; revenue by region.").entities
 
 
+def test_a_mixed_list_gives_its_field_words_to_the_owner_and_keeps_its_things() -> None:
+    # Ingredients and steps are things a recipe site holds; a cooking time is a field of the recipe.
+    request = extract_request("Users post recipes with ingredients, steps and cooking time.")
+    assert [f.name for f in request.fields["recipe"]] == ["cooking_time"]
+    assert {"ingredient", "step"} <= set(request.entities) and "cooking" not in request.entities
+
+
+def test_a_feature_said_of_them_works_on_what_was_named_before() -> None:
+    # "rate them and save favourites": the recipes are rated, not the favourites.
+    request = extract_request("Users post recipes, rate them and save favourites.")
+    assert "ratings" in request.features and "ratings" not in request.anchors
+    assert extract_request("Users post recipes, rate recipes and save favourites.").anchors == {"ratings": "recipe"}
+
+
 def test_a_field_named_like_a_feature_asks_for_no_feature() -> None:
     # A rehearsal's location is data; a map is asked for only when the request says so.
     assert "maps" not in extract_request("Rehearsals with date and location, sorted by date").features
