@@ -74,6 +74,8 @@ class Lang:
     glued: tuple[str, ...]
     venues: frozenset[str]
     back_references: frozenset[str]  # "rate them": the feature works on what was named before
+    verb_records: dict[str, str]  # verb form -> the record it creates ("borrows" -> loan)
+    object_prepositions: frozenset[str]
     people: frozenset[str]
     field_words: frozenset[str]
     compound_heads: frozenset[str]
@@ -141,6 +143,9 @@ def _lang(code: str, raw: dict, common: dict) -> Lang:
         verbs=_verb_forms(raw["verbs"], code), generic=words("generic"), app_words=words("app_words"),
         soft_suffixes=words("soft_suffixes"), glued=tuple(raw.get("glued", [])), venues=words("venues"),
         back_references=words("back_references"),
+        verb_records={form.lower(): record for record, forms in (raw.get("verb_records") or {}).items()
+                      for form in forms},
+        object_prepositions=words("object_prepositions"),
         people=words("people"), field_words=words("field_words"), compound_heads=words("compound_heads"),
         also_entities=_words(common["also_entities"]), head_first=bool(raw["head_first"]),
         of_words=_words(raw["of_words"]), rules=tuple((s, r, int(n)) for s, r, n in raw["singular"]),
@@ -754,10 +759,52 @@ def extract_request(message: str) -> RequestModel:
     excluded = [*excluded_features, *negated_technologies(toks)]
     # Every word that names an entity, wherever it stands ("..., and rehearsals sorted by date").
     mentions = [(i, clean_name(t.sing)) for i, t in enumerate(toks) if t.word and clean_name(t.sing) in entities]
+    for record, refs in _verb_records(toks, lang, entities):
+        if record not in entities and len(entities) < MAX_ENTITIES:
+            entities.append(record)
+        if record in entities:
+            have = {f.name for f in fields.get(record, [])}
+            fields[record] = [*fields.get(record, []),
+                              *(EntityField(name=f"{ref}_id", type="int") for ref in refs if f"{ref}_id" not in have)]
     verbs = {u.pos for u in seq if isinstance(u, Unit) and u.verb}
     anchors = _anchors(toks, hits, [*mentions, *((pos, name) for pos, name in found if name in entities)], lang, verbs)
     return RequestModel(language=lang.code, entities=entities, fields=fields, features=features,
                         excluded=list(dict.fromkeys(excluded)), anchors=anchors)
+
+
+def _verb_records(toks: list[Tok], lang: Lang, entities: list[str]) -> list[tuple[str, list[str]]]:
+    """(record, the entities it refers to) for each verb that creates one between two things the request
+    holds: "members borrow books" -> a loan of a book to a member, "students enroll in courses" -> an
+    enrollment. Only when its object is one of the request's entities; its subject joins when it is one
+    too ("users", people without accounts, are not)."""
+    out = []
+    for i, tok in enumerate(toks):
+        record = lang.verb_records.get(tok.low)
+        if record is None or tok.negated:
+            continue
+        target = _entity_at(toks, i + 1, lang, entities, after=True)
+        if target is None:
+            continue
+        source = _entity_at(toks, i - 1, lang, entities, after=False)
+        out.append((record, [target, *([source] if source and source != target else [])]))
+    return out
+
+
+def _entity_at(toks: list[Tok], j: int, lang: Lang, entities: list[str], *, after: bool) -> str | None:
+    """The entity named at j, past an object preposition and articles (after the verb: "in the courses")
+    or past modals (before it: "members can borrow")."""
+    step = 1 if after else -1
+    for _ in range(3):
+        if not 0 <= j < len(toks) or not toks[j].word:
+            return None
+        name = clean_name(toks[j].sing)
+        if name in entities:
+            return name
+        passable = (lang.object_prepositions | lang.skip) if after else _MODALS
+        if toks[j].low not in passable:
+            return None
+        j += step
+    return None
 
 
 # How far (in tokens, same sentence) an entity may be from a feature's word to be what it works on:

@@ -37,8 +37,9 @@ def without_field_names(message: str, request: RequestModel) -> str:
     """The request with its records' field names replaced by one word, "records": "courses with title,
     date and price" says that courses are stored, not that the project is a shop. What a project is
     comes from what it does."""
-    named = {part for fields in request.fields.values() for f in fields for part in f.name.split("_")
-             if len(part) > 2}
+    # References a verb implies ("members borrow books" -> a loan's book_id) are no field the request named.
+    named = {part for fields in request.fields.values() for f in fields if not f.name.endswith("_id")
+             for part in f.name.split("_") if len(part) > 2}
     if not named:
         return message
     return _WORD.sub(lambda m: "" if m.group(0).lower() in named else m.group(0), message) + " " + FIELDS_STAND_IN

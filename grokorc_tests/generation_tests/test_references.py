@@ -53,3 +53,16 @@ def test_a_user_lends_a_book_in_chromium(generated, browser) -> None:
         assert loan["book_id"] == book["id"]
         context.close()
         assert errors == []
+
+
+def test_a_record_a_verb_creates_gets_its_page_with_both_pickers(tmp_path) -> None:
+    # "members borrow books": a loans page whose form picks a book and a member.
+    from grokorc_assets.generation import generate_backend, generate_frontend, infer_ui
+
+    plan = infer_plan("A library where members borrow books. Books have title and author; members have name.")
+    backend = generate_backend(plan, tmp_path)
+    generate_frontend(plan, tmp_path)
+    ui = infer_ui(plan, tmp_path, backend)
+    loans = next(p for p in ui.pages if p.slug == "loans")
+    page = (tmp_path / "agents" / "ui" / loans.path).read_text()
+    assert 'data-options="books"' in page and 'data-options="members"' in page

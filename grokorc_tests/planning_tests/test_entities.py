@@ -285,6 +285,24 @@ def test_a_feature_said_of_them_works_on_what_was_named_before() -> None:
     assert extract_request("Users post recipes, rate recipes and save favourites.").anchors == {"ratings": "recipe"}
 
 
+@pytest.mark.parametrize("message, record, refs", [
+    ("A library where members borrow books.", "loan", ["book_id", "member_id"]),
+    ("Students can enroll in courses; courses have a title and a teacher.", "enrollment", ["course_id", "student_id"]),
+    ("Companies post jobs; candidates apply to jobs.", "application", ["job_id", "candidate_id"]),
+    ("A library with books and loans, where members borrow books.", "loan", ["book_id", "member_id"]),
+])
+def test_a_verb_that_links_two_things_creates_its_record(message: str, record: str, refs: list[str]) -> None:
+    # "members borrow books": the project holds loans, each of a book to a member.
+    request = extract_request(message)
+    assert record in request.entities
+    assert [f.name for f in request.fields[record] if f.name.endswith("_id")] == refs
+
+
+def test_a_verb_without_a_thing_it_acts_on_creates_nothing() -> None:
+    assert "application" not in extract_request("Candidates search jobs and apply with their CV.").entities
+    assert "loan" not in extract_request("Members must not borrow books twice.").entities  # negated
+
+
 def test_a_field_named_like_a_feature_asks_for_no_feature() -> None:
     # A rehearsal's location is data; a map is asked for only when the request says so.
     assert "maps" not in extract_request("Rehearsals with date and location, sorted by date").features
