@@ -5,7 +5,9 @@ Every step reads grokorc's state from Postgres first (the revision it builds), a
 generation steps may call an LLM endpoint. A database restarting under a run (seconds in the
 production stack) or an endpoint's brief outage throws in whichever step is starting; the run then
 failed as an asset failure, which run retries do not cover. These steps retry after 2, 4 and 8 s,
-longer than a Postgres restart takes; a genuine bug still fails the run, 14 s later.
+longer than a Postgres restart takes; a genuine bug still fails the run, 14 s later. The asset checks
+retry the same way: the full suite once saw `plan_confidence_slo` fail because Postgres was shutting down
+while the check wrote its verdict to the event log (the production stack's Postgres-restart test).
 
 coverage keeps none: a killed test worker must fail the run, and resuming it re-runs the step.
 """

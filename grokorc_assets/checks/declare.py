@@ -4,6 +4,7 @@ partitions come from ``contract.CHECKS``, so a check's code only says what it co
 from dagster import AssetCheckResult, AssetCheckSeverity, AssetIn, asset_check
 
 from grokorc_assets.assets.metadata import dagster_metadata
+from grokorc_assets.assets.retries import TRANSIENT_FAILURES
 from grokorc_assets.contract import CHECKS, CheckMetadata, CheckName
 from grokorc_assets.partitions import projects_partitions
 
@@ -13,6 +14,8 @@ def grokorc_check(name: CheckName, description: str):
     return asset_check(
         asset=spec.asset.value, name=name.value, blocking=spec.blocking, partitions_def=projects_partitions,
         additional_ins={str(a): AssetIn(str(a)) for a in spec.extra_inputs}, description=description,
+        # A check's step writes its verdict to Postgres like any step: a restart under it is transient.
+        retry_policy=TRANSIENT_FAILURES,
     )
 
 

@@ -42,3 +42,7 @@ def test_steps_ride_out_a_database_restart_but_a_killed_test_worker_fails_the_ru
         waits = [policy.calculate_delay(n) for n in range(1, policy.max_retries + 1)]
         assert sum(waits) >= 14.0, (name, waits)  # longer than a Postgres restart in the stack
     assert defs.get_assets_def(AssetKey("coverage")).op.retry_policy is None
+    # A check writes its verdict to Postgres too ("plan_confidence_slo" once failed a run that way).
+    for checks in defs.asset_checks or []:
+        policy = checks.op.retry_policy
+        assert policy is not None and sum(policy.calculate_delay(n) for n in range(1, policy.max_retries + 1)) >= 14.0
