@@ -262,12 +262,6 @@ def _references(fields: list[EntityField], entity: str, entities: list[str]) -> 
     return list(out.values())
 
 
-def reference_target(field: str, entities: list[str]) -> str | None:
-    """The entity a ``{entity}_id`` field refers to, if it names one."""
-    base = field[:-3] if field.endswith("_id") else None
-    return base if base in entities else None
-
-
 def _add(fields: list[EntityField], name: str, kind: FieldType) -> list[EntityField]:
     return fields if any(f.name == name for f in fields) else [*fields, EntityField(name=name, type=kind)]
 

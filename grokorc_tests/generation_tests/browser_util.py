@@ -113,3 +113,15 @@ def served_backend(project: Path) -> Iterator[str]:
     finally:
         server.terminate()
         server.wait()
+
+
+@contextmanager
+def page_against(browser, base: str) -> Iterator:
+    """A fresh tab whose generated pages call the API at ``base``, with the XSS hook installed."""
+    context = browser.new_context()
+    context.add_init_script(XSS_HOOK)
+    context.add_init_script(f"window.GROKORC_API_BASE = {base!r};")
+    try:
+        yield context.new_page()
+    finally:
+        context.close()

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from grokorc_assets.models import EntityField, Plan, Stack
 
 HOSTILE = ["<script>alert(1)</script>", '"><img src=x onerror=alert(1)>', "{{7*7}}", "{% raw %}"]
@@ -49,38 +51,37 @@ def ecommerce_es() -> Plan:
     )
 
 
+def planned(request: str) -> Callable[[], Plan]:
+    """A plan the offline planner makes from ``request``, made when a test asks for it."""
+
+    def plan() -> Plan:
+        from grokorc_assets.planning.inference import infer_plan
+
+        return infer_plan(request)
+
+    return plan
+
+
 CHOIR = ("A small web app for our choir: songs with title, composer and difficulty, rehearsals with date and "
          "location, and singers with name and voice part. Searchable song list, and rehearsals sorted by date.")
 
-
-def choir() -> Plan:
-    """Planned from its request: search works on songs (the main entity), sort on rehearsals, by date."""
-    from grokorc_assets.planning.inference import infer_plan
-
-    return infer_plan(CHOIR)
+# Planned from its request: search works on songs (the main entity), sort on rehearsals, by date.
+choir = planned(CHOIR)
 
 
 GARDEN = ("A platform for a community garden: members with name and plot number, plants with species and planting "
           "date, and harvest logs. Members can rate plants and comment on harvest logs; search plants by species.")
 
-
-def garden() -> Plan:
-    """Planned from its request: ratings and search work on plants (the main entity), comments on the
-    harvest logs the request named them with."""
-    from grokorc_assets.planning.inference import infer_plan
-
-    return infer_plan(GARDEN)
+# Planned from its request: ratings and search work on plants (the main entity), comments on the
+# harvest logs the request named them with.
+garden = planned(GARDEN)
 
 
 LIBRARY = ("A library app: books with title and author, members with name and email, and loans with book, member and "
            "due date.")
 
-
-def library() -> Plan:
-    """Planned from its request: a loan refers to a book and a member (book_id, member_id)."""
-    from grokorc_assets.planning.inference import infer_plan
-
-    return infer_plan(LIBRARY)
+# Planned from its request: a loan refers to a book and a member (book_id, member_id).
+library = planned(LIBRARY)
 
 
 BIBLIOTECA = ("Una aplicación para una biblioteca: libros con título y autor, búsqueda de libros y libros "
@@ -88,19 +89,11 @@ BIBLIOTECA = ("Una aplicación para una biblioteca: libros con título y autor, 
 CHOR = ("Eine App für unseren Chor: Lieder mit Titel und Komponist, Proben mit Datum und Ort, Suche nach Liedern, "
         "Proben sortiert nach Datum")
 
+# Planned from its Spanish request: the generated UI speaks Spanish (language "es").
+biblioteca = planned(BIBLIOTECA)
 
-def biblioteca() -> Plan:
-    """Planned from its Spanish request: the generated UI speaks Spanish (language "es")."""
-    from grokorc_assets.planning.inference import infer_plan
-
-    return infer_plan(BIBLIOTECA)
-
-
-def chor() -> Plan:
-    """Planned from its German request: the generated UI speaks German (language "de")."""
-    from grokorc_assets.planning.inference import infer_plan
-
-    return infer_plan(CHOR)
+# Planned from its German request: the generated UI speaks German (language "de").
+chor = planned(CHOR)
 
 
 def awkward_crud() -> Plan:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from grokorc_tests.generation_tests.browser_util import XSS_HOOK, served_backend, visit
+from grokorc_tests.generation_tests.browser_util import page_against, served_backend, visit
 
 HOSTILE_NAME = '<img src=x onerror=alert(1)><script>alert(2)</script>{{7*7}}'
 
@@ -18,13 +18,8 @@ def live(generated):
 
 @pytest.fixture
 def page(browser, live):
-    _, base = live
-    context = browser.new_context()
-    context.add_init_script(XSS_HOOK)
-    context.add_init_script(f"window.GROKORC_API_BASE = {base!r};")
-    tab = context.new_page()
-    yield tab
-    context.close()
+    with page_against(browser, live[1]) as tab:
+        yield tab
 
 
 def test_form_creates_a_row_that_the_table_shows(live, page):

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from grokorc_tests.generation_tests.browser_util import XSS_HOOK, served_backend, visit
+from grokorc_tests.generation_tests.browser_util import page_against, served_backend, visit
 
 # The health line reads "Estado de la API: comprobando…" until app.js has asked the API.
 SETTLED_ES = "document.querySelector('[data-health]').textContent.indexOf('comprobando') < 0"
@@ -22,13 +22,8 @@ def live(generated):
 
 @pytest.fixture
 def page(browser, live):
-    _, base = live
-    context = browser.new_context()
-    context.add_init_script(XSS_HOOK)
-    context.add_init_script(f"window.GROKORC_API_BASE = {base!r};")
-    tab = context.new_page()
-    yield tab
-    context.close()
+    with page_against(browser, live[1]) as tab:
+        yield tab
 
 
 def test_a_spanish_page_saves_lists_searches_and_deletes(live, page):
