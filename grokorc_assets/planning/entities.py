@@ -676,8 +676,8 @@ def _list_items(items: list, k: int, lang: Lang) -> list[tuple[str, set[int]]]:
                 listed.append(("_".join(words), positions))
             words, positions = [], set()
             continue
-        elif isinstance(item, Unit) and item.low in lang.skip:
-            words.append(item.low)  # "due date"
+        elif isinstance(item, Unit) and (item.low in lang.skip or item.low in lang.field_words):
+            words.append(item.low)  # "due date"; "start time" ("start" is no noun elsewhere)
         elif words and lang.head_first and _low(item) in lang.of_words:
             words.append(_low(item))  # "tiempo de preparación": one field
         else:
