@@ -750,6 +750,9 @@ def extract_request(message: str) -> RequestModel:
     field_lists = _field_lists(items, lang)
     # "rehearsals with date and location": a field named like a feature is data, not a request for a map.
     in_fields = _field_token_positions(items, field_lists)
+    # "... shifts with date and location. Filter shifts by location": by a listed field, not a map.
+    listed = {name for names, _ in field_lists.values() for name in names}
+    in_fields |= {i for i, t in enumerate(toks) if i and toks[i - 1].low in ("by", "per") and t.sing in listed}
     features, excluded_features = _features([h for h in hits if h[0] not in in_fields or h[2]])
     found, named = _collect(items, lang, features, field_lists)
     found += _glued_entities(seq, lang)

@@ -306,9 +306,9 @@ def test_a_verb_without_a_thing_it_acts_on_creates_nothing() -> None:
 def test_a_field_that_starts_with_a_common_verb_stays_one_field() -> None:
     # "start time": "start" is no noun elsewhere, but here it begins a field; the list goes on to location,
     # which is data, not a request for a map (a build of this request was blocked on an unmet "maps").
-    request = extract_request("Shifts with date, start time and location.")
+    request = extract_request("Shifts with date, start time and location. Filter shifts by location.")
     assert [f.name for f in request.fields["shift"]] == ["date", "start_time", "location"]
-    assert "maps" not in request.features
+    assert "maps" not in request.features and "filters" in request.features  # by the location field
 
 
 def test_a_field_named_like_a_feature_asks_for_no_feature() -> None:
