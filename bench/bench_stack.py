@@ -29,11 +29,10 @@ from bench_build import DASHBOARD, one_build, private_home  # noqa: E402
 
 from grokorc_tests.polling import wait_for  # noqa: E402
 from grokorc_tests.stack_tests.stack import (  # noqa: E402
-    PORT_VARIABLES,
     STATE_DIR,
     Stack,
     docker,
-    free_port,
+    port_env,
     project_containers,
     stack_sh,
 )
@@ -80,7 +79,7 @@ def main() -> None:
     args = parser.parse_args()
     if project_containers():
         raise SystemExit("another grokorc stack is on this engine: run scripts/stack.sh down first")
-    env = {variable: str(free_port()) for variable in PORT_VARIABLES} | {"GROKORC_STACK_GRAFANA": "no"}
+    env = port_env() | {"GROKORC_STACK_GRAFANA": "no"}
     rows: list[dict] = []
     if args.cold:
         forget_images()

@@ -11,7 +11,6 @@ import json
 import os
 import re
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -24,6 +23,8 @@ from typing import Any
 
 import psutil
 
+from grokorc_tests.ports import free_port
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 WORKSPACE = REPO_ROOT / "workspace.yaml"
 LOCATION = "grokorc"
@@ -32,11 +33,6 @@ REQUEST_SENSOR = "project_request_sensor"
 TERMINAL = {"SUCCESS", "FAILURE", "CANCELED"}
 DAGSTER_ENV = ("GROKORC_HOME", "DAGSTER_HOME", "GROKORC_DAGSTER_POSTGRES_URL")
 
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def wait_until(what: str, probe: Callable[[], Any], timeout: float, interval: float = 1.0) -> Any:

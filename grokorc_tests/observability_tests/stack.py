@@ -21,7 +21,6 @@ from __future__ import annotations
 import json
 import math
 import shutil
-import socket
 import subprocess
 import threading
 import time
@@ -35,6 +34,8 @@ import httpx
 import pytest
 import yaml
 
+from grokorc_tests.ports import LOOPBACK, free_port
+
 REPO_ROOT = Path(__file__).resolve().parents[2]
 OBSERVABILITY_DIR = REPO_ROOT / "observability"
 RULES_DIR = OBSERVABILITY_DIR / "rules"
@@ -44,16 +45,9 @@ ALERTMANAGER_BIN = shutil.which("prometheus-alertmanager") or "/usr/bin/promethe
 PROMTOOL_BIN = shutil.which("promtool") or "/usr/bin/promtool"
 AMTOOL_BIN = shutil.which("amtool") or "/usr/bin/amtool"
 
-LOOPBACK = "127.0.0.1"
 
 
 # --------------------------------------------------------------------------------------------- utilities
-def free_port() -> int:
-    """A TCP port on 127.0.0.1 that was free a moment ago (the kernel picks it)."""
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as s:
-        s.bind((LOOPBACK, 0))
-        return s.getsockname()[1]
-
 
 def wait_until(predicate: Callable[[], Any], timeout: float, what: str, interval: float = 0.2) -> Any:
     """Poll ``predicate`` until it returns something truthy or ``timeout`` seconds pass.

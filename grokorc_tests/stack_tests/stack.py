@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -17,6 +16,7 @@ from typing import Any
 import httpx
 
 from grokorc_tests.polling import wait_for
+from grokorc_tests.ports import free_ports
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 STACK_SH = REPO_ROOT / "scripts" / "stack.sh"
@@ -29,10 +29,23 @@ PEERS = "grokorc-test-peers"
 PORT_VARIABLES = ("GROKORC_PORT_DAGSTER", "GROKORC_PORT_POSTGRES", "GROKORC_PORT_PROMETHEUS",
                   "GROKORC_PORT_PUSHGATEWAY", "GROKORC_PORT_ALERTMANAGER", "GROKORC_PORT_GRAFANA")
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
+
+def port_env() -> dict[str, str]:
+    """A distinct free loopback port for every port the stack publishes."""
+    return dict(zip(PORT_VARIABLES, map(str, free_ports(len(PORT_VARIABLES))), strict=True))
+
+
+def up_on_free_ports(env: dict[str, str], attempts: int = 3) -> tuple[dict[str, str], subprocess.CompletedProcess[str]]:
+    """``scripts/stack.sh up`` on free ports, with fresh ones if a port was taken before Docker bound it.
+
+    A port is free when chosen, not when Docker publishes it seconds later; ``up`` stops the stack again
+    when it fails, so choosing again is safe. Any other failure is returned at once."""
+    for _ in range(attempts):
+        ported = env | port_env()
+        up = stack_sh("up", env=ported)
+        if up.returncode == 0 or "port is already allocated" not in up.stderr:
+            break
+    return ported, up
 
 
 def docker(*args: str, check: bool = True, timeout: float = 300) -> subprocess.CompletedProcess[str]:

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from grokorc_tests.stack_tests.stack import PROJECT, docker, free_port, project_containers, stack_sh
+from grokorc_tests.ports import free_port
+from grokorc_tests.stack_tests.stack import PROJECT, docker, project_containers, stack_sh
 
 pytestmark = [pytest.mark.stack, pytest.mark.timeout(900)]
 

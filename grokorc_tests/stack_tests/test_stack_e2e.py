@@ -22,17 +22,17 @@ from grokorc_tests.stack_tests.stack import (
     HOME_VOLUME,
     NETWORK,
     PEERS,
-    PORT_VARIABLES,
     REPO_ROOT,
     USER_CODE_IMAGE,
     Stack,
     container_of,
     docker,
-    free_port,
     inspect,
+    port_env,
     project_containers,
     run_containers,
     stack_sh,
+    up_on_free_ports,
 )
 
 pytestmark = [pytest.mark.stack, pytest.mark.timeout(3600)]
@@ -48,15 +48,14 @@ BUILD_TIMEOUT = 600
 def stack() -> Iterator[Stack]:
     leftovers = project_containers()
     assert not leftovers, f"another grokorc stack is on this engine ({leftovers}): the stack tests need it alone"
-    env = {variable: str(free_port()) for variable in PORT_VARIABLES}
-    env.update(
-        GROKORC_STACK_GRAFANA="no",
-        GROKORC_ALERT_CRITICAL_WEBHOOK_URL=f"http://{PEERS}:{WEBHOOK_PORT}/critical",
-        GROKORC_ALERT_WARNING_WEBHOOK_URL=f"http://{PEERS}:{WEBHOOK_PORT}/warning",
-        GROKORC_LLM_MODEL=PRICED_MODEL,
-    )
+    env = port_env() | {
+        "GROKORC_STACK_GRAFANA": "no",
+        "GROKORC_ALERT_CRITICAL_WEBHOOK_URL": f"http://{PEERS}:{WEBHOOK_PORT}/critical",
+        "GROKORC_ALERT_WARNING_WEBHOOK_URL": f"http://{PEERS}:{WEBHOOK_PORT}/warning",
+        "GROKORC_LLM_MODEL": PRICED_MODEL,
+    }
     try:
-        up = stack_sh("up", env=env)
+        env, up = up_on_free_ports(env)
         assert up.returncode == 0, up.stderr[-4000:]
         yield Stack(env)
     finally:
