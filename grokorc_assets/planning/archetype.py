@@ -63,11 +63,27 @@ def _compiled() -> dict[str, list[tuple[str, Key, bool]]]:
 
 
 def keyword_scores(words: list[Token]) -> dict[str, float]:
+    """Per archetype, the summed weights of its lexicon entries found in ``words`` (each entry once).
+
+    A longer entry claims its words: "resume builder" (crud) leaves no "resume" (landing) behind, and
+    "newsletter signup" (landing) no "newsletter" (content)."""
     compiled = _compiled()
-    scores: dict[str, float] = {}
+    lemmas = [t.lemma for t in words]
+    lows = [t.low for t in words]
+    found: list[tuple[int, int, str, str]] = []  # (length, start, archetype, label)
     for arch in ARCHETYPES:
-        hits = match_terms(words, compiled["arch:" + arch])
-        scores[arch] = float(sum(int(h.label.split(":", 1)[0]) for h in hits))
+        for label, key, exact in compiled["arch:" + arch]:
+            seq, n = (lows if exact else lemmas), len(key)
+            found += [(n, i, arch, label) for i in range(len(seq) - n + 1) if tuple(seq[i : i + n]) == key]
+    claimed = [0] * len(words)  # length of the longest entry accepted over each word
+    counted: set[tuple[str, str]] = set()
+    for n, i, arch, label in sorted(found, key=lambda f: (-f[0], f[1], f[2], f[3])):
+        if all(claimed[j] <= n for j in range(i, i + n)):
+            claimed[i : i + n] = [max(c, n) for c in claimed[i : i + n]]
+            counted.add((arch, label))
+    scores = dict.fromkeys(ARCHETYPES, 0.0)
+    for arch, label in counted:
+        scores[arch] += int(label.split(":", 1)[0])
     return scores
 
 

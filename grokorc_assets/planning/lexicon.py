@@ -33,6 +33,7 @@ class TechContext(BaseModel):
     role_window_size: int
     cue_prev: list[str]
     connectors: list[str]
+    stack_sentence: list[str]
 
 
 class Aliases(BaseModel):

@@ -90,6 +90,7 @@ def extract_technologies(message: str, aliases: Aliases | None = None) -> list[s
         if _ambiguous_ok(i, seq, aliases.technologies[name], aliases, titled):
             found[i] = name
     _accept_by_adjacency(seq, candidates, found, aliases)
+    _accept_stack_sentences(seq, candidates, found, aliases)
     _add_weak(seq, taken, found, aliases)
     ordered: list[str] = []
     for _, name in sorted(found.items()):
@@ -116,6 +117,25 @@ def _accept_by_adjacency(
             if left or right:
                 found[i] = name
                 changed = True
+
+
+_SENTENCE_ENDS = frozenset({".", "!", "?", ";", ":", "\n"})
+
+
+def _accept_stack_sentences(
+    seq: list[Token], candidates: dict[int, str], found: dict[int, str], aliases: Aliases
+) -> None:
+    """A sentence made only of technologies, connectors and negations names the stack ("Go.", "Express,
+    not Django."): its ambiguous forms are technologies even at a sentence's start."""
+    allowed = set(aliases.context.connectors) | set(aliases.context.stack_sentence)
+    start = 0
+    for end in [*(i for i, t in enumerate(seq) if t.low in _SENTENCE_ENDS), len(seq)]:
+        span = range(start, end)
+        start = end + 1
+        if any(i in candidates and i not in found for i in span) and all(
+            i in found or i in candidates or seq[i].low in allowed for i in span
+        ):
+            found.update({i: candidates[i] for i in span if i in candidates and i not in found})
 
 
 def _add_weak(seq: list[Token], taken: list[bool], found: dict[int, str], aliases: Aliases) -> None:

@@ -179,3 +179,23 @@ def test_markup_in_a_request_says_nothing_about_the_project(request_text: str) -
     assert "script" not in archetype_view(request_text)
     plan = infer_plan(request_text)
     assert plan.archetype != "cli" and plan.has_ui
+
+
+@pytest.mark.parametrize(("request_text", "archetype"), [
+    # Each is a kind the labelling guide (corpus/LABELLING.md) names, worded without the archetype's name.
+    ("A chatbot on our library's site that answers opening-hours questions.", "chat"),
+    ("A virtual assistant that helps staff reset passwords, and hands over to IT when stuck.", "chat"),
+    ("A Q&A site where beekeepers ask questions and earn reputation for good answers.", "social"),
+    ("A resume builder: enter jobs and skills, export a PDF.", "crud"),
+    ("A page for our wedding with the day's schedule, directions and an RSVP form.", "landing"),
+    ("Spin the wheel to win a sticker at the school fair, with confetti.", "game"),
+    ("Recommend podcasts to listeners from what they finished last month.", "ml"),
+    ("Member management for a rowing club: rowers, fees and boats.", "crud"),
+])
+def test_kinds_the_labelling_guide_names(request_text: str, archetype: str) -> None:
+    assert infer_plan(request_text).archetype == archetype
+
+
+def test_a_store_as_a_verb_makes_no_shop() -> None:
+    plan = infer_plan("A webhook receiver that stores parcel status events for our warehouse system.")
+    assert plan.archetype == "api"

@@ -93,3 +93,22 @@ def test_explicit_in_order_of_mention_and_in_stack() -> None:
 )
 def test_german_capitals_are_names_not_headline_style(message: str, named: list[str]) -> None:
     assert extract_technologies(message) == named
+
+
+@pytest.mark.parametrize(
+    ("message", "named", "excluded"),
+    [
+        ("Timetable endpoints for teachers and rooms. Express, not Django.", ["express"], ["django"]),
+        ("A script that prints the slowest endpoints of an access log. Go.", ["go"], []),
+        ("Un service qui reçoit des webhooks de paiement. FastAPI, pas Django.", ["fastapi"], ["django"]),
+        ("Controle de empréstimo de ferramentas da obra. Rails com MySQL.", ["rails", "mysql"], []),
+    ],
+)
+def test_a_sentence_of_technologies_alone_names_the_stack(message: str, named: list[str], excluded: list[str]) -> None:
+    plan = infer_plan(message)
+    assert plan.explicit == named and plan.excluded == excluded
+
+
+@pytest.mark.parametrize("message", ["A snake game. Ready, set, go!", "Make buttons react to clicks. Go for it."])
+def test_a_sentence_with_other_words_names_no_technology(message: str) -> None:
+    assert infer_plan(message).explicit == []
