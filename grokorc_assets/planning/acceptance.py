@@ -29,7 +29,7 @@ from grokorc_assets.planning.plurals import UNCOUNTABLE, plural
 Target = Literal["each", "main", "priced", "booking", "message", "score", "none"]
 
 BOOKING_NAMES = ("booking", "reservation", "réservation", "appointment", "reserva", "buchung", "termin",
-                 "rendez_vous", "agendamento", "cita")
+                 "rendez_vous", "agendamento", "cita", "rental", "alquiler", "aluguel", "vermietung")
 MESSAGE_NAMES = ("message", "chat_message", "mensaje", "nachricht", "mensagem")
 SCORE_NAMES = ("score", "high_score", "leaderboard_entry")
 # People and bookkeeping entities: real entities, but never what a project is "about".
@@ -195,6 +195,8 @@ class Roles(BaseModel):
 LIST_FEATURES = ("search", "sort", "filters", "pagination")
 RECORD_FEATURES = ("comments", "ratings", "votes")
 MENTION_TARGETED = (*LIST_FEATURES, *RECORD_FEATURES)
+# The anchor key of what a booking books (entities.extract_request; no feature is named like it).
+BOOKED = "booked"
 ENTITY_ROLES = ("main", "priced", "booking", "thing", "message", "score", *MENTION_TARGETED)
 
 
@@ -242,7 +244,11 @@ def feature_roles(entities: list[str], fields: dict[str, list[EntityField]], fea
                   or next((e for e in entities if _has_field(fields, e, DEFAULT_PRICE_FIELD)), None) or main)
         price_field, stock_field = checkout_fields(fields.get(priced, []))
         price_field, stock_field = price_field or DEFAULT_PRICE_FIELD, stock_field or DEFAULT_STOCK_FIELD
-    thing = next((e for e in core if e != booking), None) if booking else None
+    # What is booked: what the request named after a booking verb ("patients pick a dentist"), else the
+    # first thing it is about.
+    booked = (anchors or {}).get(BOOKED)
+    thing = (booked if booked in core and booked != booking else next((e for e in core if e != booking), None)
+             ) if booking else None
     # "anchors": the entity each list feature was named with in the request (entities.extract_request).
     targeted = {f: e for f, e in (anchors or {}).items()
                 if f in MENTION_TARGETED and f in features and e in entities and e != main}

@@ -66,7 +66,8 @@ def keyword_scores(words: list[Token]) -> dict[str, float]:
     """Per archetype, the summed weights of its lexicon entries found in ``words`` (each entry once).
 
     A longer entry claims its words: "resume builder" (crud) leaves no "resume" (landing) behind, and
-    "newsletter signup" (landing) no "newsletter" (content)."""
+    "newsletter signup" (landing) no "newsletter" (content). Within one archetype nested entries add up
+    ("sentiment analysis" and "sentiment" both say ml)."""
     compiled = _compiled()
     lemmas = [t.lemma for t in words]
     lows = [t.low for t in words]
@@ -75,11 +76,12 @@ def keyword_scores(words: list[Token]) -> dict[str, float]:
         for label, key, exact in compiled["arch:" + arch]:
             seq, n = (lows if exact else lemmas), len(key)
             found += [(n, i, arch, label) for i in range(len(seq) - n + 1) if tuple(seq[i : i + n]) == key]
-    claimed = [0] * len(words)  # length of the longest entry accepted over each word
+    claims: list[dict[str, int]] = [{} for _ in words]  # per word: archetype -> longest entry accepted over it
     counted: set[tuple[str, str]] = set()
     for n, i, arch, label in sorted(found, key=lambda f: (-f[0], f[1], f[2], f[3])):
-        if all(claimed[j] <= n for j in range(i, i + n)):
-            claimed[i : i + n] = [max(c, n) for c in claimed[i : i + n]]
+        if all(length <= n for j in range(i, i + n) for other, length in claims[j].items() if other != arch):
+            for j in range(i, i + n):
+                claims[j][arch] = max(claims[j].get(arch, 0), n)
             counted.add((arch, label))
     scores = dict.fromkeys(ARCHETYPES, 0.0)
     for arch, label in counted:

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from grokorc_assets.datafiles import load_yaml
 from grokorc_assets.models import EntityField
-from grokorc_assets.planning.acceptance import MENTION_TARGETED, field_type
+from grokorc_assets.planning.acceptance import BOOKED, MENTION_TARGETED, field_type
 from grokorc_assets.planning.lexicon import load_aliases, load_lexicons
 
 MAX_ENTITIES = 8
@@ -76,6 +76,7 @@ class Lang:
     back_references: frozenset[str]  # "rate them": the feature works on what was named before
     verb_records: dict[str, str]  # verb form -> the record it creates ("borrows" -> loan)
     object_prepositions: frozenset[str]
+    booking_verbs: tuple[Phrase, ...]
     people: frozenset[str]
     field_words: frozenset[str]
     compound_heads: frozenset[str]
@@ -145,7 +146,7 @@ def _lang(code: str, raw: dict, common: dict) -> Lang:
         back_references=words("back_references"),
         verb_records={form.lower(): record for record, forms in (raw.get("verb_records") or {}).items()
                       for form in forms},
-        object_prepositions=words("object_prepositions"),
+        object_prepositions=words("object_prepositions"), booking_verbs=_phrases(raw.get("booking_verbs", [])),
         people=words("people"), field_words=words("field_words"), compound_heads=words("compound_heads"),
         also_entities=_words(common["also_entities"]), head_first=bool(raw["head_first"]),
         of_words=_words(raw["of_words"]), rules=tuple((s, r, int(n)) for s, r, n in raw["singular"]),
@@ -771,8 +772,22 @@ def extract_request(message: str) -> RequestModel:
                               *(EntityField(name=f"{ref}_id", type="int") for ref in refs if f"{ref}_id" not in have)]
     verbs = {u.pos for u in seq if isinstance(u, Unit) and u.verb}
     anchors = _anchors(toks, hits, [*mentions, *((pos, name) for pos, name in found if name in entities)], lang, verbs)
+    booked = _booked_thing(toks, lang, entities)
+    if booked:
+        anchors[BOOKED] = booked
     return RequestModel(language=lang.code, entities=entities, fields=fields, features=features,
                         excluded=list(dict.fromkeys(excluded)), anchors=anchors)
+
+
+def _booked_thing(toks: list[Tok], lang: Lang, entities: list[str]) -> str | None:
+    """The entity after the request's first booking verb: "patients pick a dentist and a time slot" books
+    the dentist (the patients are who books), "volunteers sign up for shifts" the shifts."""
+    for i, tok in enumerate(toks):
+        n = 0 if tok.negated else _at(toks, i, lang.booking_verbs)
+        target = _entity_at(toks, i + n, lang, entities, after=True) if n else None
+        if target:
+            return target
+    return None
 
 
 def _verb_records(toks: list[Tok], lang: Lang, entities: list[str]) -> list[tuple[str, list[str]]]:

@@ -330,3 +330,27 @@ def test_a_list_feature_said_as_a_participle_is_found_with_its_entity(message: s
     # "sorted by", "filtered by" in each language, feminine and plural forms included.
     request = extract_request(message)
     assert feature in request.features and request.anchors[feature] == entity
+
+
+@pytest.mark.parametrize(("message", "booked"), [
+    ("A dentist appointment booking page where patients pick a dentist and a time slot.", "dentist"),
+    ("Volunteers sign up for shifts at the food bank; coordinators create shifts with date and location.", "shift"),
+    ("Una web donde los socios reservan una pista de tenis por horas.", "pista"),
+])
+def test_a_booking_books_what_follows_its_verb_not_who_books(message: str, booked: str) -> None:
+    plan = infer_plan(message)
+    assert plan.roles["thing"] == booked and f"{booked}_id" in {f.name for f in plan.fields[plan.roles["booking"]]}
+
+
+def test_a_rental_the_request_describes_is_its_booking() -> None:
+    plan = infer_plan("Web app for a bike rental shop: customers rent bikes by the hour, staff mark bikes returned.")
+    assert "booking" not in plan.entities and plan.roles["booking"] == "rental" and plan.roles["thing"] == "bike"
+    assert {"start", "end", "bike_id", "customer_id"} <= {f.name for f in plan.fields["rental"]}
+
+
+@pytest.mark.parametrize(("message", "absent"), [
+    ("A quiz game about world capitals with a timer and a high score table.", "table"),
+    ("A volunteer scheduling site for a community garden.", "scheduling"),
+])
+def test_what_a_feature_or_an_activity_is_called_is_no_record(message: str, absent: str) -> None:
+    assert absent not in infer_plan(message).entities
