@@ -89,6 +89,10 @@ BIBLIOTECA = ("Una aplicación para una biblioteca: libros con título y autor, 
 CHOR = ("Eine App für unseren Chor: Lieder mit Titel und Komponist, Proben mit Datum und Ort, Suche nach Liedern, "
         "Proben sortiert nach Datum")
 
+BIKES = "Web app for a bike rental shop: customers rent bikes by the hour, staff mark bikes returned."
+# "customers rent bikes": the rental is the booking, of a bike, by a customer.
+bikes = planned(BIKES)
+
 # Planned from its Spanish request: the generated UI speaks Spanish (language "es").
 biblioteca = planned(BIBLIOTECA)
 
@@ -138,7 +142,8 @@ UI_PLANS = {"dashboard": dashboard, "ecommerce": ecommerce, "awkward_crud": awkw
             "no_entities": no_entities, "hostile": hostile}
 # Not UI plans: their UI is the ecommerce one's; their back ends check out by non-English fields.
 ALL_PLANS = {**UI_PLANS, "cli": cli_tool, "api": api_only, "ecommerce_de": ecommerce_de, "ecommerce_es": ecommerce_es,
-             "choir": choir, "garden": garden, "biblioteca": biblioteca, "chor": chor, "library": library}
+             "choir": choir, "garden": garden, "biblioteca": biblioteca, "chor": chor, "library": library,
+             "bikes": bikes}
 
 
 def title_for(name: str) -> str | None:

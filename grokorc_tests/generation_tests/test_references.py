@@ -66,3 +66,35 @@ def test_a_record_a_verb_creates_gets_its_page_with_both_pickers(tmp_path) -> No
     loans = next(p for p in ui.pages if p.slug == "loans")
     page = (tmp_path / "agents" / "ui" / loans.path).read_text()
     assert 'data-options="books"' in page and 'data-options="members"' in page
+
+
+def test_a_user_rents_a_bike_and_a_clash_is_refused_in_words_in_chromium(generated, browser) -> None:
+    # "customers rent bikes by the hour": the rental is the booking; it picks a bike and a customer.
+    with served_project(generated("bikes").project) as app:
+        httpx.post(f"{app.url}/api/bikes", json={"name": "Red tandem"}).raise_for_status()
+        httpx.post(f"{app.url}/api/customers", json={"name": "Ada"}).raise_for_status()
+        context = browser.new_context()
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(f"{app.url}/pages/rentals.html")
+
+        def rent(name: str, start: str, end: str) -> None:
+            page.get_by_label("Name (required)").fill(name)
+            page.get_by_label("Bike (required)").select_option(label="Red tandem")
+            page.get_by_label("Customer (required)").select_option(label="Ada")
+            page.locator("input[name=start]").fill(start)
+            page.locator("input[name=end]").fill(end)
+            page.get_by_role("button", name="Book").click()
+
+        rent("Saturday ride", "2026-12-05T10:00", "2026-12-05T12:00")
+        row = page.locator("tbody tr").filter(has_text="Saturday ride")
+        row.wait_for()
+        assert {"Red tandem", "Ada"} <= set(row.locator("td").all_inner_texts())
+        rent("Clash", "2026-12-05T11:00", "2026-12-05T13:00")
+        alert = page.locator('form [data-state="error"] [data-message]').filter(has_text="already booked")
+        alert.wait_for()
+        assert alert.inner_text().strip() == "That bike is already booked at that time."
+        assert [r["name"] for r in httpx.get(f"{app.url}/api/rentals").json()] == ["Saturday ride"]
+        context.close()
+        assert errors == []
