@@ -670,8 +670,13 @@ def _list_items(items: list, k: int, lang: Lang) -> list[tuple[str, set[int]]]:
             words += [u.low for u in item.units]
             positions.add(item.pos)
         elif _is(item, lang.connectors) or _low(item) in ("a", "an", "the", "its", "their"):
-            if closed and _low(item) == "," and i + 1 < len(items) and _is(items[i + 1], lang.connectors):
-                break  # "plants with species and planting date, and harvest logs": logs are no field
+            if closed and _low(item) == "," and words:
+                # The item after the list's final "and" ends it: "plants with species and planting date,
+                # and harvest logs" (no field "harvest logs"), "ingredients with quantity and unit,
+                # suppliers" (suppliers are things), "expenses with amount and date, monthly totals".
+                listed.append(("_".join(words), positions))
+                words, positions = [], set()
+                break
             closed = closed or (words != [] and _low(item) not in (",", "/", "&"))
             if words:
                 listed.append(("_".join(words), positions))

@@ -354,3 +354,26 @@ def test_a_rental_the_request_describes_is_its_booking() -> None:
 ])
 def test_what_a_feature_or_an_activity_is_called_is_no_record(message: str, absent: str) -> None:
     assert absent not in infer_plan(message).entities
+
+
+@pytest.mark.parametrize(("message", "entities", "fields"), [
+    # The item after a field list's final "and" ends it: what follows is the next thing, not a field.
+    ("An inventory app for a bakery: ingredients with quantity and unit, suppliers, low-stock alerts",
+     {"ingredient", "supplier"}, {"ingredient": ["quantity", "unit"]}),
+    ("Household expenses with amount, category and date, monthly totals as a chart, export to CSV",
+     {"expense"}, {"expense": ["amount", "category", "date"]}),
+    ("A tiny CRM: companies, contacts with email and phone, deals with value and stage, and a pipeline view",
+     {"company", "contact", "deal"}, {"deal": ["value", "stage"]}),
+])
+def test_a_field_list_ends_after_its_last_item(message: str, entities: set[str], fields: dict[str, list[str]]) -> None:
+    request = extract_request(message)
+    assert entities <= set(request.entities) and not {"tiny", "value", "stage", "unit", "monthly_total"} & set(
+        request.entities)
+    assert {e: [f.name for f in request.fields[e]] for e in fields} == fields
+
+
+def test_a_language_a_project_is_about_asks_for_no_translations_and_is_no_record() -> None:
+    school = extract_request("Course sign-up for a language school: courses with level, start date and seats")
+    assert "i18n" not in school.features
+    bilingual = extract_request("A blog available in English and Spanish, with translations of every post")
+    assert "i18n" in bilingual.features and not {"english", "spanish"} & set(bilingual.entities)
