@@ -544,6 +544,8 @@ def _assign_slots(items: list, lang: Lang) -> None:
             item.slot = "of"
         elif _low(prev) == "for" and _is(nxt, lang.connectors) and _of_owner(items, k, lang, "for"):
             item.slot = "of"  # "a wiki for articles and categories" (not "a site for new employees")
+        elif prev is None and item.units[-1].plural and _low(nxt) in (":", "", "\n"):
+            item.slot = "title"  # "Team standup notes: each member writes ...": the notes are the records
     _chain_lists(items, lang)
 
 

@@ -377,3 +377,15 @@ def test_a_language_a_project_is_about_asks_for_no_translations_and_is_no_record
     assert "i18n" not in school.features
     bilingual = extract_request("A blog available in English and Spanish, with translations of every post")
     assert "i18n" in bilingual.features and not {"english", "spanish"} & set(bilingual.entities)
+
+
+def test_the_things_a_request_opens_with_are_its_records() -> None:
+    request = extract_request("Team standup notes: each member writes what they did yesterday and today; "
+                              "the lead sees everyone's notes per day")
+    assert request.entities[:1] == ["note"]
+
+
+def test_games_talked_about_ask_for_no_game() -> None:
+    chat = infer_plan("Chat rooms where our chess club members discuss games, with mentions and message history.")
+    assert chat.archetype == "chat" and "game" not in chat.features
+    assert "game" in infer_plan("A kids' learning site with articles and a small quiz game").features
