@@ -487,6 +487,8 @@ def _name(phrase: Phrase_, lang: Lang) -> tuple[str | None, bool, bool]:
     soft = head.low in lang.soft_suffixes or head.sing in lang.soft_suffixes
     if (head.low in lang.app_words and not soft) or head.low in lang.generic or head.negated:
         return None, app, False
+    if mods and f"{mods[-1].low}_{head.low}" in lang.generic:
+        return None, app, False  # "an audio player", "show notes": a part of a page, not a record
     if head.feature and head.sing not in lang.also_entities:
         return None, app, False
     if head.low in lang.people or head.sing in lang.people:
