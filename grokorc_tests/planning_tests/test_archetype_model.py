@@ -83,7 +83,8 @@ def test_non_english_requests_are_planned_in_their_kind() -> None:
 
 def test_confidence_rules() -> None:
     lex = load_lexicons()
-    assert confidence(0.6, clear_agreement=True, vague=False, lex=lex) == 0.8  # half the doubt left
+    doubt = lex.confidence.agreement_doubt  # the share of the doubt left when the lexicons agree clearly
+    assert confidence(0.6, clear_agreement=True, vague=False, lex=lex) == round(1 - 0.4 * doubt, 4)
     assert confidence(0.6, clear_agreement=False, vague=False, lex=lex) == 0.6
     assert confidence(0.95, clear_agreement=True, vague=True, lex=lex) == lex.confidence.vague_cap
 
