@@ -77,6 +77,7 @@ class Lang:
     verb_records: dict[str, str]  # verb form -> the record it creates ("borrows" -> loan)
     object_prepositions: frozenset[str]
     booking_verbs: tuple[Phrase, ...]
+    each_words: frozenset[str]  # "each", "cada": "name and phone of each member" names the owner after
     people: frozenset[str]
     field_words: frozenset[str]
     compound_heads: frozenset[str]
@@ -147,6 +148,7 @@ def _lang(code: str, raw: dict, common: dict) -> Lang:
         verb_records={form.lower(): record for record, forms in (raw.get("verb_records") or {}).items()
                       for form in forms},
         object_prepositions=words("object_prepositions"), booking_verbs=_phrases(raw.get("booking_verbs", [])),
+        each_words=words("each_words"),
         people=words("people"), field_words=words("field_words"), compound_heads=words("compound_heads"),
         also_entities=_words(common["also_entities"]), head_first=bool(raw["head_first"]),
         of_words=_words(raw["of_words"]), rules=tuple((s, r, int(n)) for s, r, n in raw["singular"]),
@@ -613,15 +615,20 @@ def _field_lists(items: list, lang: Lang) -> dict[int, tuple[list[str], set[int]
     them are field words."""
     out: dict[int, tuple[list[str], set[int]]] = {}
     for k, item in enumerate(items):
-        if not isinstance(item, Phrase_) or k + 2 >= len(items) or _low(items[k + 1]) not in _FIELD_LINKS:
+        if not isinstance(item, Phrase_):
+            continue
+        # "..., con nombre y teléfono": a comma may stand between the owner and its list.
+        link = k + 2 if k + 2 < len(items) and _low(items[k + 1]) == "," else k + 1
+        if link + 1 >= len(items) or _low(items[link]) not in _FIELD_LINKS:
             continue
         _, app, _ = _name(item, lang)
         if app:
             continue  # "an app with ...": what the app has, not a thing's fields
         # An owner that is no entity ("y usuarios con nombre") still owns its fields: they are no entities.
-        listed = _list_items(items, k + 2, lang)
+        listed = _list_items(items, link + 1, lang)
         names = [name for name, _ in listed]
         positions = {pos for _, where in listed for pos in where}
+        k = _owner_named_after(items, positions, lang) or k  # "nombre y teléfono de cada socio"
         known = sum(_is_field_word(n, lang) for n in names)
         # Two field words make a list of fields; so does one when it is all there is ("users with name"),
         # or when nothing else in the list is plural ("songs with title, composer and difficulty": fields
@@ -638,6 +645,23 @@ def _field_lists(items: list, lang: Lang) -> dict[int, tuple[list[str], set[int]
             if fields:
                 out[k] = ([name for name, _ in fields], {pos for _, where in fields for pos in where})
     return out
+
+
+def _owner_named_after(items: list, positions: set[int], lang: Lang) -> int | None:
+    """The phrase a field list belongs to when it is named after the list, behind "of each": "con nombre
+    y teléfono de cada socio", "avec nom et prix de chaque produit" (None when it is not: "perros con
+    nombre y raza de la protectora" are the dogs' fields)."""
+    if not positions:
+        return None
+    j = next(i for i, x in enumerate(items) if isinstance(x, Phrase_) and x.pos == max(positions)) + 1
+    if j >= len(items) or _low(items[j]) not in lang.of_words:
+        return None
+    j += 1
+    if j >= len(items) or _low(items[j]) not in lang.each_words:
+        return None
+    while j < len(items) and isinstance(items[j], (Unit, Tok)) and items[j].low in lang.skip | lang.each_words:
+        j += 1
+    return j if j < len(items) and isinstance(items[j], Phrase_) else None
 
 
 def _field_token_positions(items: list, field_lists: dict[int, tuple[list[str], set[int]]]) -> set[int]:
@@ -689,6 +713,9 @@ def _list_items(items: list, k: int, lang: Lang) -> list[tuple[str, set[int]]]:
         elif isinstance(item, Unit) and (item.low in lang.skip or item.low in lang.field_words):
             words.append(item.low)  # "due date"; "start time" ("start" is no noun elsewhere)
         elif words and lang.head_first and _low(item) in lang.of_words:
+            after = items[i + 1] if i + 1 < len(items) else None
+            if isinstance(after, (Unit, Tok)) and after.low in lang.each_words:
+                break  # "nombre y teléfono de cada socio": the list's owner follows, not a longer field
             words.append(_low(item))  # "tiempo de preparación": one field
         else:
             break

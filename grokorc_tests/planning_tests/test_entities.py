@@ -389,3 +389,14 @@ def test_games_talked_about_ask_for_no_game() -> None:
     chat = infer_plan("Chat rooms where our chess club members discuss games, with mentions and message history.")
     assert chat.archetype == "chat" and "game" not in chat.features
     assert "game" in infer_plan("A kids' learning site with articles and a small quiz game").features
+
+
+@pytest.mark.parametrize(("message", "owner", "fields"), [
+    ("Una app para el club de pádel: los socios reservan pistas por horas, con nombre y teléfono de cada socio",
+     "socio", ["nombre", "teléfono"]),
+    ("Une boutique de fromages avec nom, prix et origine de chaque fromage", "fromage", ["nom", "prix", "origine"]),
+    ("A club app: members and boats, with name and phone of each member", "member", ["name", "phone"]),
+])
+def test_fields_of_each_thing_named_after_the_list_are_its_fields(message: str, owner: str, fields: list[str]) -> None:
+    request = extract_request(message)
+    assert [f.name for f in request.fields[owner]] == fields and not set(fields) & set(request.entities)
