@@ -31,7 +31,7 @@ Target = Literal["each", "main", "priced", "booking", "message", "score", "none"
 BOOKING_NAMES = ("booking", "reservation", "réservation", "appointment", "reserva", "buchung", "termin",
                  "rendez_vous", "agendamento", "cita", "rental", "alquiler", "aluguel", "vermietung")
 MESSAGE_NAMES = ("message", "chat_message", "mensaje", "nachricht", "mensagem")
-SCORE_NAMES = ("score", "high_score", "leaderboard_entry")
+SCORE_NAMES = ("score", "high_score", "leaderboard_entry", "puntuación", "punktestand", "pontuação")
 # People and bookkeeping entities: real entities, but never what a project is "about".
 SUPPORTING = frozenset({"user", "account", "customer", "member", "author", "owner", "admin", "order", "cart",
                         "payment", "category", "tag", "comment", "review", "rating", "vote", "notification",
@@ -208,20 +208,32 @@ def _has_field(fields: dict[str, list[EntityField]], entity: str, name: str) -> 
     return any(f.name == name for f in fields.get(entity, []))
 
 
-def complete_entities(entities: list[str], features: list[str], archetype: str) -> list[str]:
-    """The request's entities plus those its features cannot work without, in a stable order."""
+@lru_cache(maxsize=1)
+def _added_names() -> dict[str, dict[str, str]]:
+    return load_yaml("grokorc_assets.planning", "data/added_entities.yaml")
+
+
+def added_name(role: str, language: str) -> str:
+    """The name of a record the planner adds for ``role``, in the project's language (English otherwise)."""
+    names = _added_names()[role]
+    return names.get(language, names["en"])
+
+
+def complete_entities(entities: list[str], features: list[str], archetype: str, language: str = "en") -> list[str]:
+    """The request's entities plus those its features cannot work without, in a stable order and named in
+    the project's language."""
     out = list(dict.fromkeys(entities))
     if "booking" in features and _first(out, BOOKING_NAMES) is None:
-        out.append("booking")
+        out.append(added_name("booking", language))
     if "booking" in features and not [e for e in out if e not in SUPPORTING]:
-        out.insert(0, "resource")  # "a booking system": something must be bookable
+        out.insert(0, added_name("resource", language))  # "a booking system": something must be bookable
     if "chat" in features and _first(out, MESSAGE_NAMES) is None:
-        out.append("message")
+        out.append(added_name("message", language))
     if "leaderboard" in features and _first(out, SCORE_NAMES) is None:
-        out.append("score")
+        out.append(added_name("score", language))
     targeted = any(feature_table().get(f, _NO_FEATURE).target not in ("none", "each") for f in features)
     if not out and (targeted or archetype not in ("landing", "game")):
-        out.append("item")  # a feature that works on records needs some records
+        out.append(added_name("item", language))  # a feature that works on records needs some records
     return out
 
 
@@ -410,7 +422,7 @@ def derive_contract(archetype: str, has_ui: bool, entities: list[str], named: di
     here once, from what the request named, and stored so that every generator reads the same.
     ``described``: the fields the request itself gave, when ``named`` also holds fields added since
     (a draft's defaults): the main entity is the first the request described."""
-    entities = complete_entities(entities, features, archetype)
+    entities = complete_entities(entities, features, archetype, language)
     roles = feature_roles(entities, described or named, features, anchors)
     fields = complete_fields(entities, named, features, roles)
     criteria, unmet = derive_acceptance(entities, fields, features, archetype=archetype, has_ui=has_ui, roles=roles,

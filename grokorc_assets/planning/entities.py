@@ -563,7 +563,8 @@ def _of_owner(items: list, k: int, lang: Lang, link: str = "") -> bool:
     if j < 0:
         return False
     rest, stripped = _strip(items[j].units, lang)
-    return not rest or bool(stripped) or rest[0].low in lang.app_words
+    # "reserva de pistas", "réservation de salles": a feature's word before "of" names what the app does.
+    return not rest or bool(stripped) or rest[0].low in lang.app_words or all(u.feature for u in rest)
 
 
 def _chain_lists(items: list, lang: Lang) -> None:

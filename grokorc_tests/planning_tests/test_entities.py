@@ -400,3 +400,18 @@ def test_games_talked_about_ask_for_no_game() -> None:
 def test_fields_of_each_thing_named_after_the_list_are_its_fields(message: str, owner: str, fields: list[str]) -> None:
     request = extract_request(message)
     assert [f.name for f in request.fields[owner]] == fields and not set(fields) & set(request.entities)
+
+
+@pytest.mark.parametrize(("message", "booking", "thing"), [
+    ("Una app para el club de pádel: los socios reservan pistas por horas", "reserva", "pista"),
+    ("Réservation de salles de réunion pour notre bureau", "réservation", "salle"),
+    ("Reserva de pistas de tenis para el club", "reserva", "pista"),
+])
+def test_a_booking_the_planner_adds_is_named_in_the_requests_language(message: str, booking: str, thing: str) -> None:
+    plan = infer_plan(message)
+    assert "booking" not in plan.entities and plan.roles["booking"] == booking and plan.roles["thing"] == thing
+
+
+def test_the_records_a_feature_needs_are_named_in_the_requests_language() -> None:
+    assert "nachricht" in infer_plan("Ein Chat für unseren Chor mit Räumen pro Stimme").entities
+    assert "pontuação" in infer_plan("Um jogo da cobrinha com placar de recordes").entities
