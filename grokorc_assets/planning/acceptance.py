@@ -160,6 +160,7 @@ class Roles(BaseModel):
     priced: str | None = None
     booking: str | None = None
     thing: str | None = None  # what a booking books
+    booker: str | None = None  # who books, when the request says ("members book courts")
     message: str | None = None
     score: str | None = None
     price_field: str | None = None  # the priced entity's money field: "preis", "cost", else "price"
@@ -197,7 +198,8 @@ RECORD_FEATURES = ("comments", "ratings", "votes")
 MENTION_TARGETED = (*LIST_FEATURES, *RECORD_FEATURES)
 # The anchor key of what a booking books (entities.extract_request; no feature is named like it).
 BOOKED = "booked"
-ENTITY_ROLES = ("main", "priced", "booking", "thing", "message", "score", *MENTION_TARGETED)
+BOOKER = "booker"
+ENTITY_ROLES = ("main", "priced", "booking", "thing", "booker", "message", "score", *MENTION_TARGETED)
 
 
 def _first(entities: list[str], names: tuple[str, ...]) -> str | None:
@@ -261,10 +263,12 @@ def feature_roles(entities: list[str], fields: dict[str, list[EntityField]], fea
     booked = (anchors or {}).get(BOOKED)
     thing = (booked if booked in core and booked != booking else next((e for e in core if e != booking), None)
              ) if booking else None
+    booker = (anchors or {}).get(BOOKER)
+    booker = booker if booking and booker in entities and booker not in (booking, thing) else None
     # "anchors": the entity each list feature was named with in the request (entities.extract_request).
     targeted = {f: e for f, e in (anchors or {}).items()
                 if f in MENTION_TARGETED and f in features and e in entities and e != main}
-    return Roles(main=main, priced=priced, booking=booking, thing=thing, message=message, score=score,
+    return Roles(main=main, priced=priced, booking=booking, thing=thing, booker=booker, message=message, score=score,
                  price_field=price_field, stock_field=stock_field, **targeted)
 
 
@@ -305,6 +309,8 @@ def complete_fields(
         booking = _add(_add(out[roles.booking], "start", "datetime"), "end", "datetime")
         if roles.thing:
             booking = _add(booking, f"{roles.thing}_id", "int")
+        if roles.booker:
+            booking = _add(booking, f"{roles.booker}_id", "int")
         out[roles.booking] = booking
     if roles.message:
         out[roles.message] = [EntityField(name="room", type="str"), EntityField(name="author", type="str"),

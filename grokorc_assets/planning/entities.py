@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from grokorc_assets.datafiles import load_yaml
 from grokorc_assets.models import EntityField
-from grokorc_assets.planning.acceptance import BOOKED, MENTION_TARGETED, field_type
+from grokorc_assets.planning.acceptance import BOOKED, BOOKER, MENTION_TARGETED, field_type
 from grokorc_assets.planning.lexicon import load_aliases, load_lexicons
 
 MAX_ENTITIES = 8
@@ -276,7 +276,9 @@ def _mentions(toks: list[Tok], lang: Lang) -> list[tuple[int, str, bool]]:
         for i in range(len(toks) - n + 1):
             if all(_form_matches(toks[i + j], phrase[j], exact, lang) for j in range(n)):
                 span = toks[i : i + n]
-                for t in span:
+                # "book courts", "book tables": the verb is the feature; what it books stays a thing.
+                booked = n > 1 and (phrase[0],) in lang.booking_verbs
+                for t in span[:1] if booked else span:
                     t.feature = True
                 hits.append((i, key, any(t.negated for t in span)))
     return sorted(hits)
@@ -809,22 +811,23 @@ def extract_request(message: str) -> RequestModel:
                               *(EntityField(name=f"{ref}_id", type="int") for ref in refs if f"{ref}_id" not in have)]
     verbs = {u.pos for u in seq if isinstance(u, Unit) and u.verb}
     anchors = _anchors(toks, hits, [*mentions, *((pos, name) for pos, name in found if name in entities)], lang, verbs)
-    booked = _booked_thing(toks, lang, entities)
-    if booked:
-        anchors[BOOKED] = booked
+    booked, booker = _booked_thing(toks, lang, entities)
+    anchors.update({key: name for key, name in ((BOOKED, booked), (BOOKER, booker)) if name})
     return RequestModel(language=lang.code, entities=entities, fields=fields, features=features,
                         excluded=list(dict.fromkeys(excluded)), anchors=anchors)
 
 
-def _booked_thing(toks: list[Tok], lang: Lang, entities: list[str]) -> str | None:
-    """The entity after the request's first booking verb: "patients pick a dentist and a time slot" books
-    the dentist (the patients are who books), "volunteers sign up for shifts" the shifts."""
+def _booked_thing(toks: list[Tok], lang: Lang, entities: list[str]) -> tuple[str | None, str | None]:
+    """(what is booked, who books) around the request's first booking verb with an entity after it:
+    "patients pick a dentist and a time slot" books the dentist, and the patients book; "volunteers
+    sign up for shifts" books shifts."""
     for i, tok in enumerate(toks):
         n = 0 if tok.negated else _at(toks, i, lang.booking_verbs)
         target = _entity_at(toks, i + n, lang, entities, after=True) if n else None
         if target:
-            return target
-    return None
+            booker = _entity_at(toks, i - 1, lang, entities, after=False)
+            return target, booker if booker != target else None
+    return None, None
 
 
 def _verb_records(toks: list[Tok], lang: Lang, entities: list[str]) -> list[tuple[str, list[str]]]:

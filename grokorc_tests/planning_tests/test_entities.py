@@ -415,3 +415,14 @@ def test_a_booking_the_planner_adds_is_named_in_the_requests_language(message: s
 def test_the_records_a_feature_needs_are_named_in_the_requests_language() -> None:
     assert "nachricht" in infer_plan("Ein Chat für unseren Chor mit Räumen pro Stimme").entities
     assert "pontuação" in infer_plan("Um jogo da cobrinha com placar de recordes").entities
+
+
+@pytest.mark.parametrize(("message", "thing", "booker"), [
+    ("A tennis club where members book courts", "court", "member"),
+    ("Restaurant where guests book tables for dinner", "table", "guest"),
+    ("A dentist appointment booking page where patients pick a dentist and a time slot", "dentist", "patient"),
+])
+def test_a_booking_refers_to_what_is_booked_and_who_books(message: str, thing: str, booker: str) -> None:
+    plan = infer_plan(message)
+    assert (plan.roles["thing"], plan.roles["booker"]) == (thing, booker)
+    assert {f"{thing}_id", f"{booker}_id"} <= {f.name for f in plan.fields[plan.roles["booking"]]}
