@@ -34,6 +34,12 @@ MESSAGE_NAMES = ("message", "chat_message", "mensaje", "nachricht", "mensagem")
 SCORE_NAMES = ("score", "high_score", "leaderboard_entry", "puntuación", "punktestand", "pontuação")
 # People and bookkeeping entities: real entities, but never what a project is "about".
 SUPPORTING = frozenset({"user", "account", "customer", "member", "author", "owner", "admin", "order", "cart",
+                        "seller", "buyer", "vendor", "participant", "visitor", "employee", "agent", "staff",
+                        "volunteer", "coordinator", "fan", "guest", "reader",
+                        # the same people in the other languages the planner reads
+                        "usuario", "usuário", "utilisateur", "benutzer", "nutzer", "cliente", "kunde", "client",
+                        "miembro", "socio", "mitglied", "membre", "membro", "sócio", "lector", "leitor",
+                        "lecteur", "leser", "visitante", "besucher", "visiteur",
                         "payment", "category", "tag", "comment", "review", "rating", "vote", "notification",
                         *BOOKING_NAMES, *MESSAGE_NAMES, *SCORE_NAMES})
 DEFAULT_FIELDS = (EntityField(name="name", type="str"), EntityField(name="description", type="text"))
@@ -266,8 +272,11 @@ def feature_roles(entities: list[str], fields: dict[str, list[EntityField]], fea
     booker = (anchors or {}).get(BOOKER)
     booker = booker if booking and booker in entities and booker not in (booking, thing) else None
     # "anchors": the entity each list feature was named with in the request (entities.extract_request).
+    # A record feature said next to people ("agents reply", "visitors vote") works on the thing they
+    # reply to or vote on, not on the people: the main entity.
     targeted = {f: e for f, e in (anchors or {}).items()
-                if f in MENTION_TARGETED and f in features and e in entities and e != main}
+                if f in MENTION_TARGETED and f in features and e in entities and e != main
+                and not (f in RECORD_FEATURES and e in SUPPORTING)}
     return Roles(main=main, priced=priced, booking=booking, thing=thing, booker=booker, message=message, score=score,
                  price_field=price_field, stock_field=stock_field, **targeted)
 

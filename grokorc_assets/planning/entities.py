@@ -30,6 +30,7 @@ NAME_RE = re.compile(r"^[^\W\d][\w]*$")
 # Words (letters, inner apostrophes), numbers, or one punctuation mark.
 _TOKEN_RE = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*|\d+|[^\w\s]")
 _SENTENCE_END = {".", "!", "?", ";", "\n"}
+VALUE_SLOT = "value"  # a phrase that is a value of a field ("Doing" of "columns To do, Doing and Done")
 
 
 class RequestModel(BaseModel):
@@ -78,6 +79,7 @@ class Lang:
     object_prepositions: frozenset[str]
     booking_verbs: tuple[Phrase, ...]
     each_words: frozenset[str]  # "each", "cada": "name and phone of each member" names the owner after
+    value_lists: frozenset[str]  # "columns", "statuses": what they list are values, not records
     people: frozenset[str]
     field_words: frozenset[str]
     compound_heads: frozenset[str]
@@ -148,7 +150,7 @@ def _lang(code: str, raw: dict, common: dict) -> Lang:
         verb_records={form.lower(): record for record, forms in (raw.get("verb_records") or {}).items()
                       for form in forms},
         object_prepositions=words("object_prepositions"), booking_verbs=_phrases(raw.get("booking_verbs", [])),
-        each_words=words("each_words"),
+        each_words=words("each_words"), value_lists=words("value_lists"),
         people=words("people"), field_words=words("field_words"), compound_heads=words("compound_heads"),
         also_entities=_words(common["also_entities"]), head_first=bool(raw["head_first"]),
         of_words=_words(raw["of_words"]), rules=tuple((s, r, int(n)) for s, r, n in raw["singular"]),
@@ -622,23 +624,37 @@ def _field_lists(items: list, lang: Lang) -> dict[int, tuple[list[str], set[int]
             continue
         # "..., con nombre y teléfono": a comma may stand between the owner and its list.
         link = k + 2 if k + 2 < len(items) and _low(items[k + 1]) == "," else k + 1
-        if link + 1 >= len(items) or _low(items[link]) not in _FIELD_LINKS:
+        colon = link < len(items) and _low(items[link]) == ":"
+        if link + 1 >= len(items) or (_low(items[link]) not in _FIELD_LINKS and not colon):
             continue
         _, app, _ = _name(item, lang)
-        if app:
+        # "les adhérents de notre association : nom, email", "members of our club: name, email": the fields
+        # of the thing before "of" (after "with", only when the phrase itself names the app).
+        before = _owner_before_of(items, k, lang) if app or colon else None
+        if app and before is None:
             continue  # "an app with ...": what the app has, not a thing's fields
+        k = k if before is None else before
         # An owner that is no entity ("y usuarios con nombre") still owns its fields: they are no entities.
         listed = _list_items(items, link + 1, lang)
         names = [name for name, _ in listed]
         positions = {pos for _, where in listed for pos in where}
         k = _owner_named_after(items, positions, lang) or k  # "nombre y teléfono de cada socio"
         known = sum(_is_field_word(n, lang) for n in names)
+        if colon:
+            # "Bookshop: books, authors" lists things; a colon lists fields only when most are field words.
+            if known >= 2 and known * 2 >= len(names):
+                out[k] = (names, positions)
+            continue
         # Two field words make a list of fields; so does one when it is all there is ("users with name"),
         # or when nothing else in the list is plural ("songs with title, composer and difficulty": fields
         # are singular, the things a project holds are listed in the plural: "books, members and loans").
         singular_only = not any(_plural_phrase(items, pos) for pos in positions)
+        # "bottles with producer, vintage and region": several singular names after things in the plural
+        # are what each of them has, even when none is a field word the lists know.
+        head = item.units[0] if lang.head_first else item.units[-1]
+        owner_plural = head.plural and not head.cap  # "for Ana and Tomás with our story": no owner
         if names and ((known * 2 >= len(names) and (known >= 2 or known == len(names)))
-                      or (known >= 1 and singular_only)):
+                      or (known >= 1 and singular_only) or (singular_only and owner_plural and len(names) >= 2)):
             out[k] = (names, positions)
         elif known:
             # A mixed list: "recipes with ingredients, steps and cooking time" holds ingredients and steps
@@ -648,6 +664,18 @@ def _field_lists(items: list, lang: Lang) -> dict[int, tuple[list[str], set[int]
             if fields:
                 out[k] = ([name for name, _ in fields], {pos for _, where in fields for pos in where})
     return out
+
+
+def _owner_before_of(items: list, k: int, lang: Lang) -> int | None:
+    """The thing before "of" when phrase k (after it) names the app or a place: "gérer les adhérents de
+    notre association : nom, email" lists the members' fields (None when there is none)."""
+    j = k - 1
+    while j >= 0 and isinstance(items[j], (Unit, Tok)) and items[j].low in lang.skip:
+        j -= 1
+    if j < 1 or _low(items[j]) not in lang.of_words or not isinstance(items[j - 1], Phrase_):
+        return None
+    name, app, _ = _name(items[j - 1], lang)
+    return j - 1 if name and not app else None
 
 
 def _owner_named_after(items: list, positions: set[int], lang: Lang) -> int | None:
@@ -752,6 +780,36 @@ def _glued_entities(seq: list, lang: Lang) -> list[tuple[int, str]]:
     return out
 
 
+def _mark_listed_values(items: list, lang: Lang) -> None:
+    """Mark as values (no records) the capitalised names a word such as "columns" lists, and the word:
+    "a Kanban board with columns To do, Doing and Done" names three columns, not a "doing" record."""
+    listing = False
+    for k, item in enumerate(items):
+        low = _low(item)
+        if isinstance(item, Phrase_) and not listing and _lists_values(items, k, lang):
+            listing, item.slot = True, VALUE_SLOT
+            continue
+        if listing and (low in _SENTENCE_END or low in _FIELD_LINKS):
+            listing = False
+        if listing and isinstance(item, Phrase_):
+            item.slot = VALUE_SLOT
+
+
+def _lists_values(items: list, k: int, lang: Lang) -> bool:
+    """Phrase k holds a word such as "columns" followed by capitalised names (in it or right after it)."""
+    units = items[k].units
+    at = next((i for i, u in enumerate(units) if u.low in lang.value_lists), None)
+    if at is None:
+        return False
+    if any(u.cap for u in units[at + 1:]):
+        return True
+    after = next((x for x in items[k + 1:] if _low(x) != ":"), None)
+    first = after.units[0] if isinstance(after, Phrase_) else after
+    if isinstance(first, Tok):
+        return first.raw[:1].isupper()
+    return isinstance(first, Unit) and first.cap
+
+
 def _collect(items: list, lang: Lang, features: list[str], field_lists: dict[int, tuple[list[str], set[int]]]
              ) -> tuple[list[tuple[int, str]], dict[str, list[str]]]:
     """(position, entity) pairs and the fields named per entity."""
@@ -760,7 +818,7 @@ def _collect(items: list, lang: Lang, features: list[str], field_lists: dict[int
     listed = {name for names, _ in field_lists.values() for name in names}
     fields: dict[str, list[str]] = {}
     for k, item in enumerate(items):
-        if not isinstance(item, Phrase_) or item.pos in field_positions:
+        if not isinstance(item, Phrase_) or item.pos in field_positions or item.slot == VALUE_SLOT:
             continue
         name, app, person = _name(item, lang)
         if name is None:
@@ -794,6 +852,7 @@ def extract_request(message: str) -> RequestModel:
     listed = {name for names, _ in field_lists.values() for name in names}
     in_fields |= {i for i, t in enumerate(toks) if i and toks[i - 1].low in ("by", "per") and t.sing in listed}
     features, excluded_features = _features([h for h in hits if h[0] not in in_fields or h[2]])
+    _mark_listed_values(items, lang)
     found, named = _collect(items, lang, features, field_lists)
     found += _glued_entities(seq, lang)
     entities = list(dict.fromkeys(name for _, name in sorted(found, key=lambda p: p[0])))[:MAX_ENTITIES]

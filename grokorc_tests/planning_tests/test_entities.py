@@ -426,3 +426,46 @@ def test_a_booking_refers_to_what_is_booked_and_who_books(message: str, thing: s
     plan = infer_plan(message)
     assert (plan.roles["thing"], plan.roles["booker"]) == (thing, booker)
     assert {f"{thing}_id", f"{booker}_id"} <= {f.name for f in plan.fields[plan.roles["booking"]]}
+
+
+def test_singular_names_after_things_in_the_plural_are_their_fields() -> None:
+    request = extract_request("A wine cellar app: bottles with producer, vintage and region, tasting notes")
+    assert [f.name for f in request.fields["bottle"]] == ["producer", "vintage", "region"]
+    assert not {"producer", "vintage", "region"} & set(request.entities)
+    # A proper name is no owner: "for Ana and Tomás with our story" lists a wedding page's sections.
+    wedding = extract_request("Wedding website for Ana and Tomás with our story and the schedule of the day.")
+    assert wedding.fields == {}
+
+
+@pytest.mark.parametrize(("message", "main", "anchors_off"), [
+    ("An online marketplace for handmade jewellery where sellers list items and buyers pay by card", "item", ()),
+    ("A help desk where employees open tickets, agents reply, and tickets have priority and status", "ticket",
+     ("comments",)),
+])
+def test_people_are_not_what_a_project_is_about(message: str, main: str, anchors_off: tuple[str, ...]) -> None:
+    plan = infer_plan(message)
+    assert plan.roles["main"] == main
+    assert all(plan.roles.get(feature) is None for feature in anchors_off)
+
+
+@pytest.mark.parametrize(("message", "entities"), [
+    ("A Kanban board: columns To do, Doing, Done; cards have title, assignee and due date", ["card"]),
+    ("Un tablero Kanban con columnas Pendiente, En curso y Hecho; tarjetas con título y responsable", ["tarjeta"]),
+])
+def test_the_names_a_column_list_gives_are_values_not_records(message: str, entities: list[str]) -> None:
+    assert infer_plan(message).entities == entities
+
+
+@pytest.mark.parametrize(("message", "owner", "fields"), [
+    ("Une application pour gérer les adhérents de notre association : nom, email et cotisation", "adhérent",
+     ["nom", "email", "cotisation"]),
+    ("Members of our club: name, email and phone", "member", ["name", "email", "phone"]),
+    ("A catalogue of plants: name, price and stock", "plant", ["name", "price", "stock"]),
+])
+def test_a_colon_lists_fields_when_most_are_field_words(message: str, owner: str, fields: list[str]) -> None:
+    request = extract_request(message)
+    assert request.entities == [owner] and [f.name for f in request.fields[owner]] == fields
+
+
+def test_a_colon_list_of_things_stays_things() -> None:
+    assert extract_request("Bookshop: books, authors and orders").entities == ["book", "author", "order"]
