@@ -11,7 +11,7 @@
 # names one, e.g. python:3.11.11-slim-bookworm), Python packages from a wheelhouse built on the host from
 # deploy/requirements.lock. Secrets are generated on the first `up` into .stack/secrets.env (mode 0600).
 #
-# Exit codes: 0 done; 2 usage; 10 no Docker engine; 11 a port is taken; 12 a stale stack is in the way;
+# Exit codes: 0 done; 2 usage; 10 no Docker engine; 11 a port is taken or given to two services; 12 a stale stack is in the way;
 # 13 the stack did not become healthy (it is stopped again); 14 an image build failed.
 #
 # Settings (environment): GROKORC_BASE_IMAGE, GROKORC_DEBIAN_MIRROR (default: the host's apt mirror), GROKORC_PORT_{DAGSTER,POSTGRES,
@@ -232,9 +232,13 @@ check_stale() {
 
 check_ports() {
   local var port holder
+  local -A owner=()
   for var in "${!PORTS[@]}"; do
     port=${!var:-${PORTS[$var]}}
     [ "$var" = GROKORC_PORT_GRAFANA ] && [ "$WITH_GRAFANA" != 1 ] && continue
+    # Two services on one port: compose would start the first and fail on the second.
+    [ -n "${owner[$port]:-}" ] && die 11 "port $port is given to both ${owner[$port]} and $var: give each service its own port"
+    owner[$port]=$var
     if ! python3 -c "import socket,sys; s=socket.socket(); s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); s.bind(('127.0.0.1', int(sys.argv[1])))" "$port" 2>/dev/null; then
       holder=$(ss -ltnpH "sport = :$port" 2>/dev/null | grep -o 'users:(([^)]*' | head -1 | cut -c9- || true)
       die 11 "port $port on 127.0.0.1 is taken${holder:+ by $holder}: stop it, or move the service with $var=<port> scripts/stack.sh up"

@@ -60,3 +60,12 @@ def test_a_stale_stack_is_reported_and_down_clears_it(engine: None) -> None:
         assert project_containers() == []
     finally:
         docker("rm", "-f", stale, check=False)
+
+
+def test_one_port_for_two_services_is_named_and_nothing_starts(engine: None) -> None:
+    port = str(free_port())
+    done = stack_sh("up", env={"GROKORC_PORT_DAGSTER": port, "GROKORC_PORT_PROMETHEUS": port,
+                               "GROKORC_STACK_GRAFANA": "no"})
+    assert done.returncode == EXIT_PORT_TAKEN, done.stderr
+    assert f"port {port} is given to both" in done.stderr and "GROKORC_PORT_DAGSTER" in done.stderr
+    assert "GROKORC_PORT_PROMETHEUS" in done.stderr and project_containers() == []
