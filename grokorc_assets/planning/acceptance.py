@@ -34,12 +34,12 @@ MESSAGE_NAMES = ("message", "chat_message", "mensaje", "nachricht", "mensagem")
 SCORE_NAMES = ("score", "high_score", "leaderboard_entry", "puntuación", "punktestand", "pontuação")
 # People and bookkeeping entities: real entities, but never what a project is "about".
 SUPPORTING = frozenset({"user", "account", "customer", "member", "author", "owner", "admin", "order", "cart",
-                        "seller", "buyer", "vendor", "participant", "visitor", "employee", "agent", "staff",
+                        "seller", "buyer", "vendor", "participant", "employee", "agent", "staff",
                         "volunteer", "coordinator", "fan", "guest", "reader",
-                        # the same people in the other languages the planner reads
-                        "usuario", "usuário", "utilisateur", "benutzer", "nutzer", "cliente", "kunde", "client",
-                        "miembro", "socio", "mitglied", "membre", "membro", "sócio", "lector", "leitor",
-                        "lecteur", "leser", "visitante", "besucher", "visiteur",
+                        # the same roles in the other languages the planner reads (words for anyone using
+                        # the app, "usuario", "Besucher", are planned as "user": entities.yaml `people`)
+                        "cliente", "kunde", "client", "miembro", "socio", "mitglied", "membre", "membro", "sócio",
+                        "lector", "leitor", "lecteur", "leser",
                         "payment", "category", "tag", "comment", "review", "rating", "vote", "notification",
                         *BOOKING_NAMES, *MESSAGE_NAMES, *SCORE_NAMES})
 DEFAULT_FIELDS = (EntityField(name="name", type="str"), EntityField(name="description", type="text"))

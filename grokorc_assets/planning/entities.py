@@ -651,7 +651,8 @@ def _field_lists(items: list, lang: Lang) -> dict[int, tuple[list[str], set[int]
         singular_only = not any(_plural_phrase(items, pos) for pos in positions)
         # "bottles with producer, vintage and region": several singular names after things in the plural
         # are what each of them has, even when none is a field word the lists know.
-        head = item.units[0] if lang.head_first else item.units[-1]
+        owner = items[k].units
+        head = owner[0] if lang.head_first else owner[-1]
         owner_plural = head.plural and not head.cap  # "for Ana and Tomás with our story": no owner
         if names and ((known * 2 >= len(names) and (known >= 2 or known == len(names)))
                       or (known >= 1 and singular_only) or (singular_only and owner_plural and len(names) >= 2)):
