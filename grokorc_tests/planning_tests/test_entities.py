@@ -469,3 +469,8 @@ def test_a_colon_lists_fields_when_most_are_field_words(message: str, owner: str
 
 def test_a_colon_list_of_things_stays_things() -> None:
     assert extract_request("Bookshop: books, authors and orders").entities == ["book", "author", "order"]
+
+
+def test_a_booking_verb_in_the_present_asks_for_a_booking_in_every_language() -> None:
+    plan = infer_plan("Une appli pour notre médiathèque : les adhérents réservent des livres")
+    assert "booking" in plan.features and (plan.roles["thing"], plan.roles["booker"]) == ("livre", "adhérent")
