@@ -4,6 +4,7 @@
 #   scripts/stack.sh up        engine (installed and started when missing), images, secrets, health
 #   scripts/stack.sh down      stop everything, run containers included (--purge: delete the data too)
 #   scripts/stack.sh build     only the base image, the wheelhouse and the service images
+#   scripts/stack.sh engine    only the engine: installed and started when missing
 #   scripts/stack.sh status    the services and their health
 #   scripts/stack.sh test      the end-to-end tests against a stack they start (pytest -m stack)
 #
@@ -327,7 +328,8 @@ case "${1:-}" in
   up) up ;;
   down) down "${2:-}" ;;
   build) mkdir -p "$STATE"; ensure_engine; ensure_secrets; base=$(base_image); write_env_file "$base"; build_images "$base" ;;
+  engine) mkdir -p "$STATE"; ensure_engine; docker version --format 'stack: engine {{.Server.Version}} answers' >&2 ;;
   status) ensure_engine; compose ps ;;
   test) shift; exec .venv/bin/pytest -m stack -p no:cacheprovider grokorc_tests/stack_tests "$@" ;;
-  *) echo "usage: scripts/stack.sh up|down [--purge]|build|status|test" >&2; exit 2 ;;
+  *) echo "usage: scripts/stack.sh up|down [--purge]|build|engine|status|test" >&2; exit 2 ;;
 esac

@@ -46,6 +46,9 @@ BUILD_TIMEOUT = 600
 
 @pytest.fixture(scope="module")
 def stack() -> Iterator[Stack]:
+    # The engine first: on a fresh machine nothing has started dockerd before this module.
+    engine = stack_sh("engine")
+    assert engine.returncode == 0, engine.stderr[-2000:]
     leftovers = project_containers()
     assert not leftovers, f"another grokorc stack is on this engine ({leftovers}): the stack tests need it alone"
     env = port_env() | {
