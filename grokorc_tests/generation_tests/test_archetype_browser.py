@@ -140,7 +140,7 @@ def test_the_cart_adds_up_the_requests_own_money_field(served, page):
     ("game", "/index.html"), ("chat", "/index.html"), ("landing", "/index.html"),
     ("bookshop", "/pages/books.html"), ("bookshop", "/pages/cart.html"), ("booking", "/pages/my-bookings.html"),
 ])
-def test_axe_finds_nothing_serious_and_nothing_overflows(served, page, name, path):
+def test_axe_finds_no_violation_and_nothing_overflows(served, page, name, path):
     from axe_playwright_python.sync_playwright import Axe
 
     page.goto(served(name) + path)
@@ -148,9 +148,9 @@ def test_axe_finds_nothing_serious_and_nothing_overflows(served, page, name, pat
     page.wait_for_timeout(200)  # tables filled, states settled
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), path
     violations = Axe().run(page).response["violations"]
-    serious = [(v["id"], v["impact"], [n["html"] for n in v["nodes"]][:3]) for v in violations
-               if v["impact"] in ("critical", "serious")]
-    assert serious == [], serious
+    # Every impact, moderate and minor included: a landmark named twice ("landmark-unique") once hid here.
+    found = [(v["id"], v["impact"], [n["html"] for n in v["nodes"]][:3]) for v in violations]
+    assert found == [], found
     for theme in ("dark",):
         page.evaluate(f"document.documentElement.dataset.theme = '{theme}'")
         contrast = [v["id"] for v in Axe().run(page).response["violations"] if v["id"] == "color-contrast"]
