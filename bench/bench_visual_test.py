@@ -3,10 +3,11 @@ one axe audit per page, overflow, pixel diff against baselines — in a warm pro
 
 Usage: .venv/bin/python bench/bench_visual_test.py [--runs 5] [--json]
 Target (issue 5): under 4 s. The first run records baselines; the timed runs compare against them, in
-four variants measured in the same process: one browser shooting every page twice (the stage before
+five variants measured in the same process: one browser shooting every page twice (the stage before
 issue 16) with Playwright's screenshots and with the DevTools capture of still pages (the baselines are
-recorded by the latter, so a variant keeping baseline-equal shots must use it too), one browser keeping a
-first shot equal to its baseline, and two browsers side by side.
+recorded by the latter, so a variant keeping baseline-equal shots must use it too), a first build (no
+baselines) that shoots a page seen still once, one browser keeping a first shot equal to its baseline,
+and two browsers side by side.
 Browser launch is included in each run, as in the asset (one browser per worker per run).
 """
 
@@ -53,11 +54,14 @@ class MemoryBaselines:
 
 
 VARIANTS = {
-    # name: (browsers, keep a first shot equal to its baseline, DevTools capture of still pages)
-    "one browser, two shots each, Playwright screenshots (before)": (1, False, False),
-    "one browser, two shots each, fast capture (a first build: no baselines yet)": (1, False, True),
-    "one browser, baseline-equal shot kept, fast capture (default: visual/data/visual.yaml)": (1, True, True),
-    "two browsers, baseline-equal shot kept, fast capture": (2, True, True),
+    # name: (browsers, keep a first shot equal to its baseline, DevTools capture of still pages,
+    #        shoot a page seen still once when it has no baseline)
+    "one browser, two shots each, Playwright screenshots (before)": (1, False, False, False),
+    "one browser, two shots each, fast capture (a first build before: still pages proven by a second shot)":
+        (1, False, True, False),
+    "one browser, no baselines, still pages shot once, fast capture (a first build now)": (1, False, True, True),
+    "one browser, baseline-equal shot kept, fast capture (default: visual/data/visual.yaml)": (1, True, True, True),
+    "two browsers, baseline-equal shot kept, fast capture": (2, True, True, True),
 }
 
 
@@ -106,10 +110,11 @@ def measure(pages, store, workspace: Path, base, runs: int):
     timings: dict[str, list[float]] = {name: [] for name in VARIANTS}
     report = None
     for i in range(runs):  # interleaved: load drifts hit every variant alike
-        for name, (browsers, keep, fast) in VARIANTS.items():
-            out = workspace / f"shots-{i}-{browsers}-{keep}-{fast}"
+        for name, (browsers, keep, fast, once) in VARIANTS.items():
+            out = workspace / f"shots-{i}-{browsers}-{keep}-{fast}-{once}"
             start = time.perf_counter()  # browser launch included, as in the asset
-            with BrowserSession(base.with_overrides(capture_workers=browsers, fast_capture=fast)) as session:
+            settings = base.with_overrides(capture_workers=browsers, fast_capture=fast, one_shot_when_quiet=once)
+            with BrowserSession(settings) as session:
                 records = capture_in_parallel(pages, out, session=session, expected=expected if keep else None)
             report = judge_shots(records, store, "bench", 2, out / "diffs", Tolerance())
             timings[name].append(time.perf_counter() - start)

@@ -367,13 +367,14 @@ class BrowserSession:
     def _stable_screenshot(
         self, page: Page, options: dict[str, Any], expected: bytes | None = None
     ) -> tuple[bytes, bool, int]:
-        """Re-shoot until two consecutive PNGs are byte-identical, at most max_stability_shots. A first
-        shot identical to ``expected`` (the approved baseline) is taken as settled, as Playwright's
-        screenshot assertion does: a page that renders its baseline is not still changing."""
-        shoot = self._capturer(page, options)
+        """Re-shoot until two consecutive PNGs are byte-identical, at most max_stability_shots. One shot is
+        enough, as with Playwright's screenshot assertion, when it is identical to ``expected`` (the
+        approved baseline: a page that renders its baseline is not still changing) or, with no baseline,
+        when the page was seen not changing just before it (``quiet``)."""
+        shoot, quiet = self._capturer(page, options, watch=expected is None)
         previous = shoot()
         taken = 1
-        if expected is not None and previous == expected:
+        if (expected is not None and previous == expected) or quiet:
             return previous, True, taken
         while taken < self.settings.max_stability_shots:
             current = shoot()
@@ -383,19 +384,24 @@ class BrowserSession:
             previous = current
         return previous, False, taken
 
-    def _capturer(self, page: Page, options: dict[str, Any]) -> Callable[[], bytes]:
-        """How to shoot this page now: a still page without masks straight through the DevTools protocol
+    def _capturer(self, page: Page, options: dict[str, Any], *, watch: bool) -> tuple[Callable[[], bytes], bool]:
+        """How to shoot this page now, and whether it was seen still (only looked for with ``watch`` and
+        ``one_shot_when_quiet``). A still page without masks goes straight through the DevTools protocol
         (same pixels, faster PNG encoding), anything else through Playwright's screenshot."""
-        plain = not options["mask"] and not options["full_page"]
-        if not (self.settings.fast_capture and plain and page.evaluate(STILL_PAGE_JS)):
-            return lambda: page.screenshot(**options)
+        plain_options = not options["mask"] and not options["full_page"]
+        watch = watch and plain_options and self.settings.one_shot_when_quiet
+        if not (plain_options and (self.settings.fast_capture or watch)):
+            return (lambda: page.screenshot(**options)), False
+        seen = page.evaluate(STILL_PAGE_JS, watch)
+        if not (self.settings.fast_capture and seen["plain"]):
+            return (lambda: page.screenshot(**options)), seen["quiet"]
         if self._cdp is None:
             assert self._context is not None
             self._cdp = self._context.new_cdp_session(page)
         cdp = self._cdp
         self.fast_captures += 1
-        return lambda: base64.b64decode(
-            cdp.send("Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True})["data"])
+        return (lambda: base64.b64decode(
+            cdp.send("Page.captureScreenshot", {"format": "png", "optimizeForSpeed": True})["data"])), seen["quiet"]
 
     # public operations ----------------------------------------------------------------------------
 

@@ -73,6 +73,7 @@ class BrowserSettings(BaseModel):
     overflow_max_offenders: int = Field(5, ge=0)
     capture_workers: int = Field(2, ge=1, le=8)
     fast_capture: bool = True
+    one_shot_when_quiet: bool = True
 
     def with_overrides(self, **changes: Any) -> BrowserSettings:
         """A validated copy (model_copy(update=) would skip validation)."""

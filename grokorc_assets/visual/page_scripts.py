@@ -71,9 +71,19 @@ NEXT_PAINT_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnima
 
 # Whether a plain capture shows what Playwright's screenshot (animations frozen, caret hidden) would: no
 # animation running and no focused text field; fonts loaded first, as Playwright waits for them.
-STILL_PAGE_JS = """async () => {
+# With ``watch``, also whether the page has stopped changing: nothing in the DOM changed over two frames
+# and nothing draws outside the DOM (canvas, video, frames). Such a page needs no second shot to prove
+# it still; a page that repaints (a clock, a game) is caught changing and is shot until two shots agree.
+STILL_PAGE_JS = """async (watch) => {
   await document.fonts.ready;
   const active = document.activeElement;
   const editing = !!active && (active.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName));
-  return document.getAnimations().length === 0 && !editing;
+  const plain = document.getAnimations().length === 0 && !editing;
+  if (!watch || !plain || document.querySelector('canvas, video, iframe')) return {plain, quiet: false};
+  let changed = false;
+  const observer = new MutationObserver(() => { changed = true; });
+  observer.observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  observer.disconnect();
+  return {plain, quiet: !changed && document.getAnimations().length === 0};
 }"""
