@@ -9,6 +9,7 @@ from functools import lru_cache
 from grokorc_assets.models import ARCHETYPES, Neighbour
 from grokorc_assets.planning import classifier
 from grokorc_assets.planning.acceptance import feature_table
+from grokorc_assets.planning.confidence import clear_agreement
 from grokorc_assets.planning.entities import RequestModel, extract_request
 from grokorc_assets.planning.lexicon import Key, Lexicons, compile_terms, load_lexicons
 from grokorc_assets.planning.request_views import english_view, without_field_names, without_markup, word_seq
@@ -139,6 +140,23 @@ def pick_archetype(ranked: list[tuple[str, float]], request: RequestModel, words
                    lex: Lexicons) -> str:
     """The most likely archetype whose shape can deliver the request (the most likely one when none can)."""
     return next((a for a, _ in ranked if deliverable(a, request, words, lex)), ranked[0][0])
+
+
+def kind_over_model(picked: str, kind_words: list[Token], kind_kw: dict[str, float], kw: dict[str, float],
+                    lex: Lexicons) -> str:
+    """The archetype the request's kind (its opening noun phrase, request_views.request_kind) names, over
+    the model's pick, when the kind names it by a strong word and clearly, and the whole request does not
+    point clearly at the pick.
+
+    "Member management for an amateur football club: players, teams, fees..." is records of members,
+    whatever the football words make the model think; "Live chat for a hotel's front desk so guests can
+    ask about their reservation" is a chat. The model reads every word alike, and a long description of
+    the domain outweighs the two words that say what the project is. "Document Q&A: upload PDFs, answers
+    by retrieval over embeddings" keeps the model's ml: the rest of the request says ml clearly."""
+    if clear_agreement(kw, picked, lex):
+        return picked
+    named = [a for a in ARCHETYPES if names_strongly(a, kind_words) and clear_agreement(kind_kw, a, lex)]
+    return named[0] if named else picked
 
 
 def decide_has_ui(archetype: str, words: list[Token], explicit: list[str], lex: Lexicons) -> bool:

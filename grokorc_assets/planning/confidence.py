@@ -20,8 +20,9 @@ def confidence(sureness: float, clear_agreement: bool, vague: bool, lex: Lexicon
 
     The calibration was fitted on out-of-fold predictions, mostly long web-app requests, so 0.8
     means right about four times in five there. Two things it cannot see from that data:
-    - when the hand-written lexicons, read on the whole request or on its head (its first
-      ``head_words`` words, where a request says what it is), point clearly at the same archetype as
+    - when the hand-written lexicons, read on the whole request, on its head (its first
+      ``head_words`` words, where a request says what it is) or on its kind (its opening noun phrase,
+      request_views.request_kind), point clearly at the same archetype as
       the model (the pick's evidence beats every other archetype's by ``agreement_margin``), the
       remaining doubt shrinks by
       ``agreement_doubt``: measured on the development sets, a short request naming its domain is

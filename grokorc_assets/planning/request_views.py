@@ -65,6 +65,14 @@ def request_head(english: str, head_words: int) -> list[Token]:
     return head
 
 
+def request_kind(english: str, lex: Lexicons, language: str | None = None) -> str:
+    """What the request says it is, in its own opening words: its title up to "of" ("Sentiment analysis
+    of hotel guest reviews" -> "Sentiment analysis", "Direct messaging for a gaming guild" -> "Direct
+    messaging"); what follows names the domain it is for, not the kind of project."""
+    title = request_title(english, lex, language) or ""
+    return re.split(r"\bof\b", title, maxsplit=1)[0]
+
+
 def request_title(message: str, lex: Lexicons, language: str | None = None) -> str | None:
     """The request's opening noun phrase as its name: "Online bookshop with search..." -> "Online bookshop".
 

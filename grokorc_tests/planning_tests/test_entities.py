@@ -15,7 +15,7 @@ from grokorc_assets.models import STACK_LAYERS
 from grokorc_assets.planning.entities import extract_request
 from grokorc_assets.planning.inference import infer_plan
 from grokorc_assets.planning.lexicon import load_lexicons
-from grokorc_assets.planning.request_views import request_title
+from grokorc_assets.planning.request_views import request_kind, request_title
 from grokorc_tests.planning_tests.entity_eval import FILES, Counts, load, score
 
 NAME = re.compile(r"^[^\W\d][\w]*$")
@@ -209,6 +209,15 @@ def test_the_title_ends_at_the_requests_own_verb() -> None:
 ])
 def test_an_app_named_only_app_is_named_for_what_it_is_for(message: str, title: str) -> None:
     assert request_title(message, load_lexicons()) == title
+
+
+@pytest.mark.parametrize(("message", "kind"), [
+    ("Sentiment analysis of hotel guest reviews with scores per aspect", "Sentiment analysis "),
+    ("Direct messaging for a gaming guild: threads and read receipts", "Direct messaging"),
+    ("An app for managing pet adoptions with shelters", "Pet adoptions"),
+])
+def test_the_kind_of_a_request_is_its_name_up_to_of(message: str, kind: str) -> None:
+    assert request_kind(message, load_lexicons()) == kind
 
 
 @pytest.mark.parametrize(("message", "expected"), [

@@ -56,6 +56,23 @@ def test_no_ui_for_services_clis_and_terminal_games(message: str) -> None:
     assert plan.stack.frontend == [] and plan.pages == [] and plan.tasks.frontend == []
 
 
+@pytest.mark.parametrize(("message", "archetype"), [
+    ("Live chat for a hotel's front desk so guests can ask about their reservation.", "chat"),
+    ("Gestion des membres d'un club de football : joueurs, équipes, cotisations et certificats médicaux.", "crud"),
+    # The rest of the request says ml clearly: a "Q&A" in its name makes it no forum.
+    ("Contract Q&A: upload PDF contracts and ask questions answered by retrieval over embeddings.", "ml"),
+])
+def test_what_a_request_opens_by_naming_wins_over_its_domain_words(message: str, archetype: str) -> None:
+    """The hotel words (guests, reservation) or the football words (players, teams) describe the domain;
+    the opening noun phrase says what the project is."""
+    assert infer_plan(message).archetype == archetype
+
+
+def test_a_request_named_by_its_kind_is_confident_though_its_domain_is_another_archetypes() -> None:
+    plan = infer_plan("Group chat for a chess club with a room per tournament and player rankings.")
+    assert plan.archetype == "chat" and plan.confidence >= 0.8
+
+
 def test_usage_is_estimated_offline() -> None:
     plan = infer_plan(DASHBOARD)
     assert plan.usage.model == "offline" and plan.usage.cost_usd == 0.0 and plan.usage.estimated
