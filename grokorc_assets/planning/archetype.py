@@ -142,21 +142,23 @@ def pick_archetype(ranked: list[tuple[str, float]], request: RequestModel, words
     return next((a for a, _ in ranked if deliverable(a, request, words, lex)), ranked[0][0])
 
 
-def kind_over_model(picked: str, kind_words: list[Token], kind_kw: dict[str, float], kw: dict[str, float],
-                    lex: Lexicons) -> str:
-    """The archetype the request's kind (its opening noun phrase, request_views.request_kind) names, over
-    the model's pick, when the kind names it by a strong word and clearly, and the whole request does not
-    point clearly at the pick.
+def kind_named(kind_words: list[Token], lex: Lexicons) -> str | None:
+    """The archetype the request's kind (its opening noun phrase, request_views.request_kind) names by a
+    strong word and clearly: "Member management" -> crud, "Live chat" -> chat, "Tool" -> none."""
+    scores = keyword_scores(kind_words)
+    return next((a for a in ARCHETYPES if names_strongly(a, kind_words) and clear_agreement(scores, a, lex)), None)
+
+
+def kind_over_model(picked: str, kind: str | None, kw: dict[str, float], lex: Lexicons) -> str:
+    """The archetype the request's kind names, over the model's pick, unless the whole request points
+    clearly at the pick.
 
     "Member management for an amateur football club: players, teams, fees..." is records of members,
     whatever the football words make the model think; "Live chat for a hotel's front desk so guests can
     ask about their reservation" is a chat. The model reads every word alike, and a long description of
     the domain outweighs the two words that say what the project is. "Document Q&A: upload PDFs, answers
     by retrieval over embeddings" keeps the model's ml: the rest of the request says ml clearly."""
-    if clear_agreement(kw, picked, lex):
-        return picked
-    named = [a for a in ARCHETYPES if names_strongly(a, kind_words) and clear_agreement(kind_kw, a, lex)]
-    return named[0] if named else picked
+    return kind if kind and not clear_agreement(kw, picked, lex) else picked
 
 
 def decide_has_ui(archetype: str, words: list[Token], explicit: list[str], lex: Lexicons) -> bool:

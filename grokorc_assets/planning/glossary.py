@@ -13,7 +13,7 @@ from collections.abc import Callable
 from functools import lru_cache
 
 from grokorc_assets.datafiles import load_yaml
-from grokorc_assets.planning.entities import detect_language
+from grokorc_assets.planning.entities import detect_language, load_languages
 from grokorc_assets.planning.entities import tokenize as entity_tokens
 
 _WORD_RE = re.compile(r"[^\W\d_][\w'’]*", re.UNICODE)
@@ -50,14 +50,15 @@ def request_language(message: str) -> str:
     return detect_language(entity_tokens(message)).code
 
 
-def to_english(message: str, known: Callable[[str], bool] | None = None) -> str:
+def to_english(message: str, known: Callable[[str], bool] | None = None, language: str | None = None) -> str:
     """The request with its domain words in English; an English request comes back unchanged.
 
     ``known`` (a word the reader understands, e.g. one in the archetype model's vocabulary) also
     drops every word that is neither translated nor known: the other language's articles and
-    prepositions would otherwise dilute the few words that carry the meaning.
+    prepositions would otherwise dilute the few words that carry the meaning. ``language``: the
+    request's, when ``message`` is a piece of it too short to tell ("Vereinsverwaltung").
     """
-    lang = detect_language(entity_tokens(message))
+    lang = load_languages()[language] if language else detect_language(entity_tokens(message))
     glossary = load_glossary().get(lang.code)
     if glossary is None:
         return message

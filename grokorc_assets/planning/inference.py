@@ -20,6 +20,7 @@ from grokorc_assets.planning.archetype import (
     blend_neighbours,
     decide_has_ui,
     keyword_scores,
+    kind_named,
     kind_over_model,
     names_strongly,
     pick_archetype,
@@ -83,15 +84,14 @@ def infer_plan(
     vague = not request.features and not explicit and max(kw.values(), default=0.0) < 2
     share = lex.vote.vague_neighbour_share if vague else lex.vote.neighbour_share
     archetype = pick_archetype(blend_neighbours(probabilities, neighbours, share), request, words, lex)
-    kind_words = word_seq(tokenize(request_kind(english, lex, request.language)))
-    kind_kw = keyword_scores(kind_words)
-    archetype = kind_over_model(archetype, kind_words, kind_kw, kw, lex)
+    kind = kind_named(word_seq(tokenize(request_kind(message, lex, request.language))), lex)
+    archetype = kind_over_model(archetype, kind, kw, lex)
     sureness = model.confidence(features, probabilities, archetype)
     if sureness < lex.vote.unsure_below and request.fields and not names_strongly(archetype, words):
         archetype = lex.vote.unsure_archetype
         sureness = model.confidence(features, probabilities, archetype)
     head_kw = keyword_scores(request_head(english, lex.confidence.head_words))
-    clear = any(clear_agreement(scores, archetype, lex) for scores in (kw, head_kw, kind_kw))
+    clear = clear_agreement(kw, archetype, lex) or clear_agreement(head_kw, archetype, lex) or kind == archetype
     has_ui = decide_has_ui(archetype, words, explicit, lex)
     planned = plan_contract(request, archetype, has_ui, catalogue.archetypes[archetype].entities, lex)
     contract = planned.contract

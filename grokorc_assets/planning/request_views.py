@@ -45,10 +45,11 @@ def without_field_names(message: str, request: RequestModel) -> str:
     return _WORD.sub(lambda m: "" if m.group(0).lower() in named else m.group(0), message) + " " + FIELDS_STAND_IN
 
 
-def english_view(message: str) -> str:
-    """The request as the English lexicons and model read it (unchanged when it is English)."""
+def english_view(message: str, language: str | None = None) -> str:
+    """The request as the English lexicons and model read it (unchanged when it is English).
+    ``language``: the request's, when ``message`` is only a piece of it."""
     vocabulary = classifier.load_model().weights
-    return glossary.to_english(message, known=lambda word: f"w:{lemma(word)}" in vocabulary)
+    return glossary.to_english(message, known=lambda word: f"w:{lemma(word)}" in vocabulary, language=language)
 
 
 def request_head(english: str, head_words: int) -> list[Token]:
@@ -65,12 +66,15 @@ def request_head(english: str, head_words: int) -> list[Token]:
     return head
 
 
-def request_kind(english: str, lex: Lexicons, language: str | None = None) -> str:
-    """What the request says it is, in its own opening words: its title up to "of" ("Sentiment analysis
-    of hotel guest reviews" -> "Sentiment analysis", "Direct messaging for a gaming guild" -> "Direct
-    messaging"); what follows names the domain it is for, not the kind of project."""
-    title = request_title(english, lex, language) or ""
-    return re.split(r"\bof\b", title, maxsplit=1)[0]
+def request_kind(message: str, lex: Lexicons, language: str | None = None) -> str:
+    """What the request says it is, in its own opening words, in English: its title up to "of"
+    ("Sentiment analysis of hotel guest reviews" -> "Sentiment analysis", "Direct messaging for a gaming
+    guild" -> "Direct messaging", "Una app de mensajería para los vecinos" -> "app messaging"); what
+    follows names the domain it is for, not the kind of project. The title is cut in the request's own
+    language, whose words ("para", "für") end it, before it is read in English."""
+    language = language or detect_language(entity_tokens(message)).code
+    english = english_view(request_title(message, lex, language) or "", language)
+    return re.split(r"\bof\b", english, maxsplit=1)[0]
 
 
 def request_title(message: str, lex: Lexicons, language: str | None = None) -> str | None:

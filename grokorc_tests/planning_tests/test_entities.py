@@ -215,9 +215,12 @@ def test_an_app_named_only_app_is_named_for_what_it_is_for(message: str, title: 
     ("Sentiment analysis of hotel guest reviews with scores per aspect", "Sentiment analysis "),
     ("Direct messaging for a gaming guild: threads and read receipts", "Direct messaging"),
     ("An app for managing pet adoptions with shelters", "Pet adoptions"),
+    # Cut at the request's own words ("para", "für"), then read in English.
+    ("Una app de mensajería para los vecinos de la urbanización, con grupos.", "messaging app"),
+    ("Vereinsverwaltung für unseren Ruderverein: Mitglieder und Beiträge.", "club management"),
 ])
 def test_the_kind_of_a_request_is_its_name_up_to_of(message: str, kind: str) -> None:
-    assert request_kind(message, load_lexicons()) == kind
+    assert request_kind(message, load_lexicons()).split() == kind.split()
 
 
 @pytest.mark.parametrize(("message", "expected"), [
