@@ -124,6 +124,7 @@ def _api_files(spec: ProjectSpec) -> dict[str, str]:
     main = roles["main"]
     ctx = {"title": spec.title, "resources": spec.resources, "env": spec.env, "is_cli": False, **roles,
            "price_field": spec.roles.price_field, "stock_field": spec.roles.stock_field,
+           "start_field": spec.roles.start_field, "end_field": spec.roles.end_field,
            "accounts": "accounts" in spec.feature_keys,
            "tagged": main.name if main and "tags" in spec.feature_keys else None,
            **_record_feature_targets(spec),

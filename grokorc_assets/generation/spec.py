@@ -56,6 +56,8 @@ class SpecRoles(BaseModel):
     score: str | None = None
     price_field: str | None = None  # "preis", "cost", "price"
     stock_field: str | None = None  # "quantity", "existencias", "stock"
+    start_field: str | None = None  # the booking's start: "start_date", "fecha_de_entrada", "start"
+    end_field: str | None = None  # the booking's end: "end_date", "fecha_de_salida", "end"
     # The resource a feature works on when the request named it with another than the main one.
     search: str | None = None
     sort: str | None = None
@@ -146,14 +148,17 @@ def _field_spec(name: str, kind: str, required: bool, language: str = "en") -> F
     example = _SAMPLES.get(ident, _TYPE_SAMPLES[kind]) if kind in ("str", "text") else _TYPE_SAMPLES[kind]
     if ident.endswith("_id") and kind == "int":
         example = 1
-    if kind == "datetime" and ident.rsplit("_", 1)[-1] in _LATER:
+    if kind == "datetime" and _LATER & set(ident.split("_")):
         example = "2030-01-15T11:00:00"  # an end after the start, so bookings are valid
     invalid = "" if kind == "str" and required else _INVALID[kind]
     return FieldSpec(name=ident, label=label_of(_field_label(name, ident, language)), type=kind,
                      required=required, example=example, invalid=invalid)
 
 
-_LATER = frozenset({"end", "until", "to", "checkout", "finish", "ends", "return"})
+# The words of a field that comes after another in time ("end_date", "fecha_de_salida"): its example is
+# an hour later, so that a booking made of the examples ends after it starts.
+_LATER = frozenset({"end", "until", "to", "checkout", "out", "finish", "ends", "return", "departure",
+                    "fin", "salida", "hasta", "ende", "bis", "abreise", "depart", "retour", "fim", "saida", "ate"})
 
 
 def fields_of(plan: Plan, entity: str) -> list[FieldSpec]:
@@ -344,6 +349,9 @@ def spec_roles(plan: Plan, resources: list[ResourceSpec]) -> SpecRoles:
         # Field names as fields_of makes them ("preço" -> "preco"); an older plan's are price and stock.
         out.price_field = identifier(roles.price, prefix="field") or "field"
         out.stock_field = identifier(roles.stock, prefix="field") or "field"
+    if out.booking:
+        out.start_field = identifier(roles.start, prefix="field") or "field"
+        out.end_field = identifier(roles.end, prefix="field") or "field"
     return out
 
 

@@ -53,7 +53,8 @@ _TYPE_SUFFIXES: tuple[tuple[FieldType, tuple[str, ...]], ...] = (
     ("int", ("stock", "quantity", "qty", "count", "age", "year", "pages", "capacity", "seats", "duration",
              "minutes", "servings", "calories", "score", "points", "level", "rank", "number", "size",
              "stars", "votes", "priority", "id")),
-    ("datetime", ("date", "time", "start", "end", "deadline", "due", "at", "birthday", "fecha", "datum")),
+    ("datetime", ("date", "time", "start", "end", "deadline", "due", "at", "birthday", "fecha", "datum",
+                  "check_in", "check_out", "checkin", "arrival", "departure")),
     ("bool", ("done", "completed", "active", "available", "published", "paid", "archived", "verified",
               "is_open", "visible")),
     ("text", ("description", "body", "content", "notes", "note", "bio", "summary", "text", "details",
@@ -62,6 +63,8 @@ _TYPE_SUFFIXES: tuple[tuple[FieldType, tuple[str, ...]], ...] = (
 
 
 _DURATION_HEADS = ("prep", "cook", "travel", "wait", "read", "run", "lead", "response", "play", "screen")
+# Head-first date names: "fecha de inicio", "data de entrega", "date de fin", "hora de salida".
+_DATE_FIRST = re.compile(r"^(?:fecha|data|date|hora|heure)_(?:de|do|da|du|del|d)_")
 
 
 def _fold(name: str) -> str:
@@ -83,12 +86,36 @@ def checkout_words() -> CheckoutWords:
                          stock=tuple(dict.fromkeys(_fold(w) for w in raw.stock)))
 
 
+class BookingWords(BaseModel):
+    start: tuple[str, ...]
+    end: tuple[str, ...]
+
+
+@lru_cache(maxsize=1)
+def booking_words() -> BookingWords:
+    raw = BookingWords.model_validate(load_yaml("grokorc_assets.planning", "data/booking_fields.yaml"))
+    return BookingWords(start=tuple(dict.fromkeys(_fold(w) for w in raw.start)),
+                        end=tuple(dict.fromkeys(_fold(w) for w in raw.end)))
+
+
+def booking_fields(fields: list[EntityField]) -> tuple[str | None, str | None]:
+    """The request's own (start, end) fields of a booking, None for what it did not name: "start_date"
+    and "end_date" of "rentals with start and end date", "fecha_de_llegada" of "reservas con fecha de
+    llegada y de salida"."""
+    words = booking_words()
+    start = _named_by(fields, words.start, "datetime")
+    end = _named_by([f for f in fields if f.name != start], words.end, "datetime")
+    return start, end
+
+
 def field_type(name: str) -> FieldType:
     """The type a field name suggests: "price" is money, "due_date" a date-time, "title" text, and
     "cooking_time" a number of minutes (an activity's time is a duration, not a moment). Accents do not
     matter ("preço" is money like "preco"), and a checkout's words are typed too ("existencias": int)."""
     name = _fold(name)
     head, _, last = name.rpartition("_")
+    if _DATE_FIRST.match(name):
+        return "datetime"
     if last == "time" and head and (head.endswith("ing") or head.rsplit("_", 1)[-1] in _DURATION_HEADS):
         return "int"
     words = checkout_words()
@@ -100,7 +127,7 @@ def field_type(name: str) -> FieldType:
 
 def _named_by(fields: list[EntityField], words: tuple[str, ...], kind: FieldType) -> str | None:
     """The first of ``fields`` of type ``kind`` one of whose words is in ``words``, earlier words first."""
-    typed = [(f.name, set(re.split(r"[^a-z0-9]+", _fold(f.name)))) for f in fields if f.type == kind]
+    typed = [(f.name, {_fold(f.name), *re.split(r"[^a-z0-9]+", _fold(f.name))}) for f in fields if f.type == kind]
     return next((name for word in words for name, parts in typed if word in parts), None)
 
 
@@ -155,6 +182,8 @@ def canonical_features(features: list[str]) -> list[str]:
 
 DEFAULT_PRICE_FIELD = "price"
 DEFAULT_STOCK_FIELD = "stock"
+DEFAULT_START_FIELD = "start"
+DEFAULT_END_FIELD = "end"
 
 
 class Roles(BaseModel):
@@ -171,6 +200,8 @@ class Roles(BaseModel):
     score: str | None = None
     price_field: str | None = None  # the priced entity's money field: "preis", "cost", else "price"
     stock_field: str | None = None  # the priced entity's stock field: "quantity", "existencias", else "stock"
+    start_field: str | None = None  # the booking's start: "start_date", "check_in", else "start"
+    end_field: str | None = None  # the booking's end: "end_date", "check_out", else "end"
     # The entity a feature was asked for, when the request named one other than the main entity
     # ("rehearsals sorted by date" where songs are the main entity, "comment on harvest logs"); None:
     # the main entity.
@@ -194,6 +225,14 @@ class Roles(BaseModel):
     @property
     def stock(self) -> str:
         return self.stock_field or DEFAULT_STOCK_FIELD
+
+    @property
+    def start(self) -> str:
+        return self.start_field or DEFAULT_START_FIELD
+
+    @property
+    def end(self) -> str:
+        return self.end_field or DEFAULT_END_FIELD
 
 
 # Features that work on the entity the request named them with rather than the main one: the list
@@ -271,6 +310,7 @@ def feature_roles(entities: list[str], fields: dict[str, list[EntityField]], fea
              ) if booking else None
     booker = (anchors or {}).get(BOOKER)
     booker = booker if booking and booker in entities and booker not in (booking, thing) else None
+    start_field, end_field = booking_fields(fields.get(booking, [])) if booking else (None, None)
     # "anchors": the entity each list feature was named with in the request (entities.extract_request).
     # A record feature said next to people ("agents reply", "visitors vote") works on the thing they
     # reply to or vote on, not on the people: the main entity.
@@ -278,7 +318,8 @@ def feature_roles(entities: list[str], fields: dict[str, list[EntityField]], fea
                 if f in MENTION_TARGETED and f in features and e in entities and e != main
                 and not (f in RECORD_FEATURES and e in SUPPORTING)}
     return Roles(main=main, priced=priced, booking=booking, thing=thing, booker=booker, message=message, score=score,
-                 price_field=price_field, stock_field=stock_field, **targeted)
+                 price_field=price_field, stock_field=stock_field, start_field=start_field, end_field=end_field,
+                 **targeted)
 
 
 def _references(fields: list[EntityField], entity: str, entities: list[str]) -> list[EntityField]:
@@ -315,7 +356,7 @@ def complete_fields(
     if roles.priced:
         out[roles.priced] = _add(_add(out[roles.priced], roles.price, "float"), roles.stock, "int")
     if roles.booking:
-        booking = _add(_add(out[roles.booking], "start", "datetime"), "end", "datetime")
+        booking = _add(_add(out[roles.booking], roles.start, "datetime"), roles.end, "datetime")
         if roles.thing:
             booking = _add(booking, f"{roles.thing}_id", "int")
         if roles.booker:

@@ -80,6 +80,7 @@ class Lang:
     booking_verbs: tuple[Phrase, ...]
     each_words: frozenset[str]  # "each", "cada": "name and phone of each member" names the owner after
     value_lists: frozenset[str]  # "columns", "statuses": what they list are values, not records
+    paired: frozenset[str]  # "start", "end": listed together they share one head ("start and end date")
     people: frozenset[str]
     field_words: frozenset[str]
     compound_heads: frozenset[str]
@@ -150,7 +151,7 @@ def _lang(code: str, raw: dict, common: dict) -> Lang:
         verb_records={form.lower(): record for record, forms in (raw.get("verb_records") or {}).items()
                       for form in forms},
         object_prepositions=words("object_prepositions"), booking_verbs=_phrases(raw.get("booking_verbs", [])),
-        each_words=words("each_words"), value_lists=words("value_lists"),
+        each_words=words("each_words"), value_lists=words("value_lists"), paired=words("paired"),
         people=words("people"), field_words=words("field_words"), compound_heads=words("compound_heads"),
         also_entities=_words(common["also_entities"]), head_first=bool(raw["head_first"]),
         of_words=_words(raw["of_words"]), rules=tuple((s, r, int(n)) for s, r, n in raw["singular"]),
@@ -744,6 +745,9 @@ def _list_items(items: list, k: int, lang: Lang) -> list[tuple[str, set[int]]]:
             continue
         elif isinstance(item, Unit) and (item.low in lang.skip or item.low in lang.field_words):
             words.append(item.low)  # "due date"; "start time" ("start" is no noun elsewhere)
+        elif not words and lang.head_first and _low(item) in lang.of_words and listed \
+                and listed[-1][0].split("_")[-1] in lang.paired and _pairs_next(items, i + 1, lang):
+            words.append(_low(item))  # "date de début et de fin": the second field's link, head shared
         elif words and lang.head_first and _low(item) in lang.of_words:
             after = items[i + 1] if i + 1 < len(items) else None
             if isinstance(after, (Unit, Tok)) and after.low in lang.each_words:
@@ -755,8 +759,31 @@ def _list_items(items: list, k: int, lang: Lang) -> list[tuple[str, set[int]]]:
         words = []  # "..., et des membres avec": an article before the next list, not a field
     if words:
         listed.append(("_".join(words), positions))
-    cleaned = ((clean_name(name), where) for name, where in listed)
-    return [(name, where) for name, where in cleaned if name and name.count("_") < 3]
+    cleaned = [(name, where) for name, where in ((clean_name(n), w) for n, w in listed) if name]
+    shared = _share_heads([name for name, _ in cleaned], lang)
+    return [(name, where) for name, (_, where) in zip(shared, cleaned, strict=True) if name.count("_") < 3]
+
+
+def _pairs_next(items: list, i: int, lang: Lang) -> bool:
+    """Item i is a one-word phrase naming a paired modifier ("fin" in "date de début et de fin")."""
+    nxt = items[i] if i < len(items) else None
+    return isinstance(nxt, Phrase_) and len(nxt.units) == 1 and nxt.units[0].low in lang.paired
+
+
+def _share_heads(names: list[str], lang: Lang) -> list[str]:
+    """A paired modifier listed next to its partner shares the partner's head: "start and end date" ->
+    start_date, end_date; "fecha de inicio y fin", "date de début et de fin" -> fecha_de_fin, date_de_fin."""
+    out = list(names)
+    for i in range(len(out) - 1):
+        first, second = out[i].split("_"), out[i + 1].split("_")
+        if lang.head_first:
+            # "fecha_de_inicio" then "fin" (or "de_fin"): the second takes the first's head and link.
+            if len(first) >= 3 and first[-2] in lang.of_words and first[-1] in lang.paired \
+                    and second[-1] in lang.paired and all(w in lang.of_words for w in second[:-1]):
+                out[i + 1] = "_".join([*first[:-1], second[-1]])
+        elif len(first) == 1 and first[0] in lang.paired and len(second) == 2 and second[0] in lang.paired:
+            out[i] = f"{first[0]}_{second[1]}"  # "start" then "end_date"
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -828,6 +855,8 @@ def _collect(items: list, lang: Lang, features: list[str], field_lists: dict[int
             continue  # "where users post recipes": users are people, stored only with accounts
         if item.slot == "by" and (name in lang.field_words or name in listed):
             continue  # "sort by price", "concerts with artist and venue ... by venue": a field, not a thing
+        if name in lang.field_words and not app and k not in field_lists and not _plural_phrase(items, item.pos):
+            continue  # "..., and a customer name": one field word in the singular is no stored thing
         if item.slot or app or k in field_lists:
             found.append((item.pos, name))
         if k in field_lists:

@@ -125,9 +125,11 @@ def checkout(s: Served, r: ResourceSpec) -> None:
 def booking(s: Served, r: ResourceSpec) -> None:
     thing = s.spec.roles.thing
     extra = {f"{thing}_id": 7} if thing else {}
+    start_field, end_field = s.spec.roles.start_field, s.spec.roles.end_field  # the request's own ("start_date")
 
     def book(start: str, end: str) -> int:
-        body = s.record(r, start=f"2031-05-02T{start}:00", end=f"2031-05-02T{end}:00", **extra)
+        times = {start_field: f"2031-05-02T{start}:00", end_field: f"2031-05-02T{end}:00"}
+        body = s.record(r, **times, **extra)
         return s.http.post(f"/api/{r.plural}", json=body).status_code
 
     assert book("09:00", "10:00") == 201

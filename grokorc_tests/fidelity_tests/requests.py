@@ -29,3 +29,12 @@ SHOPS: dict[str, tuple[str, str, str]] = {
     "Tienda online de productos con nombre, precio y existencias, con carrito y pago": (
         "producto", "precio", "existencias"),
 }
+
+# Bookings that name their own start and end: the overlap check must use them, and no "start"/"end" beside.
+BOOKINGS: dict[str, tuple[str, str, str]] = {
+    # request -> (booking entity, start field, end field)
+    "Car rental for a small agency: cars with model, plate and daily price; rentals with start and end date": (
+        "rental", "start_date", "end_date"),
+    "Reservas de casas rurales: casas con nombre y precio por noche; reservas con fecha de entrada y fecha de "
+    "salida": ("reserva", "fecha_de_entrada", "fecha_de_salida"),
+}

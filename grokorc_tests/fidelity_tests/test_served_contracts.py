@@ -21,7 +21,7 @@ from grokorc_assets.visual.browser import BrowserSession
 from grokorc_assets.visual.browser_models import load_settings
 from grokorc_assets.visual.probes import browser_criteria, run_probes
 from grokorc_tests.fidelity_tests.contracts import CHECKERS, Served, check_criterion
-from grokorc_tests.fidelity_tests.requests import REQUESTS, SHOPS
+from grokorc_tests.fidelity_tests.requests import BOOKINGS, REQUESTS, SHOPS
 from grokorc_tests.generation_tests.plans import CHOIR, GARDEN
 
 
@@ -70,6 +70,21 @@ def test_a_shop_checks_out_by_the_fields_its_request_names(request_text, tmp_pat
     spec = project_spec(plan)
     checkout = [c for c in plan.acceptance if c.feature == "checkout"]
     assert len(checkout) == 2 and all(stock in c.text for c in checkout) and price in checkout[0].text
+    with served_project(project) as app:
+        served = Served(app.url, spec)
+        for criterion in [c for c in plan.acceptance if c.verify == "api"]:
+            check_criterion(served, criterion)
+
+
+@pytest.mark.parametrize("request_text", list(BOOKINGS))
+def test_a_booking_checks_overlaps_on_the_dates_its_request_names(request_text, tmp_path):
+    booking, start, end = BOOKINGS[request_text]
+    plan, project = deliver(request_text, tmp_path)
+    assert plan.unmet == [] and "booking" in plan.features
+    assert (plan.roles["booking"], plan.roles["start_field"], plan.roles["end_field"]) == (booking, start, end)
+    names = [f.name for f in plan.fields[booking]]
+    assert "start" not in names and "end" not in names  # no English field beside the request's own
+    spec = project_spec(plan)
     with served_project(project) as app:
         served = Served(app.url, spec)
         for criterion in [c for c in plan.acceptance if c.verify == "api"]:

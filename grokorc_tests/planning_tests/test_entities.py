@@ -360,6 +360,30 @@ def test_a_rental_the_request_describes_is_its_booking() -> None:
     assert {"start", "end", "bike_id", "customer_id"} <= {f.name for f in plan.fields["rental"]}
 
 
+@pytest.mark.parametrize(("message", "booking", "fields"), [
+    ("Bike rental: bikes with size and colour; rentals with start and end date.", "rental", ["start_date", "end_date"]),
+    ("Meeting rooms with name and capacity, and bookings with start and end time.", "booking",
+     ["start_time", "end_time"]),
+    ("Casas rurales con nombre; reservas con fecha de entrada y salida.", "reserva",
+     ["fecha_de_entrada", "fecha_de_salida"]),
+    ("Salles avec nom ; réservations avec date de début et de fin.", "réservation", ["date_de_début", "date_de_fin"]),
+    ("Salas com nome; reservas com data de início e fim.", "reserva", ["data_de_início", "data_de_fim"]),
+])
+def test_start_and_end_listed_together_share_their_head_and_are_the_bookings_times(
+        message: str, booking: str, fields: list[str]) -> None:
+    """"start and end date" is a start date and an end date; the overlap check uses them, and the booking
+    gets no "start" and "end" beside them."""
+    assert {k: [f.name for f in v] for k, v in extract_request(message).fields.items()}[booking] == fields
+    plan = infer_plan(message)
+    assert (plan.roles["start_field"], plan.roles["end_field"]) == tuple(fields)
+    assert not {"start", "end"} & {f.name for f in plan.fields[booking]}
+
+
+def test_one_field_word_in_the_singular_is_no_entity() -> None:
+    request = extract_request("Orders with date and total, and a customer name.")
+    assert request.entities == ["order"]
+
+
 @pytest.mark.parametrize(("message", "absent"), [
     ("A quiz game about world capitals with a timer and a high score table.", "table"),
     ("A volunteer scheduling site for a community garden.", "scheduling"),
