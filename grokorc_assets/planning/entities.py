@@ -84,6 +84,7 @@ class Lang:
     people: frozenset[str]
     field_words: frozenset[str]
     compound_heads: frozenset[str]
+    joined: frozenset[str]  # "help_desk": two words read as one
     also_entities: frozenset[str]
     head_first: bool
     of_words: frozenset[str]
@@ -153,6 +154,7 @@ def _lang(code: str, raw: dict, common: dict) -> Lang:
         object_prepositions=words("object_prepositions"), booking_verbs=_phrases(raw.get("booking_verbs", [])),
         each_words=words("each_words"), value_lists=words("value_lists"), paired=words("paired"),
         people=words("people"), field_words=words("field_words"), compound_heads=words("compound_heads"),
+        joined=words("joined"),
         also_entities=_words(common["also_entities"]), head_first=bool(raw["head_first"]),
         of_words=_words(raw["of_words"]), rules=tuple((s, r, int(n)) for s, r, n in raw["singular"]),
         irregular={str(k): str(v) for k, v in (raw.get("irregular") or {}).items()},
@@ -375,6 +377,8 @@ def _units(toks: list[Tok], lang: Lang) -> list[Unit | Tok]:
         j = i + 1
         while j < len(toks) and toks[j].glued:
             j += 1
+        if j == i + 1 and j < len(toks) and toks[j].word and f"{t.low}_{toks[j].low}" in lang.joined:
+            j += 1  # "help desk" is one noun, though "help" alone is a verb
         parts = [p for p in toks[i:j] if p.low not in lang.skip or p is toks[j - 1]]
         low = "_".join(p.low for p in parts)
         sing = "_".join([*(p.low for p in parts[:-1]), parts[-1].sing])
@@ -417,6 +421,12 @@ def _is_verb(seq: list[Unit | Tok], k: int, lang: Lang) -> bool:
         return True  # "warehouse dashboard showing shipments"
     if isinstance(nxt, Unit) and (nxt.low in lang.app_words or nxt.low in lang.generic):
         return False  # "recipe sharing site", "order history": part of a compound noun
+    if _low(nxt) in ("and", "or") and k + 3 < len(seq) and _low(seq[k + 2]) in lang.verbs \
+            and _low(seq[k + 3]) in lang.back_references:
+        return True  # "..., assign and close them": two verbs sharing one object
+    if isinstance(prev, Unit) and not u.plural and isinstance(nxt, Unit) and (
+            (k >= 2 and _low(seq[k - 2]) in _SUBJECT_CUES) or (k == 1 and nxt.plural)):
+        return True  # "where staff open tickets", "Staff open tickets": a one-word subject, then its verb
     if (isinstance(prev, Unit) and prev.low in ("and", "or") and not u.plural and isinstance(nxt, Unit)
             and nxt.low in _VERB_PREPOSITIONS):
         return True  # "search jobs and apply with their CV", "rate plants and comment on logs"
@@ -433,6 +443,7 @@ def _is_verb(seq: list[Unit | Tok], k: int, lang: Lang) -> bool:
 _MODALS = frozenset({"to", "can", "could", "will", "should", "must", "may", "might", "would", "we", "they",
                      "i", "you", "people", "also", "then", "easily", "quickly"})
 _CUES = frozenset({"where", "so", "that", "who", "which", "when", "and", "then"})
+_SUBJECT_CUES = frozenset({"where", "so", "that", "when"})
 # Prepositions a domain verb takes ("apply with", "comment on", "sign up for"): after "and", a verb-word
 # followed by one is the verb, not a further item of the list before ("search jobs and apply with ...").
 _VERB_PREPOSITIONS = frozenset({"with", "to", "for", "on", "in", "at", "from", "by"})
@@ -524,7 +535,9 @@ def clean_name(text: str) -> str | None:
 
 def _prev_sig(items: list, k: int, lang: Lang) -> object | None:
     j = k - 1
-    while j >= 0 and isinstance(items[j], (Unit, Tok)) and items[j].low in lang.skip:
+    # A skip word used as a verb is the verb ("where staff open tickets"), not an adjective ("open tickets").
+    while j >= 0 and isinstance(items[j], (Unit, Tok)) and items[j].low in lang.skip \
+            and not (isinstance(items[j], Unit) and items[j].verb):
         j -= 1
     return items[j] if j >= 0 else None
 

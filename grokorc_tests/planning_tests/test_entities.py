@@ -379,6 +379,19 @@ def test_start_and_end_listed_together_share_their_head_and_are_the_bookings_tim
     assert not {"start", "end"} & {f.name for f in plan.fields[booking]}
 
 
+@pytest.mark.parametrize(("message", "entities"), [
+    # "help desk" is one noun naming the app (not a "desk" record); "open" and "close" are verbs here.
+    ("A help desk where staff open tickets.", ["staff", "ticket"]),
+    ("Service desk for our office: agents open tickets, assign and close them.", ["agent", "ticket"]),
+    ("Staff open tickets and technicians close them.", ["ticket", "technician"]),
+    # ... and adjectives elsewhere.
+    ("Open tickets list for our team.", ["ticket"]),
+    ("An open source tool to track expenses.", ["expense"]),
+])
+def test_a_help_desk_holds_tickets_not_desks(message: str, entities: list[str]) -> None:
+    assert extract_request(message).entities == entities
+
+
 def test_one_field_word_in_the_singular_is_no_entity() -> None:
     request = extract_request("Orders with date and total, and a customer name.")
     assert request.entities == ["order"]
