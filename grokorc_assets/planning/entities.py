@@ -93,6 +93,8 @@ class Lang:
     keep: frozenset[str]
     features: tuple[tuple[str, Phrase, bool], ...]  # (feature key, form, exact)
     adjective_suffixes: tuple[str, ...]
+    participle_suffixes: tuple[str, ...]  # "ed", "ly": participles and adverbs, never nouns
+    participle_nouns: tuple[str, ...]  # nouns that end like them ("flowerbed", "assembly")
     markers_function: frozenset[str]  # one-word connectors, openers, clause and negation words
     verb_cues: frozenset[str]  # words a domain verb follows as a verb ("to", "para", "pour", "onde")
 
@@ -161,6 +163,8 @@ def _lang(code: str, raw: dict, common: dict) -> Lang:
         keep=_words(raw.get("keep", [])),
         features=_feature_forms(raw.get("features") or {}, raw.get("false_friends", [])),
         adjective_suffixes=tuple(raw.get("adjective_suffixes", [])),
+        participle_suffixes=tuple(raw.get("participle_suffixes", [])),
+        participle_nouns=tuple(raw.get("participle_nouns", [])),
         verb_cues=_words([*raw.get("verb_cues", [])]),
         markers_function=frozenset(
             p[0] for key in ("connectors", "openers", "clause", "negators", "subject_cues", "of_words")
@@ -401,7 +405,12 @@ def _is_content(u: Unit, lang: Lang, tech: frozenset[str]) -> bool:
 
 def _adjective(word: str, lang: Lang) -> bool:
     # "sortable", "print-friendly"; a short stem keeps nouns such as "table" or "olive".
-    return any(word.endswith(s) and len(word) - len(s) >= 4 for s in lang.adjective_suffixes)
+    if any(word.endswith(s) and len(word) - len(s) >= 4 for s in lang.adjective_suffixes):
+        return True
+    # Participles and adverbs ("preferred", "attached", "locally"): a stem of 5 letters or more keeps
+    # nouns such as "seed", "family" or "supply"; the nouns that look like them are listed.
+    return any(word.endswith(s) and len(word) - len(s) >= 5 for s in lang.participle_suffixes) \
+        and not word.endswith(lang.participle_nouns)
 
 
 def _is_verb(seq: list[Unit | Tok], k: int, lang: Lang) -> bool:

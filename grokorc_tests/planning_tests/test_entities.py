@@ -392,6 +392,21 @@ def test_a_help_desk_holds_tickets_not_desks(message: str, entities: list[str]) 
     assert extract_request(message).entities == entities
 
 
+@pytest.mark.parametrize(("message", "absent"), [
+    ("A survey site where each respondent picks a preferred time slot.", "preferred"),
+    ("Receipts are attached to each expense, which is charged to a grant.", "attached"),
+    ("A site for local farmers who sell locally grown vegetables.", "locally"),
+    ("Jogo da velha no terminal, para dois jogadores.", "doi"),
+    ("Un jeu de cartes pour trois joueurs.", "trois"),
+])
+def test_participles_adverbs_and_numbers_are_no_entities(message: str, absent: str) -> None:
+    assert absent not in extract_request(message).entities
+
+
+def test_a_flowerbed_is_still_a_thing() -> None:
+    assert "flowerbed" in extract_request("A garden planner: flowerbeds with plants and watering days.").entities
+
+
 def test_one_field_word_in_the_singular_is_no_entity() -> None:
     request = extract_request("Orders with date and total, and a customer name.")
     assert request.entities == ["order"]
