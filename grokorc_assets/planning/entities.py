@@ -231,12 +231,26 @@ def singular(word: str, lang: Lang) -> str:
     """Per-language plural folding by ordered suffix rules ("libros" -> "libro", "ciudades" -> "ciudad")."""
     if word in lang.irregular:
         return lang.irregular[word]
+    if lang.code == "de":  # a compound's plural is its last word's: "Röntgenbildern" -> "röntgenbild"
+        tail = next((k for k in _irregular_tails(lang) if word.endswith(k) and len(word) - len(k) >= 3), None)
+        if tail:
+            return word[: len(word) - len(tail)] + lang.irregular[tail]
     if word in lang.keep or not word.isalpha():
         return word
     for suffix, replacement, minimum in lang.rules:
         if len(word) >= minimum and word.endswith(suffix):
             return word[: len(word) - len(suffix)] + replacement
     return word
+
+
+_TAILS: dict[str, tuple[str, ...]] = {}
+
+
+def _irregular_tails(lang: Lang) -> tuple[str, ...]:
+    """The irregular plurals long enough to end a compound, longest first (computed once per language)."""
+    if lang.code not in _TAILS:
+        _TAILS[lang.code] = tuple(sorted((k for k in lang.irregular if len(k) >= 4), key=len, reverse=True))
+    return _TAILS[lang.code]
 
 
 def detect_language(toks: list[Tok]) -> Lang:

@@ -12,7 +12,7 @@ import re
 import pytest
 
 from grokorc_assets.models import STACK_LAYERS
-from grokorc_assets.planning.entities import extract_request
+from grokorc_assets.planning.entities import extract_request, load_languages, singular
 from grokorc_assets.planning.inference import infer_plan
 from grokorc_assets.planning.lexicon import load_lexicons
 from grokorc_assets.planning.request_views import request_kind, request_title
@@ -401,6 +401,13 @@ def test_a_help_desk_holds_tickets_not_desks(message: str, entities: list[str]) 
 ])
 def test_participles_adverbs_and_numbers_are_no_entities(message: str, absent: str) -> None:
     assert absent not in extract_request(message).entities
+
+
+def test_a_german_compound_is_singular_by_its_last_word() -> None:
+    de = load_languages()["de"]
+    assert [singular(w, de) for w in ("messwerte", "röntgenbildern", "gutscheine")] == [
+        "messwert", "röntgenbild", "gutschein"]
+    assert singular("seite", de) == "seite"
 
 
 def test_a_flowerbed_is_still_a_thing() -> None:
