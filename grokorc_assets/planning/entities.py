@@ -97,6 +97,8 @@ class Lang:
     participle_nouns: tuple[str, ...]  # nouns that end like them ("flowerbed", "assembly")
     markers_function: frozenset[str]  # one-word connectors, openers, clause and negation words
     verb_cues: frozenset[str]  # words a domain verb follows as a verb ("to", "para", "pour", "onde")
+    plural_verb_endings: tuple[str, ...]  # "an", "en": "hagan pedidos", "elijan ingredientes"
+    plural_verb_nouns: tuple[str, ...]  # nouns that end like those verbs: "imagen", "mensagem"
 
 
 def _phrases(items: list[str]) -> tuple[Phrase, ...]:
@@ -166,6 +168,8 @@ def _lang(code: str, raw: dict, common: dict) -> Lang:
         participle_suffixes=tuple(raw.get("participle_suffixes", [])),
         participle_nouns=tuple(raw.get("participle_nouns", [])),
         verb_cues=_words([*raw.get("verb_cues", [])]),
+        plural_verb_endings=tuple(raw.get("plural_verb_endings", [])),
+        plural_verb_nouns=tuple(raw.get("plural_verb_nouns", [])),
         markers_function=frozenset(
             p[0] for key in ("connectors", "openers", "clause", "negators", "subject_cues", "of_words")
             for p in _phrases(raw[key]) if len(p) == 1),
@@ -407,29 +411,35 @@ def _units(toks: list[Tok], lang: Lang) -> list[Unit | Tok]:
     return out
 
 
-def _is_content(u: Unit, lang: Lang, tech: frozenset[str]) -> bool:
+def _is_content(u: Unit, lang: Lang, tech: frozenset[str], nxt: object = None) -> bool:
     if u.low in lang.stop or u.low in lang.skip or u.low in tech or len(u.low) < 2 or u.low.isdigit():
         return False
-    if "'" in u.low or u.low in lang.markers_function or _adjective(u.low, lang):
+    # A participle before its preposition stays in the phrase: "a model trained on past claims" is no
+    # field list "with a model" (the phrase is read as a whole, as before participles were known).
+    verb_like = _low(nxt) in _VERB_PREPOSITIONS
+    if "'" in u.low or u.low in lang.markers_function or _adjective(u.low, lang, participle=not verb_like):
         return False
     if lang.code == "de":
         return u.cap or "_" in u.low or u.low in lang.generic  # German nouns are capitalised
     return True
 
 
-def _adjective(word: str, lang: Lang) -> bool:
+def _adjective(word: str, lang: Lang, participle: bool = True) -> bool:
     # "sortable", "print-friendly"; a short stem keeps nouns such as "table" or "olive".
     if any(word.endswith(s) and len(word) - len(s) >= 4 for s in lang.adjective_suffixes):
         return True
     # Participles and adverbs ("preferred", "attached", "locally"): a stem of 5 letters or more keeps
     # nouns such as "seed", "family" or "supply"; the nouns that look like them are listed.
-    return any(word.endswith(s) and len(word) - len(s) >= 5 for s in lang.participle_suffixes) \
+    suffixes = lang.participle_suffixes if participle else tuple(s for s in lang.participle_suffixes if s != "ed")
+    return any(word.endswith(s) and len(word) - len(s) >= 5 for s in suffixes) \
         and not word.endswith(lang.participle_nouns)
 
 
 def _is_verb(seq: list[Unit | Tok], k: int, lang: Lang) -> bool:
     """A domain verb used as a verb ("members book courts", "to track expenses"), not a noun ("order history")."""
     u = seq[k]
+    if isinstance(u, Unit) and _plural_verb(seq, k, lang):
+        return True
     if not isinstance(u, Unit) or u.low not in lang.verbs:
         return False
     nxt = seq[k + 1] if k + 1 < len(seq) else None
@@ -463,6 +473,15 @@ def _is_verb(seq: list[Unit | Tok], k: int, lang: Lang) -> bool:
     return u.low.endswith("ing") and opens and (prev.low in lang.markers_function or prev.low in lang.stop)
 
 
+def _plural_verb(seq: list[Unit | Tok], k: int, lang: Lang) -> bool:
+    """A third-person plural verb the lists do not hold: "que los clientes hagan pedidos, elijan
+    ingredientes y paguen online" (a Spanish or Portuguese plural noun ends in -s)."""
+    u, nxt = seq[k], seq[k + 1] if k + 1 < len(seq) else None
+    return (bool(lang.plural_verb_endings) and len(u.low) >= 5 and u.low.endswith(lang.plural_verb_endings)
+            and not u.low.endswith(lang.plural_verb_nouns) and isinstance(nxt, Unit)
+            and nxt.low not in lang.markers_function and k > 0)
+
+
 _MODALS = frozenset({"to", "can", "could", "will", "should", "must", "may", "might", "would", "we", "they",
                      "i", "you", "people", "also", "then", "easily", "quickly"})
 _CUES = frozenset({"where", "so", "that", "who", "which", "when", "and", "then"})
@@ -477,7 +496,8 @@ def _chunk(seq: list[Unit | Tok], lang: Lang, tech: frozenset[str]) -> list[Phra
     out: list[Phrase_ | Unit | Tok] = []
     run: list[Unit] = []
     for k, u in enumerate(seq):
-        if isinstance(u, Unit) and _is_content(u, lang, tech) and not _is_verb(seq, k, lang):
+        nxt = seq[k + 1] if k + 1 < len(seq) else None
+        if isinstance(u, Unit) and _is_content(u, lang, tech, nxt) and not _is_verb(seq, k, lang):
             run.append(u)
             continue
         if run:

@@ -403,6 +403,24 @@ def test_participles_adverbs_and_numbers_are_no_entities(message: str, absent: s
     assert absent not in extract_request(message).entities
 
 
+@pytest.mark.parametrize(("message", "entities"), [
+    ("Necesito una app para que los clientes de mi pizzería hagan pedidos a domicilio, elijan ingredientes extra "
+     "y paguen online antes de que salga el repartidor.", ["pedido", "ingrediente"]),
+    ("Quero um app para que os clientes da minha pizzaria façam pedidos, escolham ingredientes e paguem online.",
+     ["pedido", "ingrediente"]),
+    # Nouns that end like those verbs stay nouns.
+    ("Una galería con la imagen destacada de cada producto.", ["imagen"]),
+])
+def test_a_third_person_plural_verb_is_no_entity_and_names_its_object(message: str, entities: list[str]) -> None:
+    assert extract_request(message).entities == entities
+
+
+def test_a_wish_is_no_title() -> None:
+    lex = load_lexicons()
+    assert request_title("Necesito una app para mi pizzería, con pedidos.", lex) == "Pizzería"
+    assert request_title("Ich brauche eine App für unsere Vereinsmitglieder.", lex) == "Vereinsmitglieder"
+
+
 def test_a_german_compound_is_singular_by_its_last_word() -> None:
     de = load_languages()["de"]
     assert [singular(w, de) for w in ("messwerte", "röntgenbildern", "gutscheine")] == [
