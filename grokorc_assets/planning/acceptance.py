@@ -41,6 +41,10 @@ SUPPORTING = frozenset({"user", "account", "customer", "member", "author", "owne
                         "cliente", "kunde", "client", "miembro", "socio", "mitglied", "membre", "membro", "sócio",
                         "lector", "leitor", "lecteur", "leser",
                         "payment", "category", "tag", "comment", "review", "rating", "vote", "notification",
+                        # orders, carts, payments, categories and comments in those languages
+                        "pedido", "encomenda", "bestellung", "commande", "carrito", "carrinho", "warenkorb",
+                        "panier", "pago", "pagamento", "zahlung", "paiement", "categoría", "categoria",
+                        "kategorie", "catégorie", "comentario", "comentário", "kommentar", "commentaire",
                         *BOOKING_NAMES, *MESSAGE_NAMES, *SCORE_NAMES})
 DEFAULT_FIELDS = (EntityField(name="name", type="str"), EntityField(name="description", type="text"))
 

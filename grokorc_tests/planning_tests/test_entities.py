@@ -415,6 +415,16 @@ def test_a_third_person_plural_verb_is_no_entity_and_names_its_object(message: s
     assert extract_request(message).entities == entities
 
 
+@pytest.mark.parametrize(("message", "priced"), [
+    ("Tienda online: pedidos con dirección de envío, y vinos con bodega y año, con carrito y pago.", "vino"),
+    ("Loja online: encomendas com morada, e queijos com origem e peso, com carrinho e pagamento.", "queijo"),
+    ("Boutique en ligne : commandes avec adresse de livraison, et vins avec domaine et millésime, avec panier et "
+     "paiement.", "vin"),
+])
+def test_a_shop_sells_its_goods_not_its_orders_in_every_language(message: str, priced: str) -> None:
+    assert infer_plan(message).roles["priced"] == priced
+
+
 def test_a_wish_is_no_title() -> None:
     lex = load_lexicons()
     assert request_title("Necesito una app para mi pizzería, con pedidos.", lex) == "Pizzería"
