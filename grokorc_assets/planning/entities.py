@@ -65,6 +65,8 @@ class Lang:
     clause: tuple[Phrase, ...]
     negators: tuple[Phrase, ...]
     negation_ends: frozenset[str]
+    negation_resumes: tuple[Phrase, ...]  # "and use": what follows a negated span is wanted again
+    negators_after: tuple[Phrase, ...]  # "is not allowed": negates the clause before it
     subject_cues: tuple[Phrase, ...]
     skip: frozenset[str]
     stop: frozenset[str]
@@ -148,6 +150,8 @@ def _lang(code: str, raw: dict, common: dict) -> Lang:
         code=code, markers=_words(raw["markers"]), connectors=_phrases(raw["connectors"]),
         openers=_phrases(raw["openers"]), clause=_phrases(raw["clause"]),
         negators=_phrases(raw["negators"]), negation_ends=_words(raw["negation_ends"]),
+        negation_resumes=_phrases(raw.get("negation_resumes", [])),
+        negators_after=_phrases(raw.get("negators_after", [])),
         subject_cues=_phrases(raw["subject_cues"]), skip=words("skip"),
         stop=frozenset(w for s in [*raw["stop"], *common["stop"]] for w in _lows(str(s))),
         verbs=_verb_forms(raw["verbs"], code), generic=words("generic"), app_words=words("app_words"),
@@ -289,10 +293,22 @@ def _mark_negations(toks: list[Tok], lang: Lang) -> None:
             i += 1
             continue
         j = i + n
-        while j < len(toks) and j - i <= MAX_NEGATION_SPAN and toks[j].low not in lang.negation_ends:
+        while j < len(toks) and j - i <= MAX_NEGATION_SPAN and toks[j].low not in lang.negation_ends \
+                and not _at(toks, j, lang.negation_resumes):
             toks[j].negated = True
             j += 1
         i = j
+    _mark_negations_after(toks, lang)
+
+
+def _mark_negations_after(toks: list[Tok], lang: Lang) -> None:
+    """ "React is not allowed", "MongoDB is banned": the clause before such a phrase is negated."""
+    for i in range(len(toks)):
+        if _at(toks, i, lang.negators_after):
+            j = i - 1
+            while j >= 0 and i - j <= MAX_NEGATION_SPAN and toks[j].low not in lang.negation_ends:
+                toks[j].negated = True
+                j -= 1
 
 
 def _mentions(toks: list[Tok], lang: Lang) -> list[tuple[int, str, bool]]:

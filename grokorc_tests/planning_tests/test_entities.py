@@ -99,6 +99,21 @@ def test_negated_technologies_stay_out_of_the_stack(message: str, tech: str) -> 
     assert all(tech not in layer for layer in plan.stack.model_dump().values())
 
 
+@pytest.mark.parametrize(("message", "wanted", "unwanted"), [
+    ("A todo app. React is not allowed; use Vue.", "vue", "react"),
+    ("MongoDB is banned here, so the notes app stores its data in Postgres.", "postgres", "mongodb"),
+    ("A shop built with anything but Django: FastAPI is fine.", "fastapi", "django"),
+    # The negation ends where the request says what it wants instead.
+    ("I'd prefer to avoid Angular and use React.", "react", "angular"),
+    ("Tienda online sin Angular y usar Vue.", "vue", "angular"),
+    ("Ein Blog, React ist nicht erlaubt, lieber Svelte.", "svelte", "react"),
+])
+def test_a_negation_covers_what_it_names_and_no_more(message: str, wanted: str, unwanted: str) -> None:
+    plan = infer_plan(message)
+    assert wanted in plan.explicit and unwanted in plan.excluded and unwanted not in plan.explicit
+    assert all(unwanted not in layer for layer in plan.stack.model_dump().values())
+
+
 def test_flask_instead_of_django_keeps_flask() -> None:
     plan = infer_plan("A blog with posts and tags, Flask instead of Django.")
     assert plan.stack.backend == ["flask"]
