@@ -102,7 +102,7 @@ def infer_plan(
         title=request_title(message, lex, request.language),
         language=request.language,
         archetype=archetype,
-        confidence=confidence(sureness, clear, vague, lex),
+        confidence=confidence(sureness, clear, vague, lex, named_by_kind=kind == archetype),
         has_ui=has_ui,
         stack=stack,
         explicit=explicit,

@@ -55,6 +55,7 @@ class ConfidenceWeights(BaseModel):
     agreement_margin: float  # lexicon evidence lead (saturated units) that counts as clear agreement
     agreement_doubt: float  # what is left of the model's doubt when lexicon and model clearly agree
     head_words: int  # opening words read for that agreement ("Sales analytics dashboard with ...")
+    kind_floor: float  # the least a pick the request's kind names ("Member management ...") scores
     cap: float
 
 

@@ -68,9 +68,15 @@ def test_what_a_request_opens_by_naming_wins_over_its_domain_words(message: str,
     assert infer_plan(message).archetype == archetype
 
 
-def test_a_request_named_by_its_kind_is_confident_though_its_domain_is_another_archetypes() -> None:
-    plan = infer_plan("Group chat for a chess club with a room per tournament and player rankings.")
-    assert plan.archetype == "chat" and plan.confidence >= 0.8
+@pytest.mark.parametrize(("message", "archetype"), [
+    ("Group chat for a chess club with a room per tournament and player rankings.", "chat"),
+    ("Member management for our chess club: players, ratings, tournaments entered and fees paid.", "crud"),
+    ("Chatbot for our gym's website that answers questions about opening hours, prices and classes.", "chat"),
+])
+def test_a_request_named_by_its_kind_is_confident_though_its_domain_is_another_archetypes(
+        message: str, archetype: str) -> None:
+    plan = infer_plan(message)
+    assert plan.archetype == archetype and plan.confidence >= 0.8
 
 
 def test_usage_is_estimated_offline() -> None:
