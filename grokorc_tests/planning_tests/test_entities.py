@@ -423,8 +423,10 @@ def test_participles_adverbs_and_numbers_are_no_entities(message: str, absent: s
      "y paguen online antes de que salga el repartidor.", ["pedido", "ingrediente"]),
     ("Quero um app para que os clientes da minha pizzaria façam pedidos, escolham ingredientes e paguem online.",
      ["pedido", "ingrediente"]),
+    ("Um site onde vendemos bolos e doces.", ["bolo", "doce"]),
     # Nouns that end like those verbs stay nouns.
     ("Una galería con la imagen destacada de cada producto.", ["imagen"]),
+    ("Tienda de flores con ramos de rosas y centros de mesa.", ["flor", "ramo", "centro"]),
 ])
 def test_a_third_person_plural_verb_is_no_entity_and_names_its_object(message: str, entities: list[str]) -> None:
     assert extract_request(message).entities == entities
