@@ -79,6 +79,17 @@ def test_a_request_named_by_its_kind_is_confident_though_its_domain_is_another_a
     assert plan.archetype == archetype and plan.confidence >= 0.8
 
 
+@pytest.mark.parametrize("message", [
+    "A sports league manager: teams, players, fixtures and results, with a league table.",
+    "Manage our five-a-side football league: teams, fixtures, scores and a standings table.",
+    "Tournament organiser for our chess club: players, rounds, pairings and results.",
+])
+def test_running_a_league_is_records_not_a_game(message: str) -> None:
+    """Players, scores and chess are game words; a league's teams, fixtures and standings are records."""
+    plan = infer_plan(message)
+    assert plan.archetype == "crud" and "game" not in plan.features
+
+
 def test_usage_is_estimated_offline() -> None:
     plan = infer_plan(DASHBOARD)
     assert plan.usage.model == "offline" and plan.usage.cost_usd == 0.0 and plan.usage.estimated
