@@ -34,6 +34,9 @@ class TechContext(BaseModel):
     cue_prev: list[str]
     connectors: list[str]
     stack_sentence: list[str]
+    # Technologies outside the plan contract ("Tailwind", "Socket.io"): never in a plan, but a name listed
+    # next to one is a technology too ("React + Tailwind", "Node + Socket.io + Redis").
+    other_technologies: list[str] = Field(default_factory=list)
 
 
 class Aliases(BaseModel):

@@ -104,6 +104,7 @@ def _accept_by_adjacency(
 ) -> None:
     """ "Go and Postgres", "Node/Express": an ambiguous word listed next to a technology is one."""
     connectors = set(aliases.context.connectors)
+    others = set(aliases.context.other_technologies)
     changed = True
     while changed:  # fixpoint: "React, Node and Mongo" chains through the list
         changed = False
@@ -112,8 +113,8 @@ def _accept_by_adjacency(
                 continue
             if i + 1 < len(seq) and seq[i + 1].low in aliases.technologies[name].stop_next:
                 continue
-            left = i >= 2 and seq[i - 1].low in connectors and (i - 2) in found
-            right = i + 2 < len(seq) and seq[i + 1].low in connectors and (i + 2) in found
+            left = i >= 2 and seq[i - 1].low in connectors and ((i - 2) in found or seq[i - 2].low in others)
+            right = i + 2 < len(seq) and seq[i + 1].low in connectors and ((i + 2) in found or seq[i + 2].low in others)
             if left or right:
                 found[i] = name
                 changed = True
@@ -127,7 +128,8 @@ def _accept_stack_sentences(
 ) -> None:
     """A sentence made only of technologies, connectors and negations names the stack ("Go.", "Express,
     not Django."): its ambiguous forms are technologies even at a sentence's start."""
-    allowed = set(aliases.context.connectors) | set(aliases.context.stack_sentence)
+    context = aliases.context
+    allowed = set(context.connectors) | set(context.stack_sentence) | set(context.other_technologies)
     start = 0
     for end in [*(i for i, t in enumerate(seq) if t.low in _SENTENCE_ENDS), len(seq)]:
         span = range(start, end)

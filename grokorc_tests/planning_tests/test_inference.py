@@ -90,6 +90,21 @@ def test_running_a_league_is_records_not_a_game(message: str) -> None:
     assert plan.archetype == "crud" and "game" not in plan.features
 
 
+@pytest.mark.parametrize(("message", "archetype"), [
+    # The labelling guide's own examples of each archetype, in our words.
+    ("HTML editor in the browser with live preview and export.", "crud"),
+    ("Unit converter for cooking: grams, cups, ounces.", "crud"),
+    ("Museum collection site showing each object with photos and history.", "content"),
+    ("E-book reader site where users upload EPUB files and read them in the browser.", "content"),
+    ("Stock price charts for a watchlist of tickers with moving averages.", "dashboard"),
+    ("Auction site for vintage cameras with bids and a countdown per lot.", "ecommerce"),
+    ("Spam detector for our contact form submissions.", "ml"),
+    ("Quiz system for teachers: question banks, tests and student scores.", "crud"),
+])
+def test_the_labelling_guides_examples_get_their_archetype(message: str, archetype: str) -> None:
+    assert infer_plan(message).archetype == archetype
+
+
 def test_usage_is_estimated_offline() -> None:
     plan = infer_plan(DASHBOARD)
     assert plan.usage.model == "offline" and plan.usage.cost_usd == 0.0 and plan.usage.estimated

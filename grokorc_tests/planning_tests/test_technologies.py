@@ -31,6 +31,11 @@ from grokorc_assets.planning.technologies import extract_technologies
         ("Svelte + Go + SQLite", ["svelte", "go", "sqlite"]),
         ("Use Flask and psql", ["flask", "postgres"]),
         ("A CLI tool in Python", ["python"]),
+        # Next to a technology the plan does not name ("Tailwind", "Socket.io"), or after its layer.
+        ("Event page. React + Tailwind.", ["react"]),
+        ("Fire brigade chat. Node + Socket.io + Redis.", ["node", "redis"]),
+        ("Boutique en ligne : je veux du Svelte avec un backend Express.", ["svelte", "express"]),
+        ("To-do list com etiquetas, em HTML puro sem framework", ["vanilla"]),
     ],
 )
 def test_named_technologies_found(message: str, expected: list[str]) -> None:
@@ -54,6 +59,7 @@ def test_named_technologies_found(message: str, expected: list[str]) -> None:
         "Next page shows the results",
         "vanilla ice cream shop",
         "Angular momentum simulator for a physics class",
+        "A node graph editor with Tailwind styling.",
     ],
 )
 def test_english_words_are_not_technologies(message: str) -> None:
