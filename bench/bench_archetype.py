@@ -35,7 +35,8 @@ from scripts.train_archetype_model import EXCLUDED_SOURCES  # noqa: E402
 
 FIXTURES = REPO / "grokorc_tests" / "fixtures"
 SETS = ("stack_dev.jsonl", "stack_holdout.jsonl", "stack_multilingual.jsonl", "stack_multilingual_2.jsonl",
-        "stack_written_en.jsonl", "stack_written_multilingual.jsonl", "stack_written_mixed.jsonl")
+        "stack_written_en.jsonl", "stack_written_multilingual.jsonl", "stack_written_mixed.jsonl",
+        "stack_written_mixed_2.jsonl")
 BUCKETS = (0.0, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01)
 CONFIDENT = 0.8
 

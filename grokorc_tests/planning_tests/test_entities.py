@@ -442,6 +442,11 @@ def test_a_shop_sells_its_goods_not_its_orders_in_every_language(message: str, p
     assert infer_plan(message).roles["priced"] == priced
 
 
+def test_a_french_request_with_spanish_looking_words_is_french() -> None:
+    """"un", "de", "en" are Spanish too; "on", "ses" and "dans" are not."""
+    assert extract_request("Un générateur de CV : on remplit ses expériences, on exporte en PDF.").language == "fr"
+
+
 def test_a_wish_is_no_title() -> None:
     lex = load_lexicons()
     assert request_title("Necesito una app para mi pizzería, con pedidos.", lex) == "Pizzería"
