@@ -447,6 +447,14 @@ def test_a_french_request_with_spanish_looking_words_is_french() -> None:
     assert extract_request("Un générateur de CV : on remplit ses expériences, on exporte en PDF.").language == "fr"
 
 
+@pytest.mark.parametrize("message", [
+    "Réservations de salles : salles avec nom et capacité, et un formulaire de réservation.",
+    "Una web con un formulario de contacto y reservas de mesas.",
+])
+def test_a_form_is_part_of_a_page_in_every_language(message: str) -> None:
+    assert not {"formulaire", "formulario"} & set(extract_request(message).entities)
+
+
 def test_a_wish_is_no_title() -> None:
     lex = load_lexicons()
     assert request_title("Necesito una app para mi pizzería, con pedidos.", lex) == "Pizzería"
