@@ -245,6 +245,10 @@ def singular(word: str, lang: Lang) -> str:
             return word[: len(word) - len(tail)] + lang.irregular[tail]
     if word in lang.keep or not word.isalpha():
         return word
+    if lang.code == "de":
+        known = _known_stem(word, lang)
+        if known:
+            return known
     for suffix, replacement, minimum in lang.rules:
         if len(word) >= minimum and word.endswith(suffix):
             return word[: len(word) - len(suffix)] + replacement
@@ -252,6 +256,28 @@ def singular(word: str, lang: Lang) -> str:
 
 
 _TAILS: dict[str, tuple[str, ...]] = {}
+
+
+def _known_stem(word: str, lang: Lang) -> str | None:
+    """A German plural whose singular is a word the lists or the glossary know: "Preisen", "Preise" ->
+    preis, "Zeiten" -> zeit, "Namen" -> name (the suffix rules alone make "preise" and "zeite")."""
+    known = _german_nouns(lang)
+    for cut in (2, 1):  # "-en"/"-er" before "-e"/"-n"
+        stem = word[:-cut]
+        if len(stem) >= 3 and word[-cut:] in ("en", "e", "n") and stem in known:
+            return stem
+    return None
+
+
+_NOUNS: dict[str, frozenset[str]] = {}
+
+
+def _german_nouns(lang: Lang) -> frozenset[str]:
+    """Singular German words the planner knows: field words and the glossary's keys (loaded once)."""
+    if lang.code not in _NOUNS:
+        glossary = load_yaml("grokorc_assets.planning", "data/glossary.yaml").get(lang.code, {})
+        _NOUNS[lang.code] = frozenset({*lang.field_words, *lang.keep, *(str(k).lower() for k in glossary)})
+    return _NOUNS[lang.code]
 
 
 def _irregular_tails(lang: Lang) -> tuple[str, ...]:
@@ -800,7 +826,9 @@ def _list_items(items: list, k: int, lang: Lang) -> list[tuple[str, set[int]]]:
         if isinstance(item, Phrase_) and i > k and _names_a_feature_only(item, lang):
             break  # "title, cost and quantity, cart and checkout": the features are no fields
         if isinstance(item, Phrase_):
-            words += [u.low for u in item.units]
+            # "bikes with prices and sizes": a field word in the plural is the same field ("price").
+            *mods, last = item.units
+            words += [u.low for u in mods] + [last.sing if last.sing in lang.field_words else last.low]
             positions.add(item.pos)
         elif _is(item, lang.connectors) or _low(item) in ("a", "an", "the", "its", "their"):
             if closed and _low(item) == "," and words:

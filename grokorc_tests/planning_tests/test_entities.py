@@ -463,9 +463,19 @@ def test_a_wish_is_no_title() -> None:
 
 def test_a_german_compound_is_singular_by_its_last_word() -> None:
     de = load_languages()["de"]
-    assert [singular(w, de) for w in ("messwerte", "röntgenbildern", "gutscheine")] == [
-        "messwert", "röntgenbild", "gutschein"]
+    assert [singular(w, de) for w in ("messwerte", "röntgenbildern", "gutscheine", "preisen", "zeiten")] == [
+        "messwert", "röntgenbild", "gutschein", "preis", "zeit"]
     assert singular("seite", de) == "seite"
+
+
+@pytest.mark.parametrize(("message", "owner", "fields"), [
+    ("A shop for bikes with prices, sizes and colours, with a cart.", "bike", ["price", "size", "colour"]),
+    ("Produkte mit Namen, Preisen und Beschreibungen.", "produkt", ["name", "preis", "beschreibung"]),
+])
+def test_field_words_in_the_plural_are_the_owners_fields(message: str, owner: str, fields: list[str]) -> None:
+    """Each bike has a price; "Preisen" is "Preis" (the suffix rules alone made "preise")."""
+    request = extract_request(message)
+    assert request.entities == [owner] and [f.name for f in request.fields[owner]] == fields
 
 
 def test_a_flowerbed_is_still_a_thing() -> None:
