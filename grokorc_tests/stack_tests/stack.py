@@ -114,7 +114,12 @@ class Stack:
     # -- Dagster's GraphQL API -------------------------------------------------------------------
     def graphql(self, query: str, variables: dict[str, Any] | None = None) -> dict[str, Any]:
         url = f"http://127.0.0.1:{self.port('GROKORC_PORT_DAGSTER')}/graphql"
-        response = httpx.post(url, json={"query": query, "variables": variables or {}}, timeout=30)
+        # After Postgres restarts, the webserver's pool hands out one dead connection per pooled slot:
+        # that request answers 500 and the pool drops it; the next one gets a fresh connection.
+        for _ in range(5):
+            response = httpx.post(url, json={"query": query, "variables": variables or {}}, timeout=30)
+            if response.status_code < 500:
+                break
         response.raise_for_status()
         body = response.json()
         assert "errors" not in body, body["errors"]
@@ -131,6 +136,19 @@ class Stack:
             {"value": project_id},
         )
         return [{**r, "tags": {t["key"]: t["value"] for t in r["tags"]}} for r in data["runsOrError"]["results"]]
+
+    def failure_messages(self, run_id: str) -> list[str]:
+        """The run's failure and error events, last ten: what a stuck or failed build says."""
+        data = self.graphql(
+            """query Logs($id: ID!) {
+                 logsForRun(runId: $id) { ... on EventConnection { events {
+                   __typename ... on MessageEvent { message } } } }
+               }""",
+            {"id": run_id},
+        )
+        events = (data.get("logsForRun") or {}).get("events") or []
+        return [f"{e['__typename']}: {e.get('message', '')[:300]}" for e in events
+                if "Failure" in e["__typename"] or "Error" in e["__typename"] or "Retry" in e["__typename"]][-10:]
 
     def succeeded_steps(self, run_id: str) -> set[str]:
         data = self.graphql(

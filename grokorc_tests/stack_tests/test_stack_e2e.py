@@ -80,8 +80,14 @@ def submit(stack: Stack, home: Path, project_id: str, message: str = BOOKSHOP) -
 
 
 def delivered(stack: Stack, home: Path, project_id: str) -> dict[str, Any]:
-    result = wait_for(lambda: stack.result(project_id, home), f"a result for {project_id}", BUILD_TIMEOUT,
-                      interval=2.0)
+    try:
+        result = wait_for(lambda: stack.result(project_id, home), f"a result for {project_id}", BUILD_TIMEOUT,
+                          interval=2.0)
+    except AssertionError as timed_out:
+        # Say where the build stopped: each run's status and steps, so a failure is readable from CI's log.
+        runs = [(r["runId"], r["status"], sorted(stack.succeeded_steps(r["runId"])), stack.failure_messages(r["runId"]))
+                for r in stack.runs(project_id)]
+        raise AssertionError(f"{timed_out}; runs: {runs}") from None
     assert result["status"] == "success", (result["status"], result.get("blocked_by"))
     return result
 
