@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import lru_cache
-from typing import Literal
+from typing import Literal, TypeVar
 
 from pydantic import BaseModel, Field
 
@@ -76,6 +76,9 @@ def _fold(name: str) -> str:
     return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
 
 
+WordsT = TypeVar("WordsT", bound=BaseModel)
+
+
 class CheckoutWords(BaseModel):
     """Words that name a checkout's money and stock fields, in every supported language (folded)."""
 
@@ -83,23 +86,27 @@ class CheckoutWords(BaseModel):
     stock: tuple[str, ...]
 
 
+def _folded_words(model: type[WordsT], name: str) -> WordsT:
+    """A word-list data file validated into ``model``, each list folded and de-duplicated in order."""
+    raw = model.model_validate(load_yaml("grokorc_assets.planning", f"data/{name}"))
+    return model(**{key: tuple(dict.fromkeys(_fold(w) for w in words)) for key, words in raw})
+
+
 @lru_cache(maxsize=1)
 def checkout_words() -> CheckoutWords:
-    raw = CheckoutWords.model_validate(load_yaml("grokorc_assets.planning", "data/checkout_fields.yaml"))
-    return CheckoutWords(price=tuple(dict.fromkeys(_fold(w) for w in raw.price)),
-                         stock=tuple(dict.fromkeys(_fold(w) for w in raw.stock)))
+    return _folded_words(CheckoutWords, "checkout_fields.yaml")
 
 
 class BookingWords(BaseModel):
+    """Words that name a booking's start and end fields, in every supported language (folded)."""
+
     start: tuple[str, ...]
     end: tuple[str, ...]
 
 
 @lru_cache(maxsize=1)
 def booking_words() -> BookingWords:
-    raw = BookingWords.model_validate(load_yaml("grokorc_assets.planning", "data/booking_fields.yaml"))
-    return BookingWords(start=tuple(dict.fromkeys(_fold(w) for w in raw.start)),
-                        end=tuple(dict.fromkeys(_fold(w) for w in raw.end)))
+    return _folded_words(BookingWords, "booking_fields.yaml")
 
 
 def booking_fields(fields: list[EntityField]) -> tuple[str | None, str | None]:

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cache, lru_cache
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -240,7 +240,7 @@ def singular(word: str, lang: Lang) -> str:
     if word in lang.irregular:
         return lang.irregular[word]
     if lang.code == "de":  # a compound's plural is its last word's: "Röntgenbildern" -> "röntgenbild"
-        tail = next((k for k in _irregular_tails(lang) if word.endswith(k) and len(word) - len(k) >= 3), None)
+        tail = next((k for k in _irregular_tails(lang.code) if word.endswith(k) and len(word) - len(k) >= 3), None)
         if tail:
             return word[: len(word) - len(tail)] + lang.irregular[tail]
     if word in lang.keep or not word.isalpha():
@@ -255,13 +255,16 @@ def singular(word: str, lang: Lang) -> str:
     return word
 
 
-_TAILS: dict[str, tuple[str, ...]] = {}
+@cache
+def _irregular_tails(code: str) -> tuple[str, ...]:
+    """The language's irregular plurals long enough to end a compound, longest first."""
+    return tuple(sorted((k for k in load_languages()[code].irregular if len(k) >= 4), key=len, reverse=True))
 
 
 def _known_stem(word: str, lang: Lang) -> str | None:
     """A German plural whose singular is a word the lists or the glossary know: "Preisen", "Preise" ->
     preis, "Zeiten" -> zeit, "Namen" -> name (the suffix rules alone make "preise" and "zeite")."""
-    known = _german_nouns(lang)
+    known = _known_nouns(lang.code)
     for cut in (2, 1):  # "-en"/"-er" before "-e"/"-n"
         stem = word[:-cut]
         if len(stem) >= 3 and word[-cut:] in ("en", "e", "n") and stem in known:
@@ -269,22 +272,12 @@ def _known_stem(word: str, lang: Lang) -> str | None:
     return None
 
 
-_NOUNS: dict[str, frozenset[str]] = {}
-
-
-def _german_nouns(lang: Lang) -> frozenset[str]:
-    """Singular German words the planner knows: field words and the glossary's keys (loaded once)."""
-    if lang.code not in _NOUNS:
-        glossary = load_yaml("grokorc_assets.planning", "data/glossary.yaml").get(lang.code, {})
-        _NOUNS[lang.code] = frozenset({*lang.field_words, *lang.keep, *(str(k).lower() for k in glossary)})
-    return _NOUNS[lang.code]
-
-
-def _irregular_tails(lang: Lang) -> tuple[str, ...]:
-    """The irregular plurals long enough to end a compound, longest first (computed once per language)."""
-    if lang.code not in _TAILS:
-        _TAILS[lang.code] = tuple(sorted((k for k in lang.irregular if len(k) >= 4), key=len, reverse=True))
-    return _TAILS[lang.code]
+@cache
+def _known_nouns(code: str) -> frozenset[str]:
+    """Singular words the planner knows in a language: its field words, `keep` words and glossary keys."""
+    lang = load_languages()[code]
+    glossary = load_yaml("grokorc_assets.planning", "data/glossary.yaml").get(code, {})
+    return frozenset({*lang.field_words, *lang.keep, *(str(k).lower() for k in glossary)})
 
 
 def detect_language(toks: list[Tok]) -> Lang:
