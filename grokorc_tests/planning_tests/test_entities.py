@@ -383,6 +383,8 @@ def test_a_rental_the_request_describes_is_its_booking() -> None:
      ["fecha_de_entrada", "fecha_de_salida"]),
     ("Salles avec nom ; réservations avec date de début et de fin.", "réservation", ["date_de_début", "date_de_fin"]),
     ("Salas com nome; reservas com data de início e fim.", "reserva", ["data_de_início", "data_de_fim"]),
+    ("Kayak rental by the day: kayaks with name and size; rentals with pickup and return date.", "rental",
+     ["pickup_date", "return_date"]),
 ])
 def test_start_and_end_listed_together_share_their_head_and_are_the_bookings_times(
         message: str, booking: str, fields: list[str]) -> None:
