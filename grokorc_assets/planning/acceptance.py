@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field
 
 from grokorc_assets.datafiles import load_yaml
 from grokorc_assets.models import AcceptanceCriterion, EntityField, FieldType, Plan, Unmet, Verification
-from grokorc_assets.planning.plurals import UNCOUNTABLE, plural
+from grokorc_assets.planning.plurals import plural, uncountable
 
 Target = Literal["each", "main", "priced", "booking", "message", "score", "none"]
 
@@ -397,7 +397,7 @@ def _label(entity: str) -> str:
 
 def singular(word: str) -> str:
     head, _, last = word.rpartition("_")
-    if last in UNCOUNTABLE:
+    if last in uncountable():
         pass
     elif last.endswith("ies") and len(last) > 4:
         last = last[:-3] + "y"
@@ -441,6 +441,14 @@ def _cli_text(text: str) -> str:
             .replace("can be sorted by", "can be listed sorted by") + " through the command line")
 
 
+# "a appointment" -> "an appointment"; "a user", "a unit" keep theirs (a "yoo" sound).
+_AN_BEFORE = re.compile(r"\b([Aa]) (?=(?:[aeio]|u(?!ni|s[eu]|ti|r[aeiou]))\w)")
+
+
+def _with_articles(text: str) -> str:
+    return _AN_BEFORE.sub(lambda m: f"{m.group(1)}n ", text)
+
+
 def derive_acceptance(
     entities: list[str], fields: dict[str, list[EntityField]], features: list[str], *,
     archetype: str = "", has_ui: bool = True, roles: Roles | None = None, language: str = "en",
@@ -465,7 +473,7 @@ def derive_acceptance(
                     path=url_segment(plural(entity or "item", language)),
                     thing=_label(roles.thing or "thing"), price=roles.price, stock=roles.stock)
                 verify = "cli" if archetype == "cli" else template.verify
-                text = _cli_text(text) if verify == "cli" else text
+                text = _with_articles(_cli_text(text) if verify == "cli" else text)
                 criteria.append(AcceptanceCriterion(
                     id=f"ac{len(criteria) + 1:02d}", text=text[:1].upper() + text[1:], feature=key,
                     entity=entity, verify=verify))

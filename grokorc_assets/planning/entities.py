@@ -268,7 +268,7 @@ def _known_stem(word: str, lang: Lang) -> str | None:
     for cut in (2, 1):  # "-en"/"-er" before "-e"/"-n"
         stem = word[:-cut]
         if len(stem) >= 3 and word[-cut:] in ("en", "e", "n") and stem in known:
-            return stem
+            return lang.irregular.get(stem, stem)  # "Ergebnissen" -> ergebnisse, itself a plural
     return None
 
 
@@ -513,8 +513,17 @@ def _plural_verb(seq: list[Unit | Tok], k: int, lang: Lang) -> bool:
     ingredientes y paguen online" (a Spanish or Portuguese plural noun ends in -s)."""
     u, nxt = seq[k], seq[k + 1] if k + 1 < len(seq) else None
     return (bool(lang.plural_verb_endings) and len(u.low) >= 5 and u.low.endswith(lang.plural_verb_endings)
-            and not u.low.endswith(lang.plural_verb_nouns) and isinstance(nxt, Unit)
-            and nxt.low not in lang.markers_function and k > 0)
+            and not u.low.endswith(lang.plural_verb_nouns) and not _stressed_before_plural(u.low)
+            and isinstance(nxt, Unit) and nxt.low not in lang.markers_function and k > 0)
+
+
+_ACCENTED = frozenset("áéíóúâêôãõ")
+
+
+def _stressed_before_plural(word: str) -> bool:
+    """A noun stressed before its last two syllables ("empréstimos", "últimos", "mínimos"): a first-person
+    plural verb ("vendemos", "pedimos") carries no accent before its ending."""
+    return word.endswith(("amos", "emos", "imos")) and any(c in _ACCENTED for c in word[:-4])
 
 
 _MODALS = frozenset({"to", "can", "could", "will", "should", "must", "may", "might", "would", "we", "they",

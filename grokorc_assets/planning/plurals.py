@@ -13,14 +13,33 @@ from functools import cache
 
 from grokorc_assets.datafiles import load_yaml
 
-# Words whose singular and plural agree; the URL is /api/news, not /api/newses.
-UNCOUNTABLE = frozenset({"news", "series", "species", "data", "analytics", "settings", "feedback",
-                         "info", "equipment", "inventory", "metadata"})
+
+@cache
+def _english() -> dict:
+    return load_yaml("grokorc_assets.planning", "data/entities.yaml")["languages"]["en"]
+
+
+@cache
+def uncountable() -> frozenset[str]:
+    """Words whose singular and plural agree; the URL is /api/news, not /api/newses."""
+    return frozenset(str(w) for w in _english().get("uncountable", []))
+
+
+@cache
+def _english_irregular() -> dict[str, str]:
+    """Singular -> plural, read backwards from the irregular plurals the entity reader folds."""
+    table: dict[str, str] = {}
+    for plural_form, singular_form in (_english().get("irregular") or {}).items():
+        if str(plural_form).isalpha():  # not the "check-ins" style compounds
+            table.setdefault(str(singular_form), str(plural_form))
+    return table
 
 
 def english_plural(word: str) -> str:
-    if word in UNCOUNTABLE:
+    if word in uncountable():
         return word
+    if word in _english_irregular():  # person -> people, shelf -> shelves, hero -> heroes
+        return _english_irregular()[word]
     if word.endswith("y") and len(word) > 1 and word[-2] not in "aeiou":
         return word[:-1] + "ies"
     if word.endswith(("s", "x", "z", "ch", "sh")):
