@@ -35,7 +35,8 @@ SCORE_NAMES = ("score", "high_score", "leaderboard_entry", "puntuación", "punkt
 # People and bookkeeping entities: real entities, but never what a project is "about".
 SUPPORTING = frozenset({"user", "account", "customer", "member", "author", "owner", "admin", "order", "cart",
                         "seller", "buyer", "vendor", "participant", "employee", "agent", "staff",
-                        "volunteer", "coordinator", "fan", "guest", "reader",
+                        "volunteer", "coordinator", "fan", "guest", "reader", "host", "attendee", "applicant",
+                        "candidate", "recruiter", "passenger", "speaker",
                         # the same roles in the other languages the planner reads (words for anyone using
                         # the app, "usuario", "Besucher", are planned as "user": entities.yaml `people`)
                         "cliente", "kunde", "client", "miembro", "socio", "mitglied", "membre", "membro", "sócio",
@@ -490,6 +491,19 @@ class Contract(BaseModel):
     unmet: list[Unmet]
 
 
+def _times_to_booking(named: dict[str, list[EntityField]], roles: Roles) -> dict[str, list[EntityField]]:
+    """"customers rent bikes with a pickup date and a return date": the dates are the rental's, when the
+    request gave the booking none and the booked thing both. Returns ``named`` itself when nothing moves."""
+    booking, thing = roles.booking, roles.thing
+    if not booking or not thing or any(booking_fields(named.get(booking, []))):
+        return named
+    start, end = booking_fields(named.get(thing, []))
+    if not (start and end):
+        return named
+    times = [f for f in named[thing] if f.name in (start, end)]
+    return {**named, thing: [f for f in named[thing] if f not in times], booking: [*named.get(booking, []), *times]}
+
+
 def derive_contract(archetype: str, has_ui: bool, entities: list[str], named: dict[str, list[EntityField]],
                     features: list[str], *, language: str = "en", anchors: dict[str, str] | None = None,
                     described: dict[str, list[EntityField]] | None = None) -> Contract:
@@ -499,6 +513,12 @@ def derive_contract(archetype: str, has_ui: bool, entities: list[str], named: di
     (a draft's defaults): the main entity is the first the request described."""
     entities = complete_entities(entities, features, archetype, language)
     roles = feature_roles(entities, described or named, features, anchors)
+    moved = _times_to_booking(named, roles)
+    if moved is not named:
+        named = moved
+        roles = feature_roles(entities, moved if described is None else described, features, anchors)
+        roles = roles.model_copy(update=dict(zip(("start_field", "end_field"),
+                                                 booking_fields(moved.get(roles.booking, [])), strict=True)))
     fields = complete_fields(entities, named, features, roles)
     criteria, unmet = derive_acceptance(entities, fields, features, archetype=archetype, has_ui=has_ui, roles=roles,
                                         language=language)

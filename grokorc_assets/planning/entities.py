@@ -101,6 +101,11 @@ class Lang:
     verb_cues: frozenset[str]  # words a domain verb follows as a verb ("to", "para", "pour", "onde")
     plural_verb_endings: tuple[str, ...]  # "an", "en": "hagan pedidos", "elijan ingredientes"
     plural_verb_nouns: tuple[str, ...]  # nouns that end like those verbs: "imagen", "mensagem"
+    # French: "-ent" before an article is a verb ("les passagers ... notent le conducteur"); a noun in
+    # -ent is followed by its adjective or "de" ("paiement sécurisé", "événement du club").
+    article_verb_endings: tuple[str, ...]
+    object_articles: frozenset[str]
+    partitive_articles: frozenset[str]  # "des", "du": after a noun too ("paiement des factures")
 
 
 def _phrases(items: list[str]) -> tuple[Phrase, ...]:
@@ -174,6 +179,8 @@ def _lang(code: str, raw: dict, common: dict) -> Lang:
         verb_cues=_words([*raw.get("verb_cues", [])]),
         plural_verb_endings=tuple(raw.get("plural_verb_endings", [])),
         plural_verb_nouns=tuple(raw.get("plural_verb_nouns", [])),
+        article_verb_endings=tuple(raw.get("article_verb_endings", [])),
+        object_articles=words("object_articles"), partitive_articles=words("partitive_articles"),
         markers_function=frozenset(
             p[0] for key in ("connectors", "openers", "clause", "negators", "subject_cues", "of_words")
             for p in _phrases(raw[key]) if len(p) == 1),
@@ -475,9 +482,11 @@ def _is_verb(seq: list[Unit | Tok], k: int, lang: Lang) -> bool:
     u = seq[k]
     if isinstance(u, Unit) and _plural_verb(seq, k, lang):
         return True
+    nxt = seq[k + 1] if k + 1 < len(seq) else None
+    if isinstance(u, Unit) and isinstance(nxt, Unit) and nxt.low in lang.back_references - _NOUN_REFERENCES:
+        return True  # "log expenses, categorize them, ...": what takes "them" as its object is a verb
     if not isinstance(u, Unit) or u.low not in lang.verbs:
         return False
-    nxt = seq[k + 1] if k + 1 < len(seq) else None
     prev = seq[k - 1] if k > 0 else None
     if isinstance(prev, Unit) and (prev.low in _MODALS or prev.plural or prev.low in lang.people):
         return True  # "members book courts", "to track expenses"
@@ -512,6 +521,11 @@ def _plural_verb(seq: list[Unit | Tok], k: int, lang: Lang) -> bool:
     """A third-person plural verb the lists do not hold: "que los clientes hagan pedidos, elijan
     ingredientes y paguen online" (a Spanish or Portuguese plural noun ends in -s)."""
     u, nxt = seq[k], seq[k + 1] if k + 1 < len(seq) else None
+    if lang.article_verb_endings and len(u.low) >= 5 and u.low.endswith(lang.article_verb_endings) and k > 0:
+        prev = seq[k - 1]
+        after_subject = isinstance(prev, Unit) and prev.plural  # "les conducteurs proposent des trajets"
+        if _low(nxt) in lang.object_articles or (after_subject and _low(nxt) in lang.partitive_articles):
+            return True
     return (bool(lang.plural_verb_endings) and len(u.low) >= 5 and u.low.endswith(lang.plural_verb_endings)
             and not u.low.endswith(lang.plural_verb_nouns) and not _stressed_before_plural(u.low)
             and isinstance(nxt, Unit) and nxt.low not in lang.markers_function and k > 0)
@@ -526,6 +540,8 @@ def _stressed_before_plural(word: str) -> bool:
     return word.endswith(("amos", "emos", "imos")) and any(c in _ACCENTED for c in word[:-4])
 
 
+# Back-references that can also follow a noun ("one of each", "the blue ones").
+_NOUN_REFERENCES = frozenset({"each", "one", "ones"})
 _MODALS = frozenset({"to", "can", "could", "will", "should", "must", "may", "might", "would", "we", "they",
                      "i", "you", "people", "also", "then", "easily", "quickly"})
 _CUES = frozenset({"where", "so", "that", "who", "which", "when", "and", "then"})
@@ -1056,6 +1072,9 @@ def _entity_at(toks: list[Tok], j: int, lang: Lang, entities: list[str], *, afte
     return None
 
 
+# "search by ingredient", "filtrar por categoría": what follows is the criterion, not what is searched.
+_CRITERION_WORDS = frozenset({"by", "per", "por", "nach", "par", "pelo", "pela", "using"})
+
 # How far (in tokens, same sentence) an entity may be from a feature's word to be what it works on:
 # "rehearsals sorted by date" (2 before), "searchable song list" (1 after), "búsqueda de alumnos" (2 after).
 _ANCHOR_BEFORE, _ANCHOR_AFTER = 3, 3
@@ -1082,7 +1101,8 @@ def _anchors(toks: list[Tok], hits: list[tuple[int, str, bool]], found: list[tup
         if i + 1 < len(toks) and toks[i + 1].low in lang.back_references:
             continue  # "post recipes ..., rate them and save favourites": not the favourites
         near = [(crosses(pos, i), abs(pos - i), (pos > i) != (i in verbs), name) for pos, name in found
-                if sentence[pos] == sentence[i] and i - _ANCHOR_BEFORE <= pos <= i + _ANCHOR_AFTER and pos != i]
+                if sentence[pos] == sentence[i] and i - _ANCHOR_BEFORE <= pos <= i + _ANCHOR_AFTER and pos != i
+                and not (pos > i and toks[pos - 1].low in _CRITERION_WORDS)]
         if near:
             out[key] = min(near)[3]
     return out
