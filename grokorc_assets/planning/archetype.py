@@ -49,6 +49,7 @@ def _compiled() -> dict[str, list[tuple[str, Key, bool]]]:
     out: dict[str, list[tuple[str, Key, bool]]] = {}
     out["no_ui"] = [("no_ui", k, e) for k, e in compile_terms(lex.no_ui_phrases)]
     out["ui"] = [("ui", k, e) for k, e in compile_terms(lex.ui_phrases)]
+    out["web"] = [("web", k, e) for k, e in compile_terms(lex.web_words)]
     for arch, tiers in lex.archetypes.items():
         out["arch:" + arch] = [
             (f"{weight}:{'|'.join(k)}", k, e)
@@ -137,9 +138,13 @@ def deliverable(archetype: str, request: RequestModel, words: list[Token], lex: 
 
 
 def pick_archetype(ranked: list[tuple[str, float]], request: RequestModel, words: list[Token],
-                   lex: Lexicons) -> str:
-    """The most likely archetype whose shape can deliver the request (the most likely one when none can)."""
-    return next((a for a, _ in ranked if deliverable(a, request, words, lex)), ranked[0][0])
+                   lex: Lexicons, kind_words: list[Token] | None = None) -> str:
+    """The most likely archetype whose shape can deliver the request (the most likely one when none can).
+    A request whose kind is a web thing ("Una plataforma donde los vecinos intercambian herramientas") is
+    no terminal program unless it names the terminal strongly."""
+    web = bool(kind_words) and bool(match_terms(kind_words, _compiled()["web"]))
+    return next((a for a, _ in ranked if deliverable(a, request, words, lex)
+                 and not (web and a in lex.terminal_archetypes and not names_strongly(a, words))), ranked[0][0])
 
 
 def kind_named(kind_words: list[Token], lex: Lexicons) -> str | None:

@@ -106,6 +106,9 @@ class Lang:
     article_verb_endings: tuple[str, ...]
     object_articles: frozenset[str]
     partitive_articles: frozenset[str]  # "des", "du": after a noun too ("paiement des factures")
+    shop_words: frozenset[str]  # "Shop für Kerzen": what follows the shop and "für" is sold there
+    things_as_objects: frozenset[str]  # app words that are things as a verb's plural object ("lend tools")
+    pronouns_before_verbs: frozenset[str]  # "lo que prestan", "se valoran": a pronoun, then the verb
 
 
 def _phrases(items: list[str]) -> tuple[Phrase, ...]:
@@ -181,6 +184,8 @@ def _lang(code: str, raw: dict, common: dict) -> Lang:
         plural_verb_nouns=tuple(raw.get("plural_verb_nouns", [])),
         article_verb_endings=tuple(raw.get("article_verb_endings", [])),
         object_articles=words("object_articles"), partitive_articles=words("partitive_articles"),
+        shop_words=words("shop_words"), things_as_objects=words("things_as_objects"),
+        pronouns_before_verbs=words("pronouns_before_verbs"),
         markers_function=frozenset(
             p[0] for key in ("connectors", "openers", "clause", "negators", "subject_cues", "of_words")
             for p in _phrases(raw[key]) if len(p) == 1),
@@ -526,9 +531,11 @@ def _plural_verb(seq: list[Unit | Tok], k: int, lang: Lang) -> bool:
         after_subject = isinstance(prev, Unit) and prev.plural  # "les conducteurs proposent des trajets"
         if _low(nxt) in lang.object_articles or (after_subject and _low(nxt) in lang.partitive_articles):
             return True
-    return (bool(lang.plural_verb_endings) and len(u.low) >= 5 and u.low.endswith(lang.plural_verb_endings)
-            and not u.low.endswith(lang.plural_verb_nouns) and not _stressed_before_plural(u.low)
-            and isinstance(nxt, Unit) and nxt.low not in lang.markers_function and k > 0)
+    ends_like_verb = (bool(lang.plural_verb_endings) and len(u.low) >= 5 and u.low.endswith(lang.plural_verb_endings)
+                      and not u.low.endswith(lang.plural_verb_nouns) and not _stressed_before_plural(u.low) and k > 0)
+    # "... y paguen online", "lo que prestan, otros lo piden": before a word, or after a pronoun
+    return ends_like_verb and ((isinstance(nxt, Unit) and nxt.low not in lang.markers_function)
+                               or _low(seq[k - 1]) in lang.pronouns_before_verbs)
 
 
 _ACCENTED = frozenset("áéíóúâêôãõ")
@@ -598,6 +605,9 @@ def _head(units: list[Unit], lang: Lang) -> tuple[Unit, list[Unit]]:
 
 def _name(phrase: Phrase_, lang: Lang) -> tuple[str | None, bool, bool]:
     """(entity name, named the app?, people word?) of a phrase."""
+    if phrase.slot == "verb" and len(phrase.units) == 1 and phrase.units[0].plural \
+            and phrase.units[0].sing in lang.things_as_objects:
+        return clean_name(phrase.units[0].sing), False, False  # "neighbours lend tools": tools are things here
     rest, stripped = _strip(phrase.units, lang)
     app = any(u.low in lang.app_words or u.low in lang.soft_suffixes for u in stripped)
     if not rest:
@@ -659,6 +669,8 @@ def _assign_slots(items: list, lang: Lang) -> None:
             item.slot = "list"
         elif isinstance(prev, Unit) and prev.verb:
             item.slot = "verb"
+        elif _verb_before_preposition(items, k, lang):
+            item.slot = "verb"  # "volunteers sign up for shifts", "members apply to jobs"
         elif _is(prev, lang.subject_cues):
             item.slot = "subject"
         elif isinstance(nxt, Unit) and (nxt.verb or nxt.low in _MODALS) and item.units[-1].plural:
@@ -669,9 +681,47 @@ def _assign_slots(items: list, lang: Lang) -> None:
             item.slot = "of"
         elif _low(prev) == "for" and _is(nxt, lang.connectors) and _of_owner(items, k, lang, "for"):
             item.slot = "of"  # "a wiki for articles and categories" (not "a site for new employees")
+        elif _sold_by(items, k, lang):
+            item.slot = "of"  # "ein Shop für Kerzen", "a store for vintage guitars": what a shop sells
         elif prev is None and item.units[-1].plural and _low(nxt) in (":", "", "\n"):
             item.slot = "title"  # "Team standup notes: each member writes ...": the notes are the records
     _chain_lists(items, lang)
+
+
+# Particles between a phrasal verb and its preposition ("sign up for", "check in to").
+_PARTICLES = frozenset({"up", "in", "out", "on", "off", "back", "over"})
+_POSSESSIVES = frozenset({"my", "our", "your", "their", "his", "her"})
+
+
+def _verb_before_preposition(items: list, k: int, lang: Lang) -> bool:
+    """The phrase follows a verb, its particle and an object preposition ("sign up for shifts")."""
+    j = k - 1
+    while j >= 0 and isinstance(items[j], Unit) and items[j].low in lang.skip and not items[j].verb:
+        if items[j].low in _POSSESSIVES:
+            return False  # "list for our team": whom it is for, not what the verb works on
+        j -= 1
+    if lang.code != "en" or j < 1 or not isinstance(items[j], Unit) or items[j].low not in lang.object_prepositions:
+        return False
+    j -= 1
+    if isinstance(items[j], Unit) and items[j].low in _PARTICLES:
+        j -= 1
+    return j >= 0 and isinstance(items[j], Unit) and items[j].verb
+
+
+def _sold_by(items: list, k: int, lang: Lang) -> bool:
+    """The phrase before an object preposition ("für", "for") is a shop, so the phrase after it is what
+    it sells."""
+    j, linked = k - 1, False
+    while j >= 0 and not isinstance(items[j], Phrase_):
+        low = _low(items[j])
+        link = not linked and low in lang.object_prepositions
+        linked = linked or link
+        # skip words and, between the link and the phrase, its adjectives ("für handgemachte Kerzen")
+        if not link and low not in lang.skip and (linked or not isinstance(items[j], Unit) or items[j].verb
+                                                  or low in lang.stop):
+            return False
+        j -= 1
+    return j >= 0 and linked and items[j].units[-1].sing in lang.shop_words
 
 
 def _of_owner(items: list, k: int, lang: Lang, link: str = "") -> bool:
@@ -916,6 +966,8 @@ def _glued_entities(seq: list, lang: Lang) -> list[tuple[int, str]]:
         if not isinstance(u, Unit):
             continue
         word = u.low.rsplit("_", 1)[-1]
+        if word in lang.generic:
+            continue
         for suffix in lang.glued:
             stem = word[: -len(suffix)]
             if word.endswith(suffix) and len(stem) >= 3 and stem not in lang.stop and stem not in lang.generic \
@@ -1100,9 +1152,12 @@ def _anchors(toks: list[Tok], hits: list[tuple[int, str, bool]], found: list[tup
             continue
         if i + 1 < len(toks) and toks[i + 1].low in lang.back_references:
             continue  # "post recipes ..., rate them and save favourites": not the favourites
+        by_criterion = i + 1 < len(toks) and toks[i + 1].low in _CRITERION_WORDS
         near = [(crosses(pos, i), abs(pos - i), (pos > i) != (i in verbs), name) for pos, name in found
                 if sentence[pos] == sentence[i] and i - _ANCHOR_BEFORE <= pos <= i + _ANCHOR_AFTER and pos != i
-                and not (pos > i and toks[pos - 1].low in _CRITERION_WORDS)]
+                and not (pos > i and toks[pos - 1].low in _CRITERION_WORDS)
+                # "..., with ingredients, and search by ingredient": the recipes are searched, not the list
+                and not (by_criterion and crosses(pos, i))]
         if near:
             out[key] = min(near)[3]
     return out

@@ -83,8 +83,9 @@ def infer_plan(
     # Names no domain word (lexicon weight 2 or 3), feature or technology: "An app.", "Make it modern".
     vague = not request.features and not explicit and max(kw.values(), default=0.0) < 2
     share = lex.vote.vague_neighbour_share if vague else lex.vote.neighbour_share
-    archetype = pick_archetype(blend_neighbours(probabilities, neighbours, share), request, words, lex)
-    kind = kind_named(word_seq(tokenize(request_kind(message, lex, request.language))), lex)
+    kind_words = word_seq(tokenize(request_kind(message, lex, request.language)))
+    archetype = pick_archetype(blend_neighbours(probabilities, neighbours, share), request, words, lex, kind_words)
+    kind = kind_named(kind_words, lex)
     archetype = kind_over_model(archetype, kind, kw, lex)
     sureness = model.confidence(features, probabilities, archetype)
     if sureness < lex.vote.unsure_below and request.fields and not names_strongly(archetype, words):

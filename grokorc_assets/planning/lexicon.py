@@ -88,6 +88,7 @@ class Lexicons(BaseModel):
     title_and: list[str]
     title_purpose: list[str]
     title_generic: list[str]
+    title_generic_kind: list[str] = []
     shown_on_main_page: list[str]
     feature_roles: dict[str, list[str]]
     tasks: dict[str, dict[str, str]]
@@ -95,6 +96,8 @@ class Lexicons(BaseModel):
     avoid_with: dict[str, list[str]]
     core_features: dict[str, list[str]]
     recordless_archetypes: list[str] = []
+    terminal_archetypes: list[str] = []
+    web_words: list[str] = []
 
     @model_validator(mode="after")
     def _all_archetypes(self) -> Lexicons:

@@ -73,22 +73,25 @@ def request_kind(message: str, lex: Lexicons, language: str | None = None) -> st
     follows names the domain it is for, not the kind of project. The title is cut in the request's own
     language, whose words ("para", "für") end it, before it is read in English."""
     language = language or detect_language(entity_tokens(message)).code
-    english = english_view(request_title(message, lex, language) or "", language)
+    english = english_view(request_title(message, lex, language, naming=False) or "", language)
     return re.split(r"\bof\b", english, maxsplit=1)[0]
 
 
-def request_title(message: str, lex: Lexicons, language: str | None = None) -> str | None:
+def request_title(message: str, lex: Lexicons, language: str | None = None, *, naming: bool = True) -> str | None:
     """The request's opening noun phrase as its name: "Online bookshop with search..." -> "Online bookshop".
 
     When that phrase only says it is an app ("An app for managing pet adoptions", "Una aplicación para
     gestionar adopciones de mascotas"), the name is what the app is for: "Pet adoptions", "Adopciones de
-    mascotas". ``language``: the request's, when the caller has already detected it.
+    mascotas". ``language``: the request's, when the caller has already detected it. ``naming``: also
+    read an app's adjectives as generic ("An internal tool for our warehouse" -> "Warehouse"); off for
+    the request's kind, which "internal tool" names.
     """
     tokens = message.replace("\n", " ").split()
     words, end = _title_phrase(tokens, 0, lex, skip=frozenset(lex.title_skip))
     lang = load_languages()[language] if language else detect_language(entity_tokens(message))
     for_what = end < len(tokens) and tokens[end].lower() in lex.title_purpose
-    if words and for_what and all(_says_only_app(w, lex) for w in words):
+    generic = frozenset(lex.title_generic) | (frozenset(lex.title_generic_kind) if naming else frozenset())
+    if words and for_what and all(_says_only_app(w, generic) for w in words):
         skip = (frozenset(lex.title_skip) | frozenset(lex.title_stop) | lang.verbs | lang.of_words | lang.stop
                 | lang.skip)
         purpose, _ = _title_phrase(tokens, end, lex, skip=skip, within=frozenset(lex.title_and))
@@ -97,9 +100,9 @@ def request_title(message: str, lex: Lexicons, language: str | None = None) -> s
     return title[:1].upper() + title[1:] if len(title) >= 3 else None
 
 
-def _says_only_app(word: str, lex: Lexicons) -> bool:
+def _says_only_app(word: str, generic: frozenset[str]) -> bool:
     parts = [p for p in word.lower().replace("-", " ").split() if p]
-    return bool(parts) and all(p in lex.title_generic for p in parts)
+    return bool(parts) and all(p in generic for p in parts)
 
 
 def _title_phrase(tokens: list[str], start: int, lex: Lexicons, *, skip: frozenset[str],

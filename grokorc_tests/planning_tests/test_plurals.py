@@ -24,6 +24,9 @@ from grokorc_assets.planning.plurals import plural
     ("bateau", "fr", "bateaux"), ("prix", "fr", "prix"),
     ("livro", "pt", "livros"), ("reunião", "pt", "reuniões"), ("hotel", "pt", "hoteis"),
     ("item", "xx", "items"),  # a language without rules: English
+    # English irregulars and uncountables come from data (entities.yaml `en`): "Staff", not "Staffs"
+    ("staff", "en", "staff"), ("person", "en", "people"), ("shelf", "en", "shelves"), ("hero", "en", "heroes"),
+    ("child", "en", "children"), ("jewellery", "en", "jewellery"),
 ])
 def test_plural_follows_the_language(word: str, language: str, expected: str) -> None:
     assert plural(word, language) == expected
