@@ -26,7 +26,7 @@ TEST_COMMAND = ["-m", "coverage", "run", "--rcfile=pyproject.toml", "-m", "pytes
 FEATURE_MODULES = {"accounts": "accounts", "checkout": "checkout", "booking": "booking", "comments": "comments",
                    "ratings": "ratings", "votes": "votes", "chat": "chat", "charts": "stats",
                    "csv_export": "csv_export", "notifications": "notifications", "realtime": "realtime",
-                   "contact_form": "contact_form"}
+                   "contact_form": "contact_form", "file_upload": "attachments"}
 ROLE_CONTEXT = ("main", "priced", "booking", "thing", "message", "score")
 
 
@@ -107,7 +107,7 @@ def _feature_files(spec: ProjectSpec, ctx: dict) -> dict[str, str]:
 
 
 def _record_feature_targets(spec: ProjectSpec) -> dict:
-    """The resource comments, ratings and votes each work on (``commented``, ``rated_resource``...), and
+    """The resource comments, attachments, ratings and votes each work on (``commented``, ``attached``...), and
     the names of those that store a rating or a score (``rated``, ``voted``, read by models.py)."""
     by_name = {r.name: r for r in spec.resources}
 
@@ -115,8 +115,8 @@ def _record_feature_targets(spec: ProjectSpec) -> dict:
         return by_name.get(spec.roles.target(feature) or "") if feature in spec.feature_keys else None
 
     rated, voted = on("ratings"), on("votes")
-    return {"commented": on("comments"), "rated_resource": rated, "voted_resource": voted,
-            "rated": rated.name if rated else None, "voted": voted.name if voted else None}
+    return {"commented": on("comments"), "attached": on("file_upload"), "rated_resource": rated,
+            "voted_resource": voted, "rated": rated.name if rated else None, "voted": voted.name if voted else None}
 
 
 def _api_files(spec: ProjectSpec) -> dict[str, str]:

@@ -245,7 +245,7 @@ def endpoints_of(resources: list[ResourceSpec]) -> list[Endpoint]:
 
 
 def _record_routes(spec: ProjectSpec) -> list[Endpoint]:
-    """Comments, ratings and votes, each under the items of the resource it works on."""
+    """Comments, attachments, ratings and votes, each under the items of the resource it works on."""
     by_name = {r.name: r for r in spec.resources}
     routes = []
     for feature in RECORD_FEATURES:
@@ -258,6 +258,15 @@ def _record_routes(spec: ProjectSpec) -> list[Endpoint]:
                                 js_function=f"list{r.class_name}Comments", resource=r.name),
                        Endpoint(method="POST", path=f"{item}/comments", operation=f"{r.plural}.comments.create",
                                 js_function=f"add{r.class_name}Comment", resource=r.name)]
+        elif feature == "file_upload":
+            files = f"{item}/attachments"
+            routes += [Endpoint(method="GET", path=files, operation=f"{r.plural}.attachments.list",
+                                js_function=f"list{r.class_name}Attachments", resource=r.name),
+                       Endpoint(method="POST", path=files, operation=f"{r.plural}.attachments.create",
+                                js_function=f"attachTo{r.class_name}", resource=r.name),
+                       Endpoint(method="GET", path=f"{files}/{{attachment_id}}",
+                                operation=f"{r.plural}.attachments.get",
+                                js_function=f"download{r.class_name}Attachment", resource=r.name)]
         elif feature == "ratings":
             routes.append(Endpoint(method="POST", path=f"{item}/ratings", operation=f"{r.plural}.ratings.create",
                                    js_function=f"rate{r.class_name}", resource=r.name))

@@ -175,6 +175,7 @@ def _row_actions(ctx: _Ctx, r: ResourceSpec) -> dict:
         "rating": ctx.works_on(r, "ratings"),
         "votes": ctx.works_on(r, "votes"),
         "comments": ctx.works_on(r, "comments"),
+        "attachments": ctx.works_on(r, "file_upload"),
     }
 
 
@@ -317,6 +318,15 @@ def _comments(ctx: _Ctx, r: ResourceSpec) -> UiNode | None:
                       type="success_state", props={"message": ctx.text("comments.added")})])
 
 
+def _attachments(ctx: _Ctx, r: ResourceSpec) -> UiNode | None:
+    if not ctx.works_on(r, "file_upload"):
+        return None
+    return UiNode(type="attachments", props={"id": ctx.dom_id("attachments"), "title": ctx.text("attachments.title"),
+                                             "resource": r.plural, "entity": r.label},
+                  children=_states(ctx, ctx.text("noun.attachments"), idle=True) + [UiNode(
+                      type="success_state", props={"message": ctx.text("attachments.uploaded")})])
+
+
 def _notifications(ctx: _Ctx) -> UiNode | None:
     if not ctx.has("notifications"):
         return None
@@ -342,7 +352,7 @@ def _contact(ctx: _Ctx, *, always: bool = False) -> UiNode | None:
 
 def _resource_page(ctx: _Ctx, r: ResourceSpec) -> list[UiNode | None]:
     return [_data_table(ctx, r), _form(ctx, r), _cart(ctx) if ctx.is_role(r, "priced", "checkout") else None,
-            _comments(ctx, r)]
+            _comments(ctx, r), _attachments(ctx, r)]
 
 
 def _overview(ctx: _Ctx) -> list[UiNode | None]:

@@ -6,6 +6,7 @@ the delivered project would, and asserts the contract of its feature; none impor
 
 from __future__ import annotations
 
+import base64
 import json
 from collections.abc import Callable
 from datetime import datetime, timedelta
@@ -152,6 +153,20 @@ def comments(s: Served, r: ResourceSpec) -> None:
     assert [c["body"] for c in s.http.get(f"/api/{r.plural}/{parent['id']}/comments").json()] == ["Nice"]
 
 
+def file_upload(s: Served, r: ResourceSpec) -> None:
+    parent = s.create(r)
+    files = f"/api/{r.plural}/{parent['id']}/attachments"
+    raw = bytes(range(256)) * 4
+    added = s.http.post(files, json={"filename": "manual.pdf", "content_type": "application/pdf",
+                                     "data": base64.b64encode(raw).decode("ascii")})
+    assert added.status_code == 201, added.text
+    assert [(a["filename"], a["size"]) for a in s.http.get(files).json()] == [("manual.pdf", len(raw))]
+    download = s.http.get(f"{files}/{added.json()['id']}")
+    assert download.content == raw and download.headers["content-disposition"].startswith("attachment")
+    too_big = base64.b64encode(b"x" * (5 * 1024 * 1024 + 1)).decode("ascii")
+    assert s.http.post(files, json={"filename": "big.bin", "data": too_big}).status_code == 413
+
+
 def ratings(s: Served, r: ResourceSpec) -> None:
     parent = s.create(r)
     for value in (4, 5):
@@ -223,6 +238,7 @@ def contact_form(s: Served, r: ResourceSpec | None) -> None:
 CHECKERS: dict[str, Callable[[Served, ResourceSpec | None], None]] = {
     "crud": crud, "search": search, "sort": sort, "filters": filters, "pagination": pagination, "tags": tags,
     "checkout": checkout, "booking": booking, "accounts": accounts, "comments": comments, "ratings": ratings,
+    "file_upload": file_upload,
     "votes": votes, "chat": chat, "charts": charts, "csv_export": csv_export, "leaderboard": leaderboard,
     "notifications": notifications, "realtime": realtime, "contact_form": contact_form,
 }

@@ -10,7 +10,9 @@ import subprocess
 import sys
 from pathlib import Path
 
+import httpx
 import pytest
+from playwright.sync_api import sync_playwright
 
 from grokorc_assets.generation import generate_backend, generate_devops, generate_frontend, infer_ui, merge_agents
 from grokorc_assets.generation.spec import project_spec
@@ -22,6 +24,7 @@ from grokorc_assets.visual.browser_models import load_settings
 from grokorc_assets.visual.probes import browser_criteria, run_probes
 from grokorc_tests.fidelity_tests.contracts import CHECKERS, Served, check_criterion
 from grokorc_tests.fidelity_tests.requests import BOOKINGS, REQUESTS, SHOPS
+from grokorc_tests.generation_tests.conftest import CHROMIUM_ARGS
 from grokorc_tests.generation_tests.plans import CHOIR, GARDEN
 
 
@@ -111,6 +114,34 @@ def test_the_cli_project_keeps_its_criteria_as_a_program(tmp_path):
     assert [r[text] for r in run("list", "--search", "APP")] == ["apple"]
     assert [r[text] for r in run("list", "--sort", text)] == ["apple", "pear", "zucchini"]
     assert [r[text] for r in run("list", f"--sort=-{text}")] == ["zucchini", "pear", "apple"]
+
+
+def test_a_file_uploaded_in_chromium_downloads_byte_for_byte(tmp_path):
+    """The job board a user asks for: choose "Files" on a candidate, upload a CV, download it again."""
+    plan, project = deliver("A job board where candidates apply with a CV upload; candidates have name and email",
+                            tmp_path / "ws")
+    assert plan.unmet == [] and "file_upload" in plan.features
+    spec = project_spec(plan)
+    main = next(r for r in spec.resources if r.name == plan.roles["main"])
+    cv = tmp_path / "cv.pdf"
+    cv.write_bytes(b"%PDF-1.4 " + bytes(range(256)))
+    with served_project(project) as app, sync_playwright() as playwright:
+        record = Served(app.url, spec).create(main)
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_context(accept_downloads=True).new_page()
+        page.goto(f"{app.url}/pages/{main.plural}.html")
+        page.locator('[data-component=data_table] [data-action="attachments"]').first.click()
+        panel = page.locator(f'[data-feature="attachments"][data-resource="{main.plural}"]')
+        panel.locator("input[type=file]").set_input_files(str(cv))
+        panel.get_by_role("button", name="Upload").click()
+        panel.locator("[data-state=success]").wait_for(state="visible")
+        link = panel.get_by_role("link", name="cv.pdf")
+        with page.expect_download() as download:
+            link.click()
+        assert Path(download.value.path()).read_bytes() == cv.read_bytes()
+        listed = httpx.get(f"{app.url}/api/{main.plural}/{record['id']}/attachments", timeout=10).json()
+        assert [(a["filename"], a["size"]) for a in listed] == [("cv.pdf", len(cv.read_bytes()))]
+        browser.close()
 
 
 @pytest.mark.parametrize("request_text, role, entity, page, control", [
