@@ -26,7 +26,7 @@ TEST_COMMAND = ["-m", "coverage", "run", "--rcfile=pyproject.toml", "-m", "pytes
 FEATURE_MODULES = {"accounts": "accounts", "checkout": "checkout", "booking": "booking", "comments": "comments",
                    "ratings": "ratings", "votes": "votes", "chat": "chat", "charts": "stats",
                    "csv_export": "csv_export", "notifications": "notifications", "realtime": "realtime",
-                   "contact_form": "contact_form", "file_upload": "attachments"}
+                   "contact_form": "contact_form", "file_upload": "attachments", "media_gallery": "attachments"}
 ROLE_CONTEXT = ("main", "priced", "booking", "thing", "message", "score")
 
 
@@ -115,7 +115,7 @@ def _record_feature_targets(spec: ProjectSpec) -> dict:
         return by_name.get(spec.roles.target(feature) or "") if feature in spec.feature_keys else None
 
     rated, voted = on("ratings"), on("votes")
-    return {"commented": on("comments"), "attached": on("file_upload"), "rated_resource": rated,
+    return {"commented": on("comments"), "attached": on("file_upload") or on("media_gallery"), "rated_resource": rated,
             "voted_resource": voted, "rated": rated.name if rated else None, "voted": voted.name if voted else None}
 
 

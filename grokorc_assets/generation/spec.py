@@ -21,6 +21,7 @@ from grokorc_assets.models import AcceptanceCriterion, Plan
 # One pluralisation for URLs and for the criteria that name them.
 from grokorc_assets.planning.acceptance import (
     ENTITY_ROLES,
+    FILE_FEATURES,
     MENTION_TARGETED,
     RECORD_FEATURES,
     Roles,
@@ -248,8 +249,11 @@ def _record_routes(spec: ProjectSpec) -> list[Endpoint]:
     """Comments, attachments, ratings and votes, each under the items of the resource it works on."""
     by_name = {r.name: r for r in spec.resources}
     routes = []
+    files = next((f for f in FILE_FEATURES if f in spec.feature_keys), None)  # one module serves both
     for feature in RECORD_FEATURES:
         r = by_name.get(spec.roles.target(feature) or "") if feature in spec.feature_keys else None
+        if feature in FILE_FEATURES and feature != files:
+            continue
         if r is None:
             continue
         item = f"/api/{r.plural}/{{item_id}}"
@@ -258,7 +262,7 @@ def _record_routes(spec: ProjectSpec) -> list[Endpoint]:
                                 js_function=f"list{r.class_name}Comments", resource=r.name),
                        Endpoint(method="POST", path=f"{item}/comments", operation=f"{r.plural}.comments.create",
                                 js_function=f"add{r.class_name}Comment", resource=r.name)]
-        elif feature == "file_upload":
+        elif feature in FILE_FEATURES:
             files = f"{item}/attachments"
             routes += [Endpoint(method="GET", path=files, operation=f"{r.plural}.attachments.list",
                                 js_function=f"list{r.class_name}Attachments", resource=r.name),

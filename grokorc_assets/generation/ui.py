@@ -175,7 +175,7 @@ def _row_actions(ctx: _Ctx, r: ResourceSpec) -> dict:
         "rating": ctx.works_on(r, "ratings"),
         "votes": ctx.works_on(r, "votes"),
         "comments": ctx.works_on(r, "comments"),
-        "attachments": ctx.works_on(r, "file_upload"),
+        "attachments": ctx.works_on(r, "file_upload") or ctx.works_on(r, "media_gallery"),
     }
 
 
@@ -319,10 +319,12 @@ def _comments(ctx: _Ctx, r: ResourceSpec) -> UiNode | None:
 
 
 def _attachments(ctx: _Ctx, r: ResourceSpec) -> UiNode | None:
-    if not ctx.works_on(r, "file_upload"):
+    if not (ctx.works_on(r, "file_upload") or ctx.works_on(r, "media_gallery")):
         return None
     return UiNode(type="attachments", props={"id": ctx.dom_id("attachments"), "title": ctx.text("attachments.title"),
-                                             "resource": r.plural, "entity": r.label},
+                                             "resource": r.plural, "entity": r.label,
+                                             # a gallery alone asks for pictures: the file picker offers them
+                                             "images_only": not ctx.works_on(r, "file_upload")},
                   children=_states(ctx, ctx.text("noun.attachments"), idle=True) + [UiNode(
                       type="success_state", props={"message": ctx.text("attachments.uploaded")})])
 

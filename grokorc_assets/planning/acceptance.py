@@ -251,10 +251,12 @@ class Roles(BaseModel):
 # features (query parameters the generated back end serves on GET /api/{plural} of every entity) and
 # the record features (routes under /api/{plural}/{id}/ it adds to that one entity).
 LIST_FEATURES = ("search", "sort", "filters", "pagination")
-RECORD_FEATURES = ("comments", "ratings", "votes", "file_upload")
+# Uploaded files and photos: one attachments module serves both (generation/backend.py).
+FILE_FEATURES = ("file_upload", "media_gallery")
+RECORD_FEATURES = ("comments", "ratings", "votes", *FILE_FEATURES)
 # Files go on the main records whatever the request says next to them: in "apply with a CV upload" or
 # "upload manuals to each device" the word beside the upload is the file, not its owner.
-MENTION_TARGETED = (*LIST_FEATURES, *(f for f in RECORD_FEATURES if f != "file_upload"))
+MENTION_TARGETED = (*LIST_FEATURES, *(f for f in RECORD_FEATURES if f not in FILE_FEATURES))
 # The anchor key of what a booking books (entities.extract_request; no feature is named like it).
 BOOKED = "booked"
 BOOKER = "booker"

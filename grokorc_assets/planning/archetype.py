@@ -133,6 +133,8 @@ def deliverable(archetype: str, request: RequestModel, words: list[Token], lex: 
     if archetype not in lex.recordless_archetypes or names_strongly(archetype, words):
         return True
     table = feature_table()
+    # A gallery or uploads too: a landing page shows cards, with no records to upload photos to or show
+    # them from, so "a presentation page with a gallery of works" is planned as a site of works.
     on_records = [f for f in request.features if f in table and table[f].target != "none"]
     return not request.fields and not on_records
 

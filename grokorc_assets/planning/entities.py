@@ -109,6 +109,7 @@ class Lang:
     shop_words: frozenset[str]  # "Shop für Kerzen": what follows the shop and "für" is sold there
     things_as_objects: frozenset[str]  # app words that are things as a verb's plural object ("lend tools")
     pronouns_before_verbs: frozenset[str]  # "lo que prestan", "se valoran": a pronoun, then the verb
+    topic_words: frozenset[str]  # "cooking", "travel": what an app is about, not a record it holds
 
 
 def _phrases(items: list[str]) -> tuple[Phrase, ...]:
@@ -185,7 +186,7 @@ def _lang(code: str, raw: dict, common: dict) -> Lang:
         article_verb_endings=tuple(raw.get("article_verb_endings", [])),
         object_articles=words("object_articles"), partitive_articles=words("partitive_articles"),
         shop_words=words("shop_words"), things_as_objects=words("things_as_objects"),
-        pronouns_before_verbs=words("pronouns_before_verbs"),
+        pronouns_before_verbs=words("pronouns_before_verbs"), topic_words=words("topic_words"),
         markers_function=frozenset(
             p[0] for key in ("connectors", "openers", "clause", "negators", "subject_cues", "of_words")
             for p in _phrases(raw[key]) if len(p) == 1),
@@ -1015,6 +1016,7 @@ def _collect(items: list, lang: Lang, features: list[str], field_lists: dict[int
     field_positions = {pos for _, positions in field_lists.values() for pos in positions}
     listed = {name for names, _ in field_lists.values() for name in names}
     fields: dict[str, list[str]] = {}
+    topics: set[tuple[int, str]] = set()
     for k, item in enumerate(items):
         if not isinstance(item, Phrase_) or item.pos in field_positions or item.slot == VALUE_SLOT:
             continue
@@ -1029,8 +1031,14 @@ def _collect(items: list, lang: Lang, features: list[str], field_lists: dict[int
             continue  # "..., and a customer name": one field word in the singular is no stored thing
         if item.slot or app or k in field_lists:
             found.append((item.pos, name))
+            if ((app and not item.slot) or item.slot == "of") and k not in field_lists and name in lang.topic_words:
+                topics.add((item.pos, name))
         if k in field_lists:
             fields.setdefault(name, []).extend(field_lists[k][0])
+    # "Cooking blog with recipes", "Travel blog with posts and photos": a topic word before the app's name
+    # is what it is about when the request goes on to name the things it holds ("Recipe site" holds recipes).
+    if len(topics) < len(found):
+        found = [p for p in found if p not in topics]
     return found, fields
 
 

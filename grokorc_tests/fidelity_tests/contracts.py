@@ -167,6 +167,18 @@ def file_upload(s: Served, r: ResourceSpec) -> None:
     assert s.http.post(files, json={"filename": "big.bin", "data": too_big}).status_code == 413
 
 
+def media_gallery(s: Served, r: ResourceSpec) -> None:
+    parent = s.create(r)
+    photos = f"/api/{r.plural}/{parent['id']}/attachments"
+    png = b"\x89PNG\r\n\x1a\n" + bytes(range(64))
+    added = s.http.post(photos, json={"filename": "dish.png", "content_type": "image/png",
+                                      "data": base64.b64encode(png).decode("ascii")})
+    assert added.status_code == 201, added.text
+    shown = s.http.get(f"{photos}/{added.json()['id']}")
+    assert shown.content == png and shown.headers["content-type"] == "image/png"
+    assert [a["filename"] for a in s.http.get(photos).json()] == ["dish.png"]
+
+
 def ratings(s: Served, r: ResourceSpec) -> None:
     parent = s.create(r)
     for value in (4, 5):
@@ -238,7 +250,7 @@ def contact_form(s: Served, r: ResourceSpec | None) -> None:
 CHECKERS: dict[str, Callable[[Served, ResourceSpec | None], None]] = {
     "crud": crud, "search": search, "sort": sort, "filters": filters, "pagination": pagination, "tags": tags,
     "checkout": checkout, "booking": booking, "accounts": accounts, "comments": comments, "ratings": ratings,
-    "file_upload": file_upload,
+    "file_upload": file_upload, "media_gallery": media_gallery,
     "votes": votes, "chat": chat, "charts": charts, "csv_export": csv_export, "leaderboard": leaderboard,
     "notifications": notifications, "realtime": realtime, "contact_form": contact_form,
 }

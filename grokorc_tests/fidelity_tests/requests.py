@@ -11,7 +11,7 @@ REQUESTS: dict[str, str] = {
     "ecommerce": "Plant nursery web shop selling plants with name, price and stock; search, sort by price, cart "
                  "and checkout, and star ratings",
     "chat": "Team chat with rooms, message history and live updates",
-    "content": "Cooking blog with recipes, comments, tags and search",
+    "content": "Cooking blog with recipes, comments, tags and search; each recipe has a photo gallery",
     "crud": "Equipment inventory tracker: devices with serial number, owner and purchase date, pagination, "
             "notifications and file attachments",
     "landing": "Landing page for a yoga studio with a contact form and dark mode",

@@ -144,6 +144,33 @@ def test_a_file_uploaded_in_chromium_downloads_byte_for_byte(tmp_path):
         browser.close()
 
 
+def test_a_photo_uploaded_in_chromium_shows_as_a_thumbnail(tmp_path):
+    """A recipe's photo gallery: the picker offers images, and the uploaded photo is drawn in the list."""
+    from PIL import Image
+
+    plan, project = deliver(REQUESTS["content"], tmp_path / "ws")
+    spec = project_spec(plan)
+    main = next(r for r in spec.resources if r.name == plan.roles["main"])
+    photo = tmp_path / "dish.png"
+    Image.new("RGB", (40, 30), (200, 60, 20)).save(photo)
+    with served_project(project) as app, sync_playwright() as playwright:
+        Served(app.url, spec).create(main)
+        browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(f"{app.url}/pages/{main.plural}.html")
+        page.locator('[data-component=data_table] [data-action="attachments"]').first.click()
+        panel = page.locator(f'[data-feature="attachments"][data-resource="{main.plural}"]')
+        picker = panel.locator("input[type=file]")
+        assert "image/png" in picker.get_attribute("accept")
+        picker.set_input_files(str(photo))
+        panel.get_by_role("button", name="Upload").click()
+        thumbnail = panel.locator("[data-attachment-list] img")
+        thumbnail.wait_for(state="visible")
+        page.wait_for_function("img => img.complete && img.naturalWidth > 0", arg=thumbnail.element_handle())
+        assert thumbnail.evaluate("img => [img.naturalWidth, img.naturalHeight]") == [40, 30]
+        browser.close()
+
+
 @pytest.mark.parametrize("request_text, role, entity, page, control", [
     (CHOIR, "sort", "rehearsal", "rehearsals", 'value="date"'),
     (GARDEN, "comments", "harvest", "harvests", 'data-feature="comments"'),

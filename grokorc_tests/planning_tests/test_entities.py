@@ -705,3 +705,22 @@ def test_new_kinds_of_request(message: str, archetype: str) -> None:
 def test_a_web_platform_is_no_terminal_program() -> None:
     plan = infer_plan("Una plataforma donde los vecinos intercambian herramientas: publican lo que prestan.")
     assert plan.archetype != "cli" and plan.has_ui
+
+
+@pytest.mark.parametrize(("message", "entities"), [
+    ("Cooking blog with recipes, comments, tags and search", ["recipe"]),
+    ("Travel blog with posts and photos", ["post", "photo"]),
+    ("Un blog de voyage avec des articles et des photos.", ["article", "photo"]),
+    ("Recipe site with ratings", ["recipe"]),  # alone, the word before the app's name is what it holds
+])
+def test_a_blogs_topic_is_no_record_when_it_names_its_own(message: str, entities: list[str]) -> None:
+    assert extract_request(message).entities == entities
+
+
+def test_a_gallery_asks_for_a_site_that_keeps_the_photos() -> None:
+    # A landing page has no records to upload photos to: the planner picks a shape that can hold them.
+    plan = infer_plan("Página de presentación para mi estudio de tatuajes con galería de trabajos y formulario "
+                      "de contacto.")
+    assert plan.archetype != "landing" and plan.unmet == [] and "media_gallery" in plan.features
+    assert plan.title == "Estudio de tatuajes"
+    assert any(c.feature == "media_gallery" and c.entity == "trabajo" for c in plan.acceptance)
