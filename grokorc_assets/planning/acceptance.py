@@ -304,7 +304,10 @@ def feature_roles(entities: list[str], fields: dict[str, list[EntityField]], fea
                   anchors: dict[str, str] | None = None) -> Roles:
     """Roles from the request's own fields: the main entity is the first one the request described
     ("a nursery selling plants with name, price and stock" is about plants), else the first named."""
-    described = [e for e in entities if e not in SUPPORTING and fields.get(e)]
+    # A record the request only links ("students enroll in courses" -> an enrollment of a course and a
+    # student) is not one it described: its fields are references.
+    described = [e for e in entities if e not in SUPPORTING
+                 and any(not f.name.endswith("_id") for f in fields.get(e, []))]
     core = [*described, *(e for e in entities if e not in SUPPORTING and e not in described)]
     booking = _first(entities, BOOKING_NAMES) if "booking" in features else None
     message = _first(entities, MESSAGE_NAMES) if "chat" in features else None

@@ -140,13 +140,23 @@ def deliverable(archetype: str, request: RequestModel, words: list[Token], lex: 
 
 
 def pick_archetype(ranked: list[tuple[str, float]], request: RequestModel, words: list[Token],
-                   lex: Lexicons, kind_words: list[Token] | None = None) -> str:
-    """The most likely archetype whose shape can deliver the request (the most likely one when none can).
-    A request whose kind is a web thing ("Una plataforma donde los vecinos intercambian herramientas") is
-    no terminal program unless it names the terminal strongly."""
-    web = bool(kind_words) and bool(match_terms(kind_words, _compiled()["web"]))
+                   lex: Lexicons, kind_words: list[Token] | None = None, explicit: list[str] | None = None) -> str:
+    """The most likely archetype whose shape can deliver the request (the most likely one when none can),
+    and never a terminal program the request gives no sign of (`terminal_evidence`)."""
     return next((a for a, _ in ranked if deliverable(a, request, words, lex)
-                 and not (web and a in lex.terminal_archetypes and not names_strongly(a, words))), ranked[0][0])
+                 and (a not in lex.terminal_archetypes or terminal_evidence(a, words, kind_words or [], explicit or [])
+                      )), ranked[0][0])
+
+
+def terminal_evidence(archetype: str, words: list[Token], kind_words: list[Token], explicit: list[str]) -> bool:
+    """Whether a request can be a terminal program: it names the terminal ("CLI", "command line"), or its
+    kind is no web thing ("Una plataforma donde los vecinos intercambian herramientas") and it names no
+    frontend framework ("a markdown note-taking app ... with Svelte"). Terminal tools are often described
+    without a terminal word ("a tool to download videos"), so nothing more is asked of them."""
+    if names_strongly(archetype, words):
+        return True
+    return not (match_terms(kind_words, _compiled()["web"])
+                or any(layer_of(t) == "frontend" and t != "vanilla" for t in explicit))
 
 
 def kind_named(kind_words: list[Token], lex: Lexicons) -> str | None:

@@ -31,7 +31,12 @@ def plan_contract(
     a request that says what it wants is never padded with another domain's nouns.
     """
     excluded = set(request.excluded)
-    features = [*request.features, *lex.core_features.get(archetype, [])]
+    core = lex.core_features.get(archetype, [])
+    if "checkout" in request.features:
+        # "attendees buy tickets": places bought at checkout are counted by stock; a booking's overlap rule
+        # (one booking of a thing at a time) would refuse the second ticket to the same event.
+        core = [f for f in core if f != "booking"]
+    features = [*request.features, *core]
     features = [f for f in dict.fromkeys(features) if f not in excluded]
     named = request.entities or ([] if request.features else list(profile_entities))
     contract = acceptance.derive_contract(archetype, has_ui, named, request.fields, features,

@@ -110,6 +110,7 @@ class Lang:
     things_as_objects: frozenset[str]  # app words that are things as a verb's plural object ("lend tools")
     pronouns_before_verbs: frozenset[str]  # "lo que prestan", "se valoran": a pronoun, then the verb
     topic_words: frozenset[str]  # "cooking", "travel": what an app is about, not a record it holds
+    infinitive_endings: tuple[str, ...]  # "dejar", "noter": after a modal (`verb_cues`) a verb
 
 
 def _phrases(items: list[str]) -> tuple[Phrase, ...]:
@@ -187,6 +188,7 @@ def _lang(code: str, raw: dict, common: dict) -> Lang:
         object_articles=words("object_articles"), partitive_articles=words("partitive_articles"),
         shop_words=words("shop_words"), things_as_objects=words("things_as_objects"),
         pronouns_before_verbs=words("pronouns_before_verbs"), topic_words=words("topic_words"),
+        infinitive_endings=tuple(raw.get("infinitive_endings", [])),
         markers_function=frozenset(
             p[0] for key in ("connectors", "openers", "clause", "negators", "subject_cues", "of_words")
             for p in _phrases(raw[key]) if len(p) == 1),
@@ -350,6 +352,8 @@ def _mentions(toks: list[Tok], lang: Lang) -> list[tuple[int, str, bool]]:
         n = len(phrase)
         for i in range(len(toks) - n + 1):
             if all(_form_matches(toks[i + j], phrase[j], exact, lang) for j in range(n)):
+                if n == 1 and i + 1 < len(toks) and toks[i + 1].low in _PERSONAL_OBJECTS:
+                    continue  # "a map to find us", "follow me": a verb on a person, not the feature
                 span = toks[i : i + n]
                 # "book courts", "book tables": the verb is the feature; what it books stays a thing.
                 booked = n > 1 and (phrase[0],) in lang.booking_verbs
@@ -483,12 +487,28 @@ def _adjective(word: str, lang: Lang, participle: bool = True) -> bool:
         and not word.endswith(lang.participle_nouns)
 
 
+def _function_word(word: str, lang: Lang) -> bool:
+    return word in lang.stop or word in lang.skip or word in lang.markers_function or word in _CLAUSE_GOES_ON
+
+
 def _is_verb(seq: list[Unit | Tok], k: int, lang: Lang) -> bool:
     """A domain verb used as a verb ("members book courts", "to track expenses"), not a noun ("order history")."""
     u = seq[k]
     if isinstance(u, Unit) and _plural_verb(seq, k, lang):
         return True
     nxt = seq[k + 1] if k + 1 < len(seq) else None
+    prev = seq[k - 1] if k > 0 else None
+    if isinstance(u, Unit) and lang.infinitive_endings and u.low.endswith(lang.infinitive_endings) \
+            and len(u.low) >= 5 and _low(prev) in lang.verb_cues and _low(prev) not in lang.object_prepositions:
+        return True  # "se pueden dejar reseñas", "ils peuvent noter": an infinitive after a modal
+    if isinstance(u, Unit) and isinstance(prev, Unit) and prev.plural and prev.sing in lang.people \
+            and isinstance(nxt, Unit) and not _function_word(u.low, lang):
+        return True  # "users draw together", "visitors browse dogs": people are followed by what they do
+    if (lang.code == "en" and isinstance(u, Unit) and u.low.endswith("ing") and isinstance(prev, Unit)
+            and (prev.plural or (prev.low in ("and", "or") and k >= 2 and isinstance(seq[k - 2], Unit)
+                                 and seq[k - 2].verb and seq[k - 2].low.endswith("ing")))
+            and (not isinstance(nxt, Unit) or nxt.low in _CLAUSE_GOES_ON)):
+        return True  # "vehicles entering and leaving with timestamps": what the things do, not a thing
     if isinstance(u, Unit) and isinstance(nxt, Unit) and nxt.low in lang.back_references - _NOUN_REFERENCES:
         return True  # "log expenses, categorize them, ...": what takes "them" as its object is a verb
     if not isinstance(u, Unit) or u.low not in lang.verbs:
@@ -548,6 +568,9 @@ def _stressed_before_plural(word: str) -> bool:
     return word.endswith(("amos", "emos", "imos")) and any(c in _ACCENTED for c in word[:-4])
 
 
+_PERSONAL_OBJECTS = frozenset({"us", "me"})
+# Words after which an "-ing" word that follows things in the plural was their verb ("vehicles entering and").
+_CLAUSE_GOES_ON = frozenset({"and", "or", "with", "in", "at", "on", "from", "to", "by", "into"})
 # Back-references that can also follow a noun ("one of each", "the blue ones").
 _NOUN_REFERENCES = frozenset({"each", "one", "ones"})
 _MODALS = frozenset({"to", "can", "could", "will", "should", "must", "may", "might", "would", "we", "they",
@@ -609,6 +632,8 @@ def _name(phrase: Phrase_, lang: Lang) -> tuple[str | None, bool, bool]:
     if phrase.slot == "verb" and len(phrase.units) == 1 and phrase.units[0].plural \
             and phrase.units[0].sing in lang.things_as_objects:
         return clean_name(phrase.units[0].sing), False, False  # "neighbours lend tools": tools are things here
+    if len(phrase.units) >= 2 and "_".join(u.low for u in phrase.units[-2:]) in lang.generic:
+        return None, False, False  # "opening hours": a generic pair, before "hours" alone is stripped
     rest, stripped = _strip(phrase.units, lang)
     app = any(u.low in lang.app_words or u.low in lang.soft_suffixes for u in stripped)
     if not rest:
@@ -649,9 +674,10 @@ def clean_name(text: str) -> str | None:
 
 def _prev_sig(items: list, k: int, lang: Lang) -> object | None:
     j = k - 1
-    # A skip word used as a verb is the verb ("where staff open tickets"), not an adjective ("open tickets").
-    while j >= 0 and isinstance(items[j], (Unit, Tok)) and items[j].low in lang.skip \
-            and not (isinstance(items[j], Unit) and items[j].verb):
+    # A skip word used as a verb is the verb ("where staff open tickets"), not an adjective ("open tickets");
+    # an adjective is passed too ("browse adoptable dogs").
+    while j >= 0 and isinstance(items[j], (Unit, Tok)) and not (isinstance(items[j], Unit) and items[j].verb) \
+            and (items[j].low in lang.skip or (isinstance(items[j], Unit) and _adjective(items[j].low, lang))):
         j -= 1
     return items[j] if j >= 0 else None
 
@@ -1094,7 +1120,16 @@ def _booked_thing(toks: list[Tok], lang: Lang, entities: list[str]) -> tuple[str
         if target:
             booker = _entity_at(toks, i - 1, lang, entities, after=False)
             return target, booker if booker != target else None
+    # "a table reservation form", "court booking": the thing named right before the booking word
+    for i, tok in enumerate(toks[1:], start=1):
+        if tok.sing in _BOOKING_WORDS and not tok.negated and toks[i - 1].word and lang.code == "en":
+            name = clean_name(toks[i - 1].sing)
+            if name in entities:
+                return name, None
     return None, None
+
+
+_BOOKING_WORDS = frozenset({"booking", "reservation", "rental", "appointment"})
 
 
 def _verb_records(toks: list[Tok], lang: Lang, entities: list[str]) -> list[tuple[str, list[str]]]:

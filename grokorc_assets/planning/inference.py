@@ -84,7 +84,8 @@ def infer_plan(
     vague = not request.features and not explicit and max(kw.values(), default=0.0) < 2
     share = lex.vote.vague_neighbour_share if vague else lex.vote.neighbour_share
     kind_words = word_seq(tokenize(request_kind(message, lex, request.language)))
-    archetype = pick_archetype(blend_neighbours(probabilities, neighbours, share), request, words, lex, kind_words)
+    archetype = pick_archetype(blend_neighbours(probabilities, neighbours, share), request, words, lex, kind_words,
+                               explicit)
     kind = kind_named(kind_words, lex)
     archetype = kind_over_model(archetype, kind, kw, lex)
     sureness = model.confidence(features, probabilities, archetype)

@@ -724,3 +724,56 @@ def test_a_gallery_asks_for_a_site_that_keeps_the_photos() -> None:
     assert plan.archetype != "landing" and plan.unmet == [] and "media_gallery" in plan.features
     assert plan.title == "Estudio de tatuajes"
     assert any(c.feature == "media_gallery" and c.entity == "trabajo" for c in plan.acceptance)
+
+
+@pytest.mark.parametrize(("message", "present", "absent"), [
+    ("Visitors can browse adoptable dogs and cats with photos, age and breed.", ["dog", "cat"], []),
+    ("Parking lot management: spots, vehicles entering and leaving with timestamps, hourly fees.",
+     ["spot", "vehicle"], ["entering", "leaving", "hourly"]),
+    ("Real-time collaborative whiteboard where users draw together and see each other's cursors.", [],
+     ["draw"]),
+    ("Quiero una tienda online de ropa de segunda mano: los usuarios suben prendas con fotos, talla y precio, "
+     "otros las compran con carrito y se pueden dejar reseñas.", ["prenda"], ["compran", "dejar"]),
+    ("Build a restaurant website with the menu, opening hours, a table reservation form.", ["table"], ["opening"]),
+    ("Aplicativo de delivery para uma pizzaria: cardápio com pizzas e bebidas, carrinho e pedidos.",
+     ["pizza", "bebida"], ["delivery", "cardápio"]),
+])
+def test_third_batch_of_new_requests(message: str, present: list[str], absent: list[str]) -> None:
+    entities = extract_request(message).entities
+    assert set(present) <= set(entities), entities
+    assert not set(absent) & set(entities), entities
+
+
+def test_what_a_booking_word_follows_is_booked_and_a_map_to_find_us_is_no_search() -> None:
+    plan = infer_plan("Build a restaurant website with the menu, opening hours, a table reservation form and a "
+                      "map to find us.")
+    assert plan.roles["thing"] == "table" and "search" not in plan.features
+
+
+def test_linked_records_are_not_what_a_project_is_about() -> None:
+    # "students enroll in courses" creates enrollments with two references: the courses are the subject
+    plan = infer_plan("Create an online course platform where instructors upload video lessons, students enroll in "
+                      "courses and take quizzes.")
+    assert plan.roles["main"] == "course"
+
+
+def test_tickets_bought_at_checkout_are_no_exclusive_bookings() -> None:
+    plan = infer_plan("Make an event ticketing site: organizers create events with date, venue and ticket price; "
+                      "attendees buy tickets.")
+    assert "checkout" in plan.features and "booking" not in plan.features
+
+
+@pytest.mark.parametrize(("message", "archetype"), [
+    ("A markdown note-taking app with folders, tags, full-text search and dark mode. Built with Svelte and a Go "
+     "backend, no Docker.", "crud"),  # a named frontend framework: no terminal program
+    ("Ein Vereinsportal für unseren Schachclub: Mitglieder, Turniere mit Paarungen und Ergebnissen, eine Rangliste "
+     "und News.", "crud"),  # a chess club keeps records; it is no chess game
+])
+def test_a_named_frontend_or_a_games_club_changes_the_kind(message: str, archetype: str) -> None:
+    assert infer_plan(message).archetype == archetype
+
+
+def test_a_forecast_on_a_weather_dashboard_trains_no_model() -> None:
+    plan = infer_plan("Weather dashboard showing temperature and rainfall charts for cities I pick, with a 7-day "
+                      "forecast.")
+    assert "ml_model" not in plan.features and plan.unmet == []
