@@ -401,7 +401,9 @@ def negated_technologies(toks: list[Tok]) -> list[str]:
 
 def _technology_words() -> frozenset[str]:
     aliases = load_aliases()
+    # ... and the technologies the catalogue does not build ("Rust", "JWT", "Stripe"): never records either.
     forms = [f for e in aliases.technologies.values() for f in [*e.phrases, *e.ambiguous, *e.weak]]
+    forms += list(aliases.context.other_technologies)
     single = {words[0] for words in map(_lows, forms) if len(words) == 1}
     # Hyphenated names are glued into one unit ("docker-compose" -> docker_compose): never an entity either.
     glued = {"_".join(w for w in words if w != "-") for words in map(_lows, forms) if len(words) > 1}

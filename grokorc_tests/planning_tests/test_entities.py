@@ -777,3 +777,9 @@ def test_a_forecast_on_a_weather_dashboard_trains_no_model() -> None:
     plan = infer_plan("Weather dashboard showing temperature and rainfall charts for cities I pick, with a 7-day "
                       "forecast.")
     assert "ml_model" not in plan.features and plan.unmet == []
+
+
+def test_a_cli_todo_lists_commands_not_records_and_jwt_is_no_record() -> None:
+    assert extract_request("Node.js CLI to manage a todo list stored in a JSON file: add, list, complete, "
+                           "remove.").entities == ["todo"]
+    assert "jwt" not in extract_request("REST API for a library: books, authors and loans, with JWT auth.").entities

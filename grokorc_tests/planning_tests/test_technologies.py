@@ -118,3 +118,18 @@ def test_a_sentence_of_technologies_alone_names_the_stack(message: str, named: l
 @pytest.mark.parametrize("message", ["A snake game. Ready, set, go!", "Make buttons react to clicks. Go for it."])
 def test_a_sentence_with_other_words_names_no_technology(message: str) -> None:
     assert infer_plan(message).explicit == []
+
+
+@pytest.mark.parametrize("message", [
+    "Un outil en ligne de commande pour renommer en masse des photos selon leur date de prise de vue.",
+    "Une application avec une vue d'ensemble des ventes et une vue mensuelle.",
+    "Un site de voyage avec un point de vue sur chaque ville.",
+])
+def test_french_vue_is_a_view_not_vue_js(message: str) -> None:
+    assert "vue" not in extract_technologies(message)
+
+
+@pytest.mark.parametrize("message", ["A todo app in Vue with a FastAPI backend.", "Frontend: vue, backend: flask.",
+                                     "Une boutique avec Vue et Django."])
+def test_vue_is_still_named_as_a_framework(message: str) -> None:
+    assert "vue" in extract_technologies(message)
