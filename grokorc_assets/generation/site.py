@@ -16,6 +16,7 @@ from grokorc_assets.datafiles import load_yaml
 from grokorc_assets.generation.models import ResourceSpec
 from grokorc_assets.generation.spec import ProjectSpec, kebab, singular, snake
 from grokorc_assets.generation.ui_text import text
+from grokorc_assets.planning.acceptance import FILE_FEATURES
 
 PageKind = Literal["overview", "resource", "cart"]
 
@@ -152,9 +153,13 @@ def _role_pages(spec: ProjectSpec, pages: list[SitePage]) -> list[SitePage]:
 
 
 def site_pages(spec: ProjectSpec) -> list[SitePage]:
-    """The pages beside index.html, each distinct; none for archetypes that are one page."""
-    if not spec.has_ui or spec.archetype in site_data()["single_page"]:
+    """The pages beside index.html, each distinct; none for archetypes that are one page, except the
+    main records' page where a one-page site's photos or files are uploaded and shown (a portfolio's
+    gallery of projects)."""
+    if not spec.has_ui:
         return []
+    if spec.archetype in site_data()["single_page"]:
+        return _role_pages(spec, []) if any(f in spec.feature_keys for f in FILE_FEATURES) else []
     pages = _dedupe(_assign_unmatched(spec, _candidates(spec)))
     return _role_pages(spec, pages)
 

@@ -22,6 +22,7 @@ from grokorc_assets.datafiles import load_yaml
 from grokorc_assets.models import EntityField
 from grokorc_assets.planning.acceptance import BOOKED, BOOKER, MENTION_TARGETED, field_type
 from grokorc_assets.planning.lexicon import load_aliases, load_lexicons
+from grokorc_assets.planning.plurals import uncountable
 
 MAX_ENTITIES = 8
 MAX_NAME = 40
@@ -511,6 +512,9 @@ def _is_verb(seq: list[Unit | Tok], k: int, lang: Lang) -> bool:
                                  and seq[k - 2].verb and seq[k - 2].low.endswith("ing")))
             and (not isinstance(nxt, Unit) or nxt.low in _CLAUSE_GOES_ON)):
         return True  # "vehicles entering and leaving with timestamps": what the things do, not a thing
+    if lang.code == "en" and isinstance(u, Unit) and _low(prev) in _SUBJECT_PRONOUNS \
+            and not _function_word(u.low, lang):
+        return True  # "it computes the cost", "they take the quiz"
     if isinstance(u, Unit) and isinstance(nxt, Unit) and nxt.low in lang.back_references - _NOUN_REFERENCES:
         return True  # "log expenses, categorize them, ...": what takes "them" as its object is a verb
     if not isinstance(u, Unit) or u.low not in lang.verbs:
@@ -571,6 +575,7 @@ def _stressed_before_plural(word: str) -> bool:
 
 
 _PERSONAL_OBJECTS = frozenset({"us", "me"})
+_SUBJECT_PRONOUNS = frozenset({"it", "they", "he", "she"})
 # Words after which an "-ing" word that follows things in the plural was their verb ("vehicles entering and").
 _CLAUSE_GOES_ON = frozenset({"and", "or", "with", "in", "at", "on", "from", "to", "by", "into"})
 # Back-references that can also follow a noun ("one of each", "the blue ones").
@@ -652,8 +657,11 @@ def _name(phrase: Phrase_, lang: Lang) -> tuple[str | None, bool, bool]:
         return None, app, False
     if head.low in lang.people or head.sing in lang.people:
         return "user", app, True
-    if (app or stripped) and (head.low in lang.venues or head.sing in lang.venues):
-        return None, app, False  # "tennis club", "farm management tool": what the app is for
+    singular_place = not head.plural and head.sing not in uncountable()  # "jewellery" has no plural
+    if (app or stripped or singular_place) and (head.low in lang.venues or head.sing in lang.venues):
+        # "tennis club", "farm management tool", "managing a small hotel": the place the app is for;
+        # in the plural ("browse hotels") they are its records
+        return None, app, False
     name = head.sing
     if mods and (head.low in lang.compound_heads or head.sing in lang.compound_heads):
         mod = mods[-1]

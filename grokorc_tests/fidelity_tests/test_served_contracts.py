@@ -144,11 +144,16 @@ def test_a_file_uploaded_in_chromium_downloads_byte_for_byte(tmp_path):
         browser.close()
 
 
-def test_a_photo_uploaded_in_chromium_shows_as_a_thumbnail(tmp_path):
-    """A recipe's photo gallery: the picker offers images, and the uploaded photo is drawn in the list."""
+@pytest.mark.parametrize("request_text", [
+    REQUESTS["content"],
+    # a one-page site: its gallery lives on the page of its main records, linked from the menu
+    "Personal portfolio website for a photographer with a gallery of projects and a contact form",
+])
+def test_a_photo_uploaded_in_chromium_shows_as_a_thumbnail(request_text, tmp_path):
+    """A photo gallery: the picker offers images, and the uploaded photo is drawn in the list."""
     from PIL import Image
 
-    plan, project = deliver(REQUESTS["content"], tmp_path / "ws")
+    plan, project = deliver(request_text, tmp_path / "ws")
     spec = project_spec(plan)
     main = next(r for r in spec.resources if r.name == plan.roles["main"])
     photo = tmp_path / "dish.png"
@@ -157,7 +162,8 @@ def test_a_photo_uploaded_in_chromium_shows_as_a_thumbnail(tmp_path):
         Served(app.url, spec).create(main)
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
         page = browser.new_page()
-        page.goto(f"{app.url}/pages/{main.plural}.html")
+        page.goto(f"{app.url}/")
+        page.get_by_role("navigation").get_by_role("link", name=main.plural, exact=False).first.click()
         page.locator('[data-component=data_table] [data-action="attachments"]').first.click()
         panel = page.locator(f'[data-feature="attachments"][data-resource="{main.plural}"]')
         picker = panel.locator("input[type=file]")

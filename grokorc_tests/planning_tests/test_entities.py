@@ -783,3 +783,31 @@ def test_a_cli_todo_lists_commands_not_records_and_jwt_is_no_record() -> None:
     assert extract_request("Node.js CLI to manage a todo list stored in a JSON file: add, list, complete, "
                            "remove.").entities == ["todo"]
     assert "jwt" not in extract_request("REST API for a library: books, authors and loans, with JWT auth.").entities
+
+
+@pytest.mark.parametrize(("message", "archetype"), [
+    ("Develop an online voting system for a student council election: candidates with bios, one vote per student, "
+     "and live results after the poll closes.", "crud"),  # was a 0.57 game with a canvas
+    ("Implement a customer support ticketing system where customers submit tickets with a category and priority, "
+     "agents are assigned, and each ticket has a conversation thread.", "crud"),  # was a booking of tickets
+    ("I need a platform to organize hackathons: teams register, submit projects with a repo link, judges score "
+     "projects on criteria, and a leaderboard shows the winners.", "crud"),  # was a 0.83 game
+])
+def test_elections_support_desks_and_hackathons_keep_records(message: str, archetype: str) -> None:
+    plan = infer_plan(message)
+    assert plan.archetype == archetype and "game" not in plan.features and "booking" not in plan.features
+
+
+def test_a_hotel_managed_is_the_place_and_its_rooms_are_booked() -> None:
+    plan = infer_plan("Please implement a website for managing a small hotel. Guests should be able to view "
+                      "available rooms with photos and prices, make reservations for specific dates.")
+    assert plan.title == "Hotel" and "hotel" not in plan.entities and plan.roles["thing"] == "room"
+    assert not {"specific", "available"} & set(plan.entities)
+
+
+def test_the_languages_people_speak_ask_for_no_translations_and_it_computes_is_a_verb() -> None:
+    plan = infer_plan("Create a website for a language exchange: users list the languages they speak and want to "
+                      "learn, find partners, and message them.")
+    assert "i18n" not in plan.features and plan.unmet == []
+    assert "compute" not in extract_request("A recipe cost calculator: enter ingredients, and it computes the cost "
+                                            "per serving.").entities
