@@ -720,6 +720,8 @@ def _assign_slots(items: list, lang: Lang) -> None:
             item.slot = "of"  # "a wiki for articles and categories" (not "a site for new employees")
         elif _sold_by(items, k, lang):
             item.slot = "of"  # "ein Shop für Kerzen", "a store for vintage guitars": what a shop sells
+        elif _low(prev) in lang.object_prepositions and _after_feature(items, k, lang):
+            item.slot = "of"  # "reservas para salas", "search for books": what the feature works on
         elif prev is None and item.units[-1].plural and _low(nxt) in (":", "", "\n"):
             item.slot = "title"  # "Team standup notes: each member writes ...": the notes are the records
     _chain_lists(items, lang)
@@ -743,6 +745,15 @@ def _verb_before_preposition(items: list, k: int, lang: Lang) -> bool:
     if isinstance(items[j], Unit) and items[j].low in _PARTICLES:
         j -= 1
     return j >= 0 and isinstance(items[j], Unit) and items[j].verb
+
+
+def _after_feature(items: list, k: int, lang: Lang) -> bool:
+    """The phrase before the object preposition in front of phrase ``k`` is made of feature words."""
+    j = k - 1
+    while j >= 0 and isinstance(items[j], Unit) and items[j].low in lang.skip:
+        j -= 1
+    j -= 1  # the preposition itself
+    return j >= 0 and isinstance(items[j], Phrase_) and all(u.feature for u in items[j].units)
 
 
 def _sold_by(items: list, k: int, lang: Lang) -> bool:
