@@ -212,6 +212,8 @@ class PlanMetadata(UsageMetadata):
     entities: Markdown = ""
     features: str = ""
     excluded: str = ""
+    # Named languages the generator does not write ("Rust"): built in Python or JavaScript instead.
+    not_built: str = ""
     acceptance_criteria: Markdown = ""
     unmet: Markdown = ""
     replayed: bool = False

@@ -50,6 +50,7 @@ def _read_message(message: str) -> str:
 @app.command()
 def plan(message: MessageArg, as_json: JsonOpt = False) -> None:
     """Stack inference only: print the plan for a request without building anything."""
+    from grokorc_assets.planning.entities import not_built_note, unbuilt_technologies
     from grokorc_assets.planning.service import Planner
     from grokorc_assets.storage.database import ensure_database
     from grokorc_assets.validation import validate_message
@@ -69,6 +70,8 @@ def plan(message: MessageArg, as_json: JsonOpt = False) -> None:
     fields = "; ".join(f"{e}: {', '.join(f.name for f in fs)}" for e, fs in planned.fields.items())
     table.add_row("fields", escape(fields) or "-")
     table.add_row("excluded", escape(", ".join(planned.excluded)) or "-")
+    if unbuilt_technologies(text):
+        table.add_row("not built", escape(not_built_note(text)))
     table.add_row("acceptance", f"{len(planned.acceptance)} criteria")
     table.add_row("unmet", escape("; ".join(f"{u.what} ({u.reason})" for u in planned.unmet)) or "-")
     table.add_row("pages", escape(", ".join(planned.pages)) or "(no UI)")

@@ -400,6 +400,26 @@ def negated_technologies(toks: list[Tok]) -> list[str]:
     return list(dict.fromkeys(name for _, name in sorted(out)))
 
 
+def unbuilt_technologies(message: str) -> list[str]:
+    """Languages the request names, outside a negation, that the generator does not write ("a CLI in
+    Rust" -> ["Rust"]; "not in Java" -> [])."""
+    unbuilt = load_aliases().context.unbuilt
+    toks = tokenize(message)
+    lang = detect_language(toks)
+    for t in toks:
+        t.sing = singular(t.low, lang) if t.word else t.low
+    _mark_negations(toks, lang)
+    return list(dict.fromkeys(unbuilt[t.low] for t in toks if t.low in unbuilt and not t.negated))
+
+
+def not_built_note(message: str) -> str:
+    """One line a user reads: what the request named that is built in another language, or "(none)"."""
+    names = unbuilt_technologies(message)
+    if not names:
+        return "(none)"
+    return f"{', '.join(names)}: named, but the generator writes Python and JavaScript; built with those"
+
+
 def _technology_words() -> frozenset[str]:
     aliases = load_aliases()
     # ... and the technologies the catalogue does not build ("Rust", "JWT", "Stripe"): never records either.

@@ -37,6 +37,9 @@ class TechContext(BaseModel):
     # Technologies outside the plan contract ("Tailwind", "Socket.io"): never in a plan, but a name listed
     # next to one is a technology too ("React + Tailwind", "Node + Socket.io + Redis").
     other_technologies: list[str] = Field(default_factory=list)
+    # Languages a request can ask its project to be written in that the generator does not write (word ->
+    # the name to show): the plan says so instead of building Python or JavaScript in silence.
+    unbuilt: dict[str, str] = Field(default_factory=dict)
 
 
 class Aliases(BaseModel):

@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
+from grokorc_assets.planning.entities import unbuilt_technologies
 from grokorc_assets.planning.inference import infer_plan
 from grokorc_assets.planning.technologies import extract_technologies
 
@@ -133,3 +137,24 @@ def test_french_vue_is_a_view_not_vue_js(message: str) -> None:
                                      "Une boutique avec Vue et Django."])
 def test_vue_is_still_named_as_a_framework(message: str) -> None:
     assert "vue" in extract_technologies(message)
+
+
+@pytest.mark.parametrize(("message", "named"), [
+    ("CLI tool that watches a folder and resizes images, in Rust", ["Rust"]),
+    ("A Kotlin and Java backend for a shop", ["Kotlin", "Java"]),
+    ("Una API en Rust sin Java", ["Rust"]),  # a negated language is not asked for
+    ("A web shop, not in Java or PHP; use Django", []),
+    ("A JavaScript game", []),  # JavaScript is written
+])
+def test_languages_the_generator_does_not_write_are_said(message: str, named: list[str]) -> None:
+    assert unbuilt_technologies(message) == named
+
+
+@pytest.mark.slow
+def test_grokorc_plan_says_a_named_language_is_not_built(cli_env, tmp_path):
+    """A user who asks for Rust reads that the project is built in Python or JavaScript instead."""
+    proc = subprocess.run([sys.executable, "-m", "grokorc_assets.cli", "plan", "A CLI that renames photos, in Rust"],
+                          env={**cli_env, "COLUMNS": "300"}, cwd=tmp_path, capture_output=True, text=True,
+                          timeout=120)
+    assert proc.returncode == 0, proc.stderr
+    assert "not built" in proc.stdout and "Rust: named, but the generator writes Python and JavaScript" in proc.stdout
