@@ -181,11 +181,39 @@ def _terminate(proc: subprocess.Popen[bytes], targets: _Targets | None, limits: 
         proc.wait()
 
 
+def _group_members(pgid: int) -> list[int]:
+    """Live (not zombie) processes of a process group, from /proc."""
+    out = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            fields = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if fields[0] != "Z" and int(fields[2]) == pgid:
+            out.append(int(entry.name))
+    return out
+
+
+def _reap_group(pgid: int) -> list[str]:
+    """Without a sandbox's own uid or pid namespace, the command's group is what it left behind: a
+    SIGKILL is only delivered, not done, when killpg returns (a spinning child may not have run yet on a
+    busy machine), so wait until the group is gone before saying the run is over."""
+    deadline = time.monotonic() + _REAP_SECONDS
+    while pids := _group_members(pgid):
+        if time.monotonic() > deadline:
+            return [f"{len(pids)} process(es) of group {pgid} survived the reap"]
+        _kill(pids, signal.SIGKILL)
+        time.sleep(0.02)  # give the kernel a moment to tear them down
+    return []
+
+
 def _reap(proc: subprocess.Popen[bytes], targets: _Targets | None) -> list[str]:
     """Kill whatever the command left behind (daemons, fork-bomb children)."""
     _killpg(proc.pid, signal.SIGKILL)
     if targets is None:
-        return []
+        return _reap_group(proc.pid)
     try:
         deadline = time.monotonic() + _REAP_SECONDS
         while pids := targets.pids():
