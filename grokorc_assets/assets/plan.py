@@ -9,7 +9,7 @@ from grokorc_assets.assets.metadata import dagster_metadata, markdown_table, usa
 from grokorc_assets.assets.retries import TRANSIENT_FAILURES
 from grokorc_assets.contract import PlanMetadata
 from grokorc_assets.partitions import projects_partitions
-from grokorc_assets.planning.entities import not_built_note
+from grokorc_assets.planning.entities import not_built_note, unbuilt_technologies
 from grokorc_assets.planning.service import Planner
 from grokorc_assets.resources import GrokorcState, LLMResource
 from grokorc_assets.telemetry.steps import traced_step
@@ -49,7 +49,7 @@ def plan(context: AssetExecutionContext, grokorc: GrokorcState, llm: LLMResource
             [[e, ", ".join(f"{f.name} ({f.type})" for f in planned.fields.get(e, []))] for e in planned.entities]),
         features=", ".join(planned.features) or "(none)",
         excluded=", ".join(planned.excluded) or "(none)",
-        not_built=not_built_note(project_request["message"]),
+        not_built=not_built_note(unbuilt_technologies(project_request["message"])),
         acceptance_criteria=markdown_table(
             ["id", "feature", "verified by", "criterion"],
             [[c.id, c.feature, c.verify, c.text] for c in planned.acceptance]) if planned.acceptance else "none",

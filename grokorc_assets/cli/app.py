@@ -70,8 +70,8 @@ def plan(message: MessageArg, as_json: JsonOpt = False) -> None:
     fields = "; ".join(f"{e}: {', '.join(f.name for f in fs)}" for e, fs in planned.fields.items())
     table.add_row("fields", escape(fields) or "-")
     table.add_row("excluded", escape(", ".join(planned.excluded)) or "-")
-    if unbuilt_technologies(text):
-        table.add_row("not built", escape(not_built_note(text)))
+    if unbuilt := unbuilt_technologies(text):
+        table.add_row("not built", escape(not_built_note(unbuilt)))
     table.add_row("acceptance", f"{len(planned.acceptance)} criteria")
     table.add_row("unmet", escape("; ".join(f"{u.what} ({u.reason})" for u in planned.unmet)) or "-")
     table.add_row("pages", escape(", ".join(planned.pages)) or "(no UI)")

@@ -20,7 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from grokorc_assets.datafiles import load_yaml
 from grokorc_assets.models import EntityField
-from grokorc_assets.planning.acceptance import BOOKED, BOOKER, MENTION_TARGETED, field_type
+from grokorc_assets.planning.acceptance import BOOKED, BOOKER, BOOKING_NAMES, MENTION_TARGETED, field_type
 from grokorc_assets.planning.lexicon import load_aliases, load_lexicons
 from grokorc_assets.planning.plurals import uncountable
 
@@ -400,21 +400,26 @@ def negated_technologies(toks: list[Tok]) -> list[str]:
     return list(dict.fromkeys(name for _, name in sorted(out)))
 
 
-def unbuilt_technologies(message: str) -> list[str]:
-    """Languages the request names, outside a negation, that the generator does not write ("a CLI in
-    Rust" -> ["Rust"]; "not in Java" -> [])."""
-    unbuilt = load_aliases().context.unbuilt
+def _read(message: str) -> tuple[list[Tok], Lang]:
+    """The request's tokens, each with its singular and whether a negation covers it, and its language."""
     toks = tokenize(message)
     lang = detect_language(toks)
     for t in toks:
         t.sing = singular(t.low, lang) if t.word else t.low
     _mark_negations(toks, lang)
+    return toks, lang
+
+
+def unbuilt_technologies(message: str) -> list[str]:
+    """Languages the request names, outside a negation, that the generator does not write ("a CLI in
+    Rust" -> ["Rust"]; "not in Java" -> [])."""
+    unbuilt = load_aliases().context.unbuilt
+    toks, _ = _read(message)
     return list(dict.fromkeys(unbuilt[t.low] for t in toks if t.low in unbuilt and not t.negated))
 
 
-def not_built_note(message: str) -> str:
-    """One line a user reads: what the request named that is built in another language, or "(none)"."""
-    names = unbuilt_technologies(message)
+def not_built_note(names: list[str]) -> str:
+    """One line a user reads about ``unbuilt_technologies``: what is built in another language, or "(none)"."""
     if not names:
         return "(none)"
     return f"{', '.join(names)}: named, but the generator writes Python and JavaScript; built with those"
@@ -539,7 +544,6 @@ def _is_verb(seq: list[Unit | Tok], k: int, lang: Lang) -> bool:
         return True  # "log expenses, categorize them, ...": what takes "them" as its object is a verb
     if not isinstance(u, Unit) or u.low not in lang.verbs:
         return False
-    prev = seq[k - 1] if k > 0 else None
     if isinstance(prev, Unit) and (prev.low in _MODALS or prev.plural or prev.low in lang.people):
         return True  # "members book courts", "to track expenses"
     if prev is not None and _low(prev) in lang.verb_cues:
@@ -1111,11 +1115,7 @@ def _collect(items: list, lang: Lang, features: list[str], field_lists: dict[int
 
 def extract_request(message: str) -> RequestModel:
     """The request's own entities (its nouns), named fields, features and negations."""
-    toks = tokenize(message)
-    lang = detect_language(toks)
-    for t in toks:
-        t.sing = singular(t.low, lang) if t.word else t.low
-    _mark_negations(toks, lang)
+    toks, lang = _read(message)
     hits = _mentions(toks, lang)
     seq = _units(toks, lang)
     items = _chunk(seq, lang, _technology_words())
@@ -1163,14 +1163,11 @@ def _booked_thing(toks: list[Tok], lang: Lang, entities: list[str]) -> tuple[str
             return target, booker if booker != target else None
     # "a table reservation form", "court booking": the thing named right before the booking word
     for i, tok in enumerate(toks[1:], start=1):
-        if tok.sing in _BOOKING_WORDS and not tok.negated and toks[i - 1].word and lang.code == "en":
+        if tok.sing in BOOKING_NAMES and not tok.negated and toks[i - 1].word and lang.code == "en":
             name = clean_name(toks[i - 1].sing)
             if name in entities:
                 return name, None
     return None, None
-
-
-_BOOKING_WORDS = frozenset({"booking", "reservation", "rental", "appointment"})
 
 
 def _verb_records(toks: list[Tok], lang: Lang, entities: list[str]) -> list[tuple[str, list[str]]]:
