@@ -1140,9 +1140,16 @@ def extract_request(message: str) -> RequestModel:
         if record not in entities and len(entities) < MAX_ENTITIES:
             entities.append(record)
         if record in entities:
+            # "members borrow tools with a due date": dates alone said with what the verb takes are the
+            # record's ("books with title, author and publication date" keep theirs)
+            taken = fields.get(refs[0], [])
+            dates = taken if record not in named and taken and all(f.type == "datetime" for f in taken) else []
+            if dates:
+                del fields[refs[0]]
             have = {f.name for f in fields.get(record, [])}
             fields[record] = [*fields.get(record, []),
-                              *(EntityField(name=f"{ref}_id", type="int") for ref in refs if f"{ref}_id" not in have)]
+                              *(EntityField(name=f"{ref}_id", type="int") for ref in refs if f"{ref}_id" not in have),
+                              *(f for f in dates if f.name not in have)]
     verbs = {u.pos for u in seq if isinstance(u, Unit) and u.verb}
     anchors = _anchors(toks, hits, [*mentions, *((pos, name) for pos, name in found if name in entities)], lang, verbs)
     booked, booker = _booked_thing(toks, lang, entities)

@@ -822,3 +822,12 @@ def test_unseen_requests_name_their_records() -> None:
     assert not {"bord", "chiffre", "affaire", "meilleur"} & set(french)
     assert extract_request("Rede social para fotógrafos amadores: perfis e fotos.").entities[0] == "perfil"
     assert singular("perfiles", load_languages()["es"]) == "perfil"
+
+
+def test_a_date_said_with_what_is_borrowed_belongs_to_the_loan() -> None:
+    # Found by serving the build: the tools form asked for a due date, the loans form had none.
+    plan = infer_plan("A tool library for our makerspace: members borrow tools with a due date.")
+    assert "due_date" in [f.name for f in plan.fields["loan"]]
+    assert "due_date" not in [f.name for f in plan.fields["tool"]]
+    books = extract_request("A library: books with title, author and publication date; members borrow books.")
+    assert "publication_date" in [f.name for f in books.fields["book"]]
