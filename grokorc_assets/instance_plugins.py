@@ -25,6 +25,7 @@ from typing import Any
 from dagster._core.secrets.loader import SecretsLoader
 from dagster._serdes import ConfigurableClass, ConfigurableClassData
 from dagster_postgres import DagsterPostgresStorage
+from dagster_postgres.utils import create_pg_engine
 
 from grokorc_assets.settings import Settings, undeclared_resource_env
 from grokorc_assets.storage.database import ensure_database
@@ -39,8 +40,30 @@ def dagster_postgres_url() -> str:
     return ensure_database(Settings.from_env()).url.render_as_string(hide_password=False)
 
 
+# Each storage keeps one connection open (and opens up to this many more for concurrent use, closed on
+# return). Dagster's Postgres storages default to a new connection per operation: a small build made
+# about 700 of them, ~5 ms of connect and a freshly forked server backend each, a quarter of the
+# build's time on two cores. pre_ping: a connection that outlived a server restart is replaced, not
+# failed on.
+POOL_OPTIONS = {"pool_size": 1, "max_overflow": 20, "pool_pre_ping": True, "pool_recycle": 3600}
+
+
 class GrokorcPostgresStorage(DagsterPostgresStorage):
-    """``DagsterPostgresStorage`` on grokorc's database; no configuration of its own."""
+    """``DagsterPostgresStorage`` on grokorc's database, with pooled connections; no configuration."""
+
+    def __init__(self, postgres_url: str, inst_data: ConfigurableClassData | None = None):
+        super().__init__(postgres_url=postgres_url, inst_data=inst_data)
+        for storage in self._storages():
+            # What Dagster's optimize_for_webserver does for the webserver, for every process.
+            storage._engine = create_pg_engine(postgres_url, isolation_level="AUTOCOMMIT", **POOL_OPTIONS)
+
+    def _storages(self) -> tuple:
+        return (self._run_storage, self._event_log_storage, self._schedule_storage)
+
+    def dispose(self) -> None:
+        super().dispose()
+        for storage in self._storages():
+            storage._engine.dispose()  # the kept connections go now, not when the instance is collected
 
     @classmethod
     def config_type(cls) -> dict:
