@@ -59,7 +59,7 @@ def classify(proc: psutil.Process) -> str:
         return "gone"
     if "dagster._daemon" in cmd or "dagster-daemon" in cmd:
         return "daemon"
-    if "execute_run" in cmd:
+    if "execute_run" in cmd or "grokorc_assets.run_worker" in cmd:  # the warm worker and the runs it forked
         return "run"
     if "dagster api grpc" in cmd:
         return "code-server"
@@ -127,6 +127,39 @@ class MemorySampler(threading.Thread):
 
 def parse_time(value) -> float | None:
     return float(value) if value is not None else None
+
+
+def step_profile(instance, run_ids: list[str]) -> dict:
+    """Mean seconds per step over the runs, the time of a run spent outside any step (orchestration
+    between steps, run start and end), and from the run's creation to its start (queue and launch)."""
+    from dagster import DagsterEventType, RunsFilter
+
+    kinds = {DagsterEventType.STEP_START, DagsterEventType.STEP_SUCCESS, DagsterEventType.STEP_FAILURE,
+             DagsterEventType.RUN_START, DagsterEventType.RUN_SUCCESS, DagsterEventType.RUN_FAILURE}
+    per_step: dict[str, list[float]] = {}
+    outside, waiting = [], []
+    records = {r.dagster_run.run_id: r for r in instance.get_run_records(RunsFilter(run_ids=run_ids))}
+    for run_id in run_ids:
+        started: dict[str, float] = {}
+        in_steps, run_start, run_end = 0.0, None, None
+        for event in instance.all_logs(run_id, of_type=kinds):
+            kind = event.dagster_event.event_type
+            if kind == DagsterEventType.RUN_START:
+                run_start = event.timestamp
+            elif kind in (DagsterEventType.RUN_SUCCESS, DagsterEventType.RUN_FAILURE):
+                run_end = event.timestamp
+            elif kind == DagsterEventType.STEP_START:
+                started[event.step_key] = event.timestamp
+            elif event.step_key in started:
+                seconds = event.timestamp - started.pop(event.step_key)
+                per_step.setdefault(event.step_key, []).append(seconds)
+                in_steps += seconds
+        if run_start is not None and run_end is not None:
+            outside.append(run_end - run_start - in_steps)
+            waiting.append(run_start - records[run_id].create_timestamp.timestamp())
+    mean = lambda values: round(sum(values) / len(values), 2) if values else None  # noqa: E731
+    return {"step_seconds_mean": {key: mean(values) for key, values in per_step.items()},
+            "outside_steps_seconds_mean": mean(outside), "created_to_started_seconds_mean": mean(waiting)}
 
 
 def main() -> int:
@@ -213,6 +246,7 @@ def main() -> int:
             "load_average_1m_at_end": round(os.getloadavg()[0], 2),
             "llm_provider": os.environ.get("GROKORC_LLM_PROVIDER") or "offline",
             "llm_record_mode": os.environ.get("GROKORC_LLM_RECORD_MODE") or "record",
+            **step_profile(instance, [r["runId"] for r in runs]),
         }
     finally:
         if sampler is not None:

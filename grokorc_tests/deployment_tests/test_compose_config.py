@@ -266,9 +266,10 @@ def test_instance_config_is_valid_for_dagster(monkeypatch, instance_yaml):
     assert limits["dagster/partition"]["value"] == {"applyLimitPerUniqueValue": True}
     assert instance_yaml["run_retries"]["enabled"] is True and instance_yaml["run_retries"]["max_retries"] >= 1
     assert instance_yaml["run_monitoring"]["enabled"] is True
-    # The local instance is the other file: it must not launch Docker containers.
+    # The local instance is the other file: it must not launch Docker containers, but forks runs locally.
     local = yaml.safe_load((REPO_ROOT / "dagster.yaml").read_text())
-    assert "run_launcher" not in local
+    assert local["run_launcher"] == {"module": "grokorc_assets.run_launcher", "class": "WarmRunLauncher"}
+    assert type(InstanceRef.from_dir(str(REPO_ROOT)).run_launcher).__name__ == "WarmRunLauncher"
 
 
 def test_mounted_observability_paths_exist(compose):

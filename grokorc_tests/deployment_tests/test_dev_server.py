@@ -240,3 +240,48 @@ def test_backfill_of_five_partitions_through_the_daemon(dev, settings, instance)
     for project_id in project_ids:
         report = settings.home / "assets" / "delivery" / f"{project_id}.json"
         assert report.exists(), report
+
+
+def test_runs_fork_from_the_warm_worker_and_terminate_as_canceled(dev, settings, instance):
+    """Runs are children of the launcher's warm worker (named on the run, as the engine event says);
+    terminating a started run interrupts that child, and the run ends CANCELED."""
+    from dagster import DagsterEventType
+
+    from grokorc_assets.cli.runner import submit_request
+    from grokorc_assets.partitions import projects_partitions
+    from grokorc_assets.run_launcher import run_worker_process
+    from grokorc_assets.run_worker import WORKER_TAG
+
+    dev.stop_request_sensor()
+    tag = uuid.uuid4().hex[:6]
+    kept, stopped = f"warm-{tag}-kept", f"warm-{tag}-stopped"
+    for project_id, message in ((kept, SMALL_PROJECTS[1]), (stopped, SMALL_PROJECTS[2])):
+        submit_request(settings, message, project_id)
+    instance.add_dynamic_partitions(projects_partitions.name, [kept, stopped])
+    launched = subprocess.run(
+        [sys.executable, "-m", "dagster", "job", "backfill", "-w", str(WORKSPACE), "-j", "build_project",
+         "--partitions", f"{kept},{stopped}", "--noprompt"],
+        env=dagster_env(dev.env), capture_output=True, text=True, timeout=600,
+    )
+    assert launched.returncode == 0, launched.stdout + launched.stderr
+
+    def started_with_worker():
+        runs = [r for r in dev.runs({"dagster/partition": stopped}) if r["status"] == "STARTED"]
+        return runs if runs and WORKER_TAG in (instance.get_run_by_id(runs[0]["runId"]).tags) else None
+
+    (victim,) = wait_until("the second project's run to start", started_with_worker, BUILD_TIMEOUT)
+    worker = run_worker_process(instance.get_run_by_id(victim["runId"]).tags)
+    assert worker is not None
+    assert "grokorc_assets.run_worker" in " ".join(worker.parent().cmdline())
+    dev.terminate([victim["runId"]])
+
+    (done,) = dev.wait_for_runs({"dagster/partition": kept}, 1, BUILD_TIMEOUT)
+    (ended,) = dev.wait_for_runs({"dagster/partition": stopped}, 1, BUILD_TIMEOUT)
+    assert done["status"] == "SUCCESS", done
+    assert ended["status"] == "CANCELED", ended
+    assert not worker.is_running() or worker.status() == "zombie"
+    # The finished run names the child it ran in, and the launcher said so in its event log.
+    run = instance.get_run_by_id(done["runId"])
+    pid = run.tags[WORKER_TAG].split("@")[0]
+    events = instance.all_logs(done["runId"], of_type=DagsterEventType.ENGINE_EVENT)
+    assert any(f"warm run worker (pid {pid})" in (e.message or "") for e in events), [e.message for e in events]
