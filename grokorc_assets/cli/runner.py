@@ -92,10 +92,13 @@ def build_request(
         Tag.REVISION: str(request.revision),
         Tag.BUILD: build_token,
     }
-    with RunWatcher(instance, build_token, on_progress) as watcher:
-        result = execute_job(
-            reconstructable(build_project), instance=instance, tags=tags, run_config=run_config
-        )
+    try:
+        with RunWatcher(instance, build_token, on_progress) as watcher:
+            result = execute_job(
+                reconstructable(build_project), instance=instance, tags=tags, run_config=run_config
+            )
+    finally:
+        instance.dispose()  # its kept storage connections go now (instance_plugins.POOL_OPTIONS)
     return BuildOutcome(request=request, run_id=result.run_id, success=result.success, steps=watcher.steps)
 
 
@@ -138,9 +141,10 @@ def final_result_for(settings: Settings, outcome: BuildOutcome) -> dict:
     stored = store.for_run(outcome.run_id)
     if stored is not None:
         return stored
-    result = compose_result(
-        get_instance(settings), settings, outcome.run_id, outcome.request.project_id, outcome.request.revision
-    )
+    with get_instance(settings) as instance:
+        result = compose_result(
+            instance, settings, outcome.run_id, outcome.request.project_id, outcome.request.revision
+        )
     store.save(result)
     return result
 
