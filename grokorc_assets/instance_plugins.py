@@ -76,11 +76,10 @@ class GrokorcPostgresStorage(DagsterPostgresStorage):
         return cls(postgres_url=dagster_postgres_url(), inst_data=inst_data)
 
 
-class DeclareResourceEnv(SecretsLoader, ConfigurableClass):
-    """Declares the resources' unset variables empty in every process that loads this instance."""
+class Configless(ConfigurableClass):
+    """A class dagster.yaml names without a ``config:`` block: built from its inst_data alone."""
 
-    def __init__(self, inst_data: ConfigurableClassData | None = None):
-        self._inst_data = inst_data
+    _inst_data: ConfigurableClassData | None = None
 
     @property
     def inst_data(self) -> ConfigurableClassData | None:
@@ -91,10 +90,15 @@ class DeclareResourceEnv(SecretsLoader, ConfigurableClass):
         return {}
 
     @classmethod
-    def from_config_value(
-        cls, inst_data: ConfigurableClassData | None, config_value: Mapping[str, Any]
-    ) -> DeclareResourceEnv:
+    def from_config_value(cls, inst_data: ConfigurableClassData | None, config_value: Mapping[str, Any]):
         return cls(inst_data=inst_data)
+
+
+class DeclareResourceEnv(SecretsLoader, Configless):
+    """Declares the resources' unset variables empty in every process that loads this instance."""
+
+    def __init__(self, inst_data: ConfigurableClassData | None = None):
+        self._inst_data = inst_data
 
     def register_instance(self, instance) -> None:
         # DagsterInstance.__init__ calls this in every process that loads the instance: in-process

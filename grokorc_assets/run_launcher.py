@@ -29,8 +29,9 @@ import psutil
 from dagster import _check as check
 from dagster._core.launcher.base import CheckRunHealthResult, LaunchRunContext, RunLauncher, WorkerStatus
 from dagster._grpc.types import ExecuteRunArgs
-from dagster._serdes import ConfigurableClass, ConfigurableClassData, serialize_value
+from dagster._serdes import ConfigurableClassData, serialize_value
 
+from grokorc_assets.instance_plugins import Configless
 from grokorc_assets.run_worker import WORKER_TAG, worker_tag_value
 
 WORKER_MODULE = "grokorc_assets.run_worker"
@@ -108,7 +109,7 @@ def run_worker_process(tags: Mapping[str, str]) -> psutil.Process | None:
     return process
 
 
-class WarmRunLauncher(RunLauncher, ConfigurableClass):
+class WarmRunLauncher(RunLauncher, Configless):
     """Launches each run in a child forked from a warm worker; see the module docstring."""
 
     def __init__(self, inst_data: ConfigurableClassData | None = None):
@@ -117,20 +118,6 @@ class WarmRunLauncher(RunLauncher, ConfigurableClass):
         self._lock = threading.Lock()
         self._run_ids: set[str] = set()
         super().__init__()
-
-    @property
-    def inst_data(self) -> ConfigurableClassData | None:
-        return self._inst_data
-
-    @classmethod
-    def config_type(cls) -> dict:
-        return {}
-
-    @classmethod
-    def from_config_value(
-        cls, inst_data: ConfigurableClassData | None, config_value: Mapping[str, Any]
-    ) -> WarmRunLauncher:
-        return cls(inst_data=inst_data)
 
     def launch_run(self, context: LaunchRunContext) -> None:
         run = context.dagster_run
