@@ -32,6 +32,9 @@ BOOKING_NAMES = ("booking", "reservation", "réservation", "appointment", "reser
                  "rendez_vous", "agendamento", "cita", "rental", "alquiler", "aluguel", "vermietung")
 MESSAGE_NAMES = ("message", "chat_message", "mensaje", "nachricht", "mensagem")
 SCORE_NAMES = ("score", "high_score", "leaderboard_entry", "puntuación", "punktestand", "pontuação")
+# A list of saved records ("a favourites list", "bookmarks"): each one refers to a record of the main entity.
+SAVED_NAMES = ("favourite", "favorite", "bookmark", "saved_item", "wishlist_item", "favorito", "favorita",
+               "marcador", "favorit", "lesezeichen", "favori", "signet")
 # People and bookkeeping entities: real entities, but never what a project is "about".
 SUPPORTING = frozenset({"user", "account", "customer", "member", "author", "owner", "admin", "order", "cart",
                         "seller", "buyer", "vendor", "participant", "employee", "agent", "staff",
@@ -46,7 +49,7 @@ SUPPORTING = frozenset({"user", "account", "customer", "member", "author", "owne
                         "pedido", "encomenda", "bestellung", "commande", "carrito", "carrinho", "warenkorb",
                         "panier", "pago", "pagamento", "zahlung", "paiement", "categoría", "categoria",
                         "kategorie", "catégorie", "comentario", "comentário", "kommentar", "commentaire",
-                        *BOOKING_NAMES, *MESSAGE_NAMES, *SCORE_NAMES})
+                        *BOOKING_NAMES, *MESSAGE_NAMES, *SCORE_NAMES, *SAVED_NAMES})
 DEFAULT_FIELDS = (EntityField(name="name", type="str"), EntityField(name="description", type="text"))
 
 # Field name -> type, by the word it ends with; the first match wins. "str" otherwise.
@@ -386,7 +389,18 @@ def complete_fields(
                               EntityField(name="body", type="text")]
     if roles.score:
         out[roles.score] = [EntityField(name="player", type="str"), EntityField(name="score", type="int")]
+    for saved in (e for e in entities if e in SAVED_NAMES and e != roles.main):
+        out[saved] = _saved_fields(out[saved], bool(named.get(saved)), roles.main)
     return out
+
+
+def _saved_fields(fields: list[EntityField], described: bool, main: str) -> list[EntityField]:
+    """A favourite (bookmark, saved item) is of a record of the main entity, with a note when the request
+    described it no further; one that already refers to something keeps its fields."""
+    if any(f.name.endswith("_id") for f in fields):
+        return fields
+    own = fields if described else [EntityField(name="note", type="str")]
+    return [*own, EntityField(name=f"{main}_id", type="int")]
 
 
 def feature_field(feature: str, entity: str, fields: dict[str, list[EntityField]]) -> str:

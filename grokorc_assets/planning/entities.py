@@ -79,6 +79,7 @@ class Lang:
     venues: frozenset[str]
     back_references: frozenset[str]  # "rate them": the feature works on what was named before
     verb_records: dict[str, str]  # verb form -> the record it creates ("borrows" -> loan)
+    authoring_verbs: frozenset[str]  # "companies post jobs": each job refers to its company
     object_prepositions: frozenset[str]
     booking_verbs: tuple[Phrase, ...]
     each_words: frozenset[str]  # "each", "cada": "name and phone of each member" names the owner after
@@ -170,6 +171,7 @@ def _lang(code: str, raw: dict, common: dict) -> Lang:
         back_references=words("back_references"),
         verb_records={form.lower(): record for record, forms in (raw.get("verb_records") or {}).items()
                       for form in forms},
+        authoring_verbs=words("authoring_verbs"),
         object_prepositions=words("object_prepositions"), booking_verbs=_phrases(raw.get("booking_verbs", [])),
         each_words=words("each_words"), value_lists=words("value_lists"), paired=words("paired"),
         people=words("people"), field_words=words("field_words"), compound_heads=words("compound_heads"),
@@ -858,26 +860,13 @@ def _field_lists(items: list, lang: Lang) -> dict[int, tuple[list[str], set[int]
     """Phrase index -> (the field names listed after it, the positions of their phrases), when most of
     them are field words."""
     out: dict[int, tuple[list[str], set[int]]] = {}
-    for k, item in enumerate(items):
-        if not isinstance(item, Phrase_):
+    for k in range(len(items)):
+        owned = _owner_list(items, k, lang)
+        if owned is None:
             continue
-        # "..., con nombre y teléfono": a comma may stand between the owner and its list.
-        link = k + 2 if k + 2 < len(items) and _low(items[k + 1]) == "," else k + 1
-        colon = link < len(items) and _low(items[link]) == ":"
-        if link + 1 >= len(items) or (_low(items[link]) not in _FIELD_LINKS and not colon):
-            continue
-        _, app, _ = _name(item, lang)
-        # "les adhérents de notre association : nom, email", "members of our club: name, email": the fields
-        # of the thing before "of" (after "with", only when the phrase itself names the app).
-        before = _owner_before_of(items, k, lang) if app or colon else None
-        if app and before is None:
-            continue  # "an app with ...": what the app has, not a thing's fields
-        k = k if before is None else before
-        # An owner that is no entity ("y usuarios con nombre") still owns its fields: they are no entities.
-        listed = _list_items(items, link + 1, lang)
+        k, listed, colon = owned
         names = [name for name, _ in listed]
         positions = {pos for _, where in listed for pos in where}
-        k = _owner_named_after(items, positions, lang) or k  # "nombre y teléfono de cada socio"
         known = sum(_is_field_word(n, lang) for n in names)
         if colon:
             # "Bookshop: books, authors" lists things; a colon lists fields only when most are field words.
@@ -903,6 +892,47 @@ def _field_lists(items: list, lang: Lang) -> dict[int, tuple[list[str], set[int]
                       if _is_field_word(name, lang) and not any(_plural_phrase(items, pos) for pos in where)]
             if fields:
                 out[k] = ([name for name, _ in fields], {pos for _, where in fields for pos in where})
+    return out
+
+
+def _owner_list(items: list, k: int, lang: Lang) -> tuple[int, list[tuple[str, set[int]]], bool] | None:
+    """(the owner's index, the names listed after phrase k's link, whether a colon links them) when
+    phrase k is followed by "with", "(", "has" or a colon; None when it is not, or names the app."""
+    item = items[k]
+    if not isinstance(item, Phrase_):
+        return None
+    # "..., con nombre y teléfono": a comma may stand between the owner and its list.
+    link = k + 2 if k + 2 < len(items) and _low(items[k + 1]) == "," else k + 1
+    colon = link < len(items) and _low(items[link]) == ":"
+    if link + 1 >= len(items) or (_low(items[link]) not in _FIELD_LINKS and not colon):
+        return None
+    _, app, _ = _name(item, lang)
+    # "les adhérents de notre association : nom, email", "members of our club: name, email": the fields
+    # of the thing before "of" (after "with", only when the phrase itself names the app).
+    before = _owner_before_of(items, k, lang) if app or colon else None
+    if app and before is None:
+        return None  # "an app with ...": what the app has, not a thing's fields
+    k = k if before is None else before
+    # An owner that is no entity ("y usuarios con nombre") still owns its fields: they are no entities.
+    listed = _list_items(items, link + 1, lang)
+    positions = {pos for _, where in listed for pos in where}
+    return _owner_named_after(items, positions, lang) or k, listed, colon  # "nombre y teléfono de cada socio"
+
+
+def _held_things(items: list, lang: Lang, field_positions: set[int]) -> list[tuple[int, list[int]]]:
+    """(owner phrase position, positions of the things it holds) for "recipes with ingredients and steps":
+    things named in the plural after a thing's link, that are not its fields. A colon lists the app's
+    things ("Bookshop: books, authors"), not one thing's."""
+    out = []
+    for k in range(len(items)):
+        owned = _owner_list(items, k, lang)
+        if owned is None or owned[2]:
+            continue
+        owner, listed, _ = owned
+        held = [pos for _, where in listed for pos in where
+                if pos not in field_positions and _plural_phrase(items, pos)]
+        if held:
+            out.append((items[owner].pos, held))
     return out
 
 
@@ -1129,6 +1159,8 @@ def extract_request(message: str) -> RequestModel:
     features, excluded_features = _features([h for h in hits if h[0] not in in_fields or h[2]])
     _mark_listed_values(items, lang)
     found, named = _collect(items, lang, features, field_lists)
+    field_positions = {pos for _, positions in field_lists.values() for pos in positions}
+    held = _held_things(items, lang, field_positions)
     found += _glued_entities(seq, lang)
     entities = list(dict.fromkeys(name for _, name in sorted(found, key=lambda p: p[0])))[:MAX_ENTITIES]
     fields = {e: [EntityField(name=n, type=field_type(n)) for n in dict.fromkeys(named[e])]
@@ -1150,6 +1182,10 @@ def extract_request(message: str) -> RequestModel:
             fields[record] = [*fields.get(record, []),
                               *(EntityField(name=f"{ref}_id", type="int") for ref in refs if f"{ref}_id" not in have),
                               *(f for f in dates if f.name not in have)]
+    at = dict(found)
+    owned = [(at.get(owner), [at.get(pos) for pos in things]) for owner, things in held]
+    for parent, child in [*((p, c) for p, cs in owned for c in cs), *_authored(toks, lang, entities)]:
+        fields = _refer(fields, child, parent, entities)
     verbs = {u.pos for u in seq if isinstance(u, Unit) and u.verb}
     anchors = _anchors(toks, hits, [*mentions, *((pos, name) for pos, name in found if name in entities)], lang, verbs)
     booked, booker = _booked_thing(toks, lang, entities)
@@ -1175,6 +1211,31 @@ def _booked_thing(toks: list[Tok], lang: Lang, entities: list[str]) -> tuple[str
             if name in entities:
                 return name, None
     return None, None
+
+
+def _authored(toks: list[Tok], lang: Lang, entities: list[str]) -> list[tuple[str, str]]:
+    """(author, work) for "companies post jobs", "cooks publish recipes": each work refers to its author."""
+    out = []
+    for i, tok in enumerate(toks):
+        if tok.low not in lang.authoring_verbs or tok.negated:
+            continue
+        work = _entity_at(toks, i + 1, lang, entities, after=True)
+        author = _entity_at(toks, i - 1, lang, entities, after=False)
+        if work and author and work != author:
+            out.append((author, work))
+    return out
+
+
+def _refer(fields: dict[str, list[EntityField]], child: str | None, parent: str | None, entities: list[str]
+           ) -> dict[str, list[EntityField]]:
+    """``fields`` with ``child`` referring to one ``parent`` record (an ingredient to its recipe), unless
+    either is no entity, the parent already refers to the child (no cycle) or the child refers to it."""
+    ref = f"{parent}_id"
+    if child not in entities or parent not in entities or child == parent:
+        return fields
+    if f"{child}_id" in {f.name for f in fields.get(parent, [])} or ref in {f.name for f in fields.get(child, [])}:
+        return fields
+    return {**fields, child: [*fields.get(child, []), EntityField(name=ref, type="int")]}
 
 
 def _verb_records(toks: list[Tok], lang: Lang, entities: list[str]) -> list[tuple[str, list[str]]]:

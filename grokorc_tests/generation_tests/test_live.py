@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
+from playwright.sync_api import expect
 
 from grokorc_tests.generation_tests.browser_util import page_against, served_backend, visit
 
@@ -49,10 +52,14 @@ def test_overview_fills_kpis_and_chart(live, page):
     httpx.post(f"{base}/api/regions", json={"name": "north"}).raise_for_status()
     seen = visit(page, gen.project / "frontend/pages/overview.html", 375)
     page.wait_for_function("document.querySelectorAll('#chart-5 rect.bar, [data-bars] rect').length > 0")
-    count = int(page.locator("[data-resource=orders][data-component=kpi_card]:not([data-field]) [data-value]")
-                .inner_text())
+    # The cards fetch on their own: the chart being drawn says nothing about them (wait for a number).
+    count_value = page.locator("[data-resource=orders][data-component=kpi_card]:not([data-field]) [data-value]")
+    total_value = page.locator("[data-component=kpi_card][data-field=amount] [data-value]")
+    for value in (count_value, total_value):
+        expect(value).to_have_text(re.compile(r"^\d"))
+    count = int(count_value.inner_text())
     assert count >= 1
-    total = float(page.locator("[data-component=kpi_card][data-field=amount] [data-value]").inner_text())
+    total = float(total_value.inner_text())
     assert total >= 30
     assert page.locator("[data-state=error]:not([hidden])").count() == 0
     assert seen.console_errors == [] and seen.page_errors == [] and not seen.xss

@@ -305,6 +305,42 @@ def test_a_mixed_list_gives_its_field_words_to_the_owner_and_keeps_its_things() 
     assert {"ingredient", "step"} <= set(request.entities) and "cooking" not in request.entities
 
 
+def _field_names(plan_or_request, entity: str) -> list[str]:
+    return [f.name for f in plan_or_request.fields.get(entity, [])]
+
+
+def test_things_a_record_holds_refer_to_it() -> None:
+    # "recipes with ingredients and steps": each ingredient and step belongs to a recipe, and the UI
+    # offers the recipes to pick from; a field word stays the recipe's own field.
+    request = extract_request("Users post recipes with ingredients, steps and cooking time.")
+    assert _field_names(request, "ingredient") == ["recipe_id"] and _field_names(request, "step") == ["recipe_id"]
+    assert _field_names(request, "recipe") == ["cooking_time"]
+    tasks = extract_request("Project tracker with projects containing tasks with title, due date and status")
+    assert _field_names(tasks, "task") == ["title", "due_date", "status", "project_id"]
+    # A colon lists what the app holds, not what one thing holds.
+    shop = extract_request("Bookshop: books, authors and publishers")
+    assert not any(f.name.endswith("_id") for fields in shop.fields.values() for f in fields)
+
+
+def test_what_an_entity_posts_refers_to_its_author() -> None:
+    jobs = extract_request("A job board where companies post jobs with title, salary and location")
+    assert _field_names(jobs, "job") == ["title", "salary", "location", "company_id"]
+    assert _field_names(jobs, "company") == []
+    # People without accounts are no entities: nothing to refer to.
+    assert not _field_names(extract_request("Users post recipes with cooking time"), "recipe")[1:]
+    # Never both ways round: the author is not made to refer to its works.
+    both = extract_request("Authors with books. Authors write books.")
+    assert _field_names(both, "book") == ["author_id"] and not _field_names(both, "author")
+
+
+def test_a_favourites_list_holds_records_of_the_main_entity() -> None:
+    movies = infer_plan("A movie catalogue with movies (title, year, genre) and a favorites page")
+    assert _field_names(movies, "favorite") == ["note", "movie_id"]
+    # A bookmark manager is about its bookmarks: they are the main entity, with their own fields.
+    bookmarks = infer_plan("Bookmark manager where users save bookmarks with url and title")
+    assert _field_names(bookmarks, "bookmark") == ["url", "title"]
+
+
 def test_a_feature_said_of_them_works_on_what_was_named_before() -> None:
     # "rate them and save favourites": the recipes are rated, not the favourites.
     request = extract_request("Users post recipes, rate them and save favourites.")
