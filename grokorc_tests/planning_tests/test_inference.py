@@ -105,6 +105,17 @@ def test_the_labelling_guides_examples_get_their_archetype(message: str, archety
     assert infer_plan(message).archetype == archetype
 
 
+@pytest.mark.parametrize("message", [
+    "Página de apresentação para o meu estúdio de ioga com horários e formulário de contato",
+    "Page de présentation pour notre atelier de céramique avec les horaires et un formulaire de contact",
+    "Präsentationsseite für unsere Schreinerei mit Öffnungszeiten und Kontaktformular",
+])
+def test_a_presentation_page_with_its_hours_is_a_landing_page(message: str) -> None:
+    # Opening hours ("horários") are the page's text, as "schedule" is in English: nothing to book.
+    plan = infer_plan(message)
+    assert plan.archetype == "landing" and "booking" not in plan.features, (plan.archetype, plan.features)
+
+
 def test_usage_is_estimated_offline() -> None:
     plan = infer_plan(DASHBOARD)
     assert plan.usage.model == "offline" and plan.usage.cost_usd == 0.0 and plan.usage.estimated
