@@ -817,6 +817,7 @@ def _chain_lists(items: list, lang: Lang) -> None:
     last: Phrase_ | None = None  # the last phrase of this clause that names a thing
     seen_conn = False
     run: list[Phrase_] = []
+    colon = False  # the clause lists after a colon: "Inventory: products with SKU; suppliers; ..."
     for item in items:
         if isinstance(item, Phrase_):
             if last is not None and seen_conn and last.slot and not item.slot:
@@ -829,8 +830,12 @@ def _chain_lists(items: list, lang: Lang) -> None:
             seen_conn = False
         elif _is(item, lang.connectors) or _low(item) in ("as", "well"):
             seen_conn = True
+        elif _low(item) == ";" and colon and last is not None:
+            seen_conn = True  # a list after a colon may go on after semicolons, one item (and its fields) each
         elif _is(item, lang.clause) and _low(item) != ",":
             last, seen_conn, run = None, False, []
+        if _low(item) in (":", ".", "!", "?", "\n"):
+            colon = _low(item) == ":"
 
 
 # --------------------------------------------------------------------------------------------

@@ -341,6 +341,18 @@ def test_a_favourites_list_holds_records_of_the_main_entity() -> None:
     assert _field_names(bookmarks, "bookmark") == ["url", "title"]
 
 
+def test_a_list_after_a_colon_goes_on_after_semicolons() -> None:
+    request = extract_request("Inventory app for a small warehouse: products with SKU, quantity and location; "
+                              "suppliers; low stock alerts; export to CSV")
+    assert request.entities == ["product", "supplier"]  # "low stock alerts" is a feature, not "low" records
+    assert _field_names(request, "product") == ["sku", "quantity", "location"]
+    clinic = extract_request("Clinic app: patients with name and birth date; doctors with specialty; appointments")
+    assert {"patient", "doctor", "appointment"} <= set(clinic.entities)
+    # Without a colon, a semicolon still ends the clause.
+    assert extract_request("Library app; members can borrow books; overdue reminders").entities == [
+        "member", "book", "loan"]
+
+
 def test_a_feature_said_of_them_works_on_what_was_named_before() -> None:
     # "rate them and save favourites": the recipes are rated, not the favourites.
     request = extract_request("Users post recipes, rate them and save favourites.")
