@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, model_serializer
 
 Archetype = Literal[
     "dashboard", "ecommerce", "chat", "content", "crud", "landing",
@@ -90,6 +90,16 @@ class EntityField(BaseModel):
 
     name: str  # lower snake, in the request's language
     type: FieldType = "str"
+    # The values the request listed for it ("status (open, in progress, done)"); None: any value of its type.
+    choices: list[str] | None = None
+
+    @model_serializer(mode="wrap")
+    def _without_unlisted_choices(self, handler):
+        # A plan's fields read {"name", "type"} unless the request listed values (older plans stay byte-identical).
+        data = handler(self)
+        if isinstance(data, dict) and data.get("choices") is None:
+            data.pop("choices", None)
+        return data
 
 
 class AcceptanceCriterion(BaseModel):

@@ -12,7 +12,7 @@ from grokorc_assets.generation.spec import ProjectSpec, endpoints_of, feature_en
 from grokorc_assets.generation.stacks import substitutions
 from grokorc_assets.generation.ui_text import text
 from grokorc_assets.models import EntityField, Plan, Stack
-from grokorc_assets.planning.acceptance import feature_field
+from grokorc_assets.planning.acceptance import LISTED_VALUES, feature_field
 
 AGENT = "backend"
 API_STACK = Stack(backend=["fastapi"], database=["sqlite"])
@@ -58,7 +58,13 @@ def _acceptance_context(spec: ProjectSpec) -> dict:
     for c in spec.acceptance:
         indexes[c.id] = seen.get(c.feature, 0)
         seen[c.feature] = indexes[c.id] + 1
-        if c.entity in by_entity:
+        if c.entity in by_entity and c.feature == LISTED_VALUES:
+            # The n-th such criterion of an entity is about its n-th field with listed values.
+            listed = [f for f in by_entity[c.entity].fields if f.choices]
+            nth = sum(1 for d in spec.acceptance[:spec.acceptance.index(c)]
+                      if d.feature == LISTED_VALUES and d.entity == c.entity)
+            fields[c.id] = listed[nth] if nth < len(listed) else None
+        elif c.entity in by_entity:
             fields[c.id] = feature_field(c.feature, c.entity, plan_fields)
     roles = _role_resources(spec)
     thing = roles["thing"]
@@ -70,7 +76,7 @@ def _acceptance_context(spec: ProjectSpec) -> dict:
 
 
 def _entity_field(field: FieldSpec) -> EntityField:
-    return EntityField(name=field.name, type=field.type)
+    return EntityField(name=field.name, type=field.type, choices=field.choices)
 
 
 def _payloads(resource: ResourceSpec) -> tuple[dict, dict, dict]:

@@ -45,6 +45,7 @@ class FieldSpec(BaseModel):
     required: bool
     example: Any  # a valid value, used by generated tests and forms
     invalid: Any  # a value the API must reject with 422
+    choices: list[str] | None = None  # the only values it takes ("open", "in progress", "done"), if listed
 
 
 class ResourceSpec(BaseModel):

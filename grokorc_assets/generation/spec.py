@@ -135,6 +135,8 @@ _SAMPLES = {
 }
 _TYPE_SAMPLES = {"str": "Sample", "text": "A short note", "int": 3, "float": 19.5, "bool": True,
                  "email": "someone@example.com", "datetime": "2030-01-15T10:00:00"}
+NOT_A_CHOICE = "none of the listed values"
+MAX_CHOICES = 12
 _INVALID = {"str": 123, "text": 123, "int": -5, "float": -1, "bool": "maybe", "email": "not-an-email",
             "datetime": "not-a-date"}
 
@@ -144,8 +146,14 @@ def _field_label(name: str, ident: str, language: str) -> str:
     return text(f"field.{ident}", language) if has_text(f"field.{ident}") else name.replace("_", " ").capitalize()
 
 
-def _field_spec(name: str, kind: str, required: bool, language: str = "en") -> FieldSpec:
+def _field_spec(name: str, kind: str, required: bool, language: str = "en",
+                choices: list[str] | None = None) -> FieldSpec:
     ident = identifier(name, prefix="field") or "field"
+    choices = [label_of(c) for c in choices or []][:MAX_CHOICES] or None
+    if choices and kind == "str":
+        # One of the listed values, never required: a new record takes the first ("open").
+        return FieldSpec(name=ident, label=label_of(_field_label(name, ident, language)), type=kind,
+                         required=False, example=choices[0], invalid=NOT_A_CHOICE, choices=choices)
     example = _SAMPLES.get(ident, _TYPE_SAMPLES[kind]) if kind in ("str", "text") else _TYPE_SAMPLES[kind]
     if ident.endswith("_id") and kind == "int":
         example = 1
@@ -168,13 +176,14 @@ def fields_of(plan: Plan, entity: str) -> list[FieldSpec]:
     seen: set[str] = {"id"}
     first_text = True
     for field in plan.fields.get(entity, []):
+        listed = field.type == "str" and bool(field.choices)  # a status names no record
         required = field.type in ("float", "int", "datetime", "email") or (first_text and field.type == "str")
-        first_text = first_text and field.type != "str"
-        spec = _field_spec(field.name, field.type, required, plan.language)
+        first_text = first_text and (field.type != "str" or listed)
+        spec = _field_spec(field.name, field.type, required, plan.language, field.choices)
         if spec.name not in seen:
             seen.add(spec.name)
             out.append(spec)
-    if not any(f.type == "str" for f in out):
+    if not any(f.type == "str" and not f.choices for f in out):
         # Every record needs a short required text: what lists show, search finds and tests change.
         out.insert(0, _field_spec("name" if "name" not in seen else "title", "str", True, plan.language))
     return out
@@ -182,7 +191,7 @@ def fields_of(plan: Plan, entity: str) -> list[FieldSpec]:
 
 def text_field(resource: ResourceSpec) -> str:
     """The field that names a record: its first required short text."""
-    return next(f.name for f in resource.fields if f.type == "str" and f.required)
+    return next(f.name for f in resource.fields if f.type == "str" and f.required and not f.choices)
 
 
 def _derived(name: str, language: str = "en") -> set[str]:

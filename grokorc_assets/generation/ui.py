@@ -154,11 +154,13 @@ def _server_widgets(ctx: _Ctx, r: ResourceSpec) -> dict:
     the one the request named a list feature with ("rehearsals sorted by date")."""
     main = ctx.spec.roles.main == r.name
     filter_field = _field_of(ctx, r, "filters")
-    filter_type = next((f.type for f in r.fields if f.name == filter_field), "str")
+    filtered = next((f for f in r.fields if f.name == filter_field), None)
+    filter_type = filtered.type if filtered else "str"
     return {
         "search": ctx.works_on(r, "search"),
         "sort": _sort_options(ctx, r, _field_of(ctx, r, "sort")) if ctx.works_on(r, "sort") else [],
-        "filter": {"field": filter_field, "label": _label_of(r, filter_field), "type": filter_type}
+        "filter": {"field": filter_field, "label": _label_of(r, filter_field), "type": filter_type,
+                   "choices": (filtered.choices if filtered else None) or []}
         if ctx.works_on(r, "filters") else None,
         "tag_filter": main and ctx.has("tags"),
         "paged": ctx.works_on(r, "pagination"),
@@ -205,13 +207,14 @@ def _add_title(ctx: _Ctx, r: ResourceSpec) -> str:
 
 def _input(form_id: str, f) -> dict:
     return {"id": f"{form_id}-{f.name}", "name": f.name, "label": f.label, "type": f.type,
-            "input_type": INPUT_TYPES[f.type], "required": f.required and f.type != "bool",
+            "input_type": "choice" if f.choices else INPUT_TYPES[f.type], "choices": f.choices or [],
+            "required": f.required and f.type != "bool",
             "step": "0.01" if f.type == "float" else "1", "maxlength": MAX_LENGTH.get(f.type)}
 
 
 def shown_field(r: ResourceSpec) -> str:
     """The field a record is named by in another resource's form or table: its first short text."""
-    return next((f.name for f in r.fields if f.type == "str"), r.fields[0].name)
+    return next((f.name for f in r.fields if f.type == "str" and not f.choices), r.fields[0].name)
 
 
 def _reference_select(ctx: _Ctx, r: ResourceSpec, field: dict) -> dict:

@@ -32,6 +32,8 @@ BOOKING_NAMES = ("booking", "reservation", "réservation", "appointment", "reser
                  "rendez_vous", "agendamento", "cita", "rental", "alquiler", "aluguel", "vermietung")
 MESSAGE_NAMES = ("message", "chat_message", "mensaje", "nachricht", "mensagem")
 SCORE_NAMES = ("score", "high_score", "leaderboard_entry", "puntuación", "punktestand", "pontuação")
+# The feature of the criteria about a field's listed values ("priority (low, medium, high)").
+LISTED_VALUES = "listed_values"
 # A list of saved records ("a favourites list", "bookmarks"): each one refers to a record of the main entity.
 SAVED_NAMES = ("favourite", "favorite", "bookmark", "saved_item", "wishlist_item", "favorito", "favorita",
                "marcador", "favorit", "lesezeichen", "favori", "signet")
@@ -480,7 +482,7 @@ def derive_acceptance(
     roles = roles or feature_roles(entities, fields, features)
     criteria: list[AcceptanceCriterion] = []
     unmet: list[Unmet] = []
-    for key in ["crud", *[f for f in features if f != "crud"]]:
+    for key in ["crud", *[f for f in features if f not in ("crud", LISTED_VALUES)]]:
         feature = table.get(key)
         if (missing := _not_buildable(key, feature, archetype, has_ui)) is not None:
             unmet.append(missing)
@@ -499,7 +501,23 @@ def derive_acceptance(
                 criteria.append(AcceptanceCriterion(
                     id=f"ac{len(criteria) + 1:02d}", text=text[:1].upper() + text[1:], feature=key,
                     entity=entity, verify=verify))
+    if archetype != "cli":
+        criteria += _listed_values_criteria(entities, fields, len(criteria))
     return criteria, unmet
+
+
+def _listed_values_criteria(entities: list[str], fields: dict[str, list[EntityField]], before: int
+                            ) -> list[AcceptanceCriterion]:
+    """One criterion per field the request listed the values of: "status (open, in progress, done)"."""
+    out = []
+    template = feature_table()[LISTED_VALUES].criteria[0]
+    for entity in entities:
+        for field in (f for f in fields.get(entity, []) if f.choices):
+            text = template.text.format(entity=_label(entity), field=field.name.replace("_", " "),
+                                        values=", ".join(field.choices))
+            out.append(AcceptanceCriterion(id=f"ac{before + len(out) + 1:02d}", text=text[:1].upper() + text[1:],
+                                           feature=LISTED_VALUES, entity=entity, verify=template.verify))
+    return out
 
 
 class Contract(BaseModel):

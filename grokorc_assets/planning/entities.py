@@ -847,9 +847,60 @@ _FIELD_LINKS = frozenset({"with", "has", "have", "having", "(", "con", "mit", "a
                           "ont", "tem", "têm"})
 
 
-def _opens_field_list(items: list, i: int) -> bool:
-    """ "... and users with name": a phrase followed by a field link starts its own list of fields."""
-    return isinstance(items[i], Phrase_) and i + 1 < len(items) and _low(items[i + 1]) in _FIELD_LINKS
+def _opens_field_list(items: list, i: int, lang: Lang) -> bool:
+    """ "... and users with name": a phrase followed by a field link starts its own list of fields
+    ("status (open, done)" lists the values of a field instead)."""
+    return (isinstance(items[i], Phrase_) and i + 1 < len(items) and _low(items[i + 1]) in _FIELD_LINKS
+            and _choices_after(items, i + 1, lang) is None)
+
+
+MAX_CHOICES = 12
+
+
+def _choices_after(items: list, i: int, lang: Lang) -> tuple[list[str], set[int], int] | None:
+    """(values, their phrases' positions, the index after ")") when item i opens a parenthesis of short
+    values: "status (open, in progress, done)", "priority (low / medium / high)"; None otherwise."""
+    if i >= len(items) or _low(items[i]) != "(":
+        return None
+    values: list[str] = []
+    words: list[str] = []
+    positions: set[int] = set()
+    for j in range(i + 1, min(len(items), i + 4 * MAX_CHOICES)):
+        item = items[j]
+        if _low(item) == ")" or _is(item, lang.connectors) or _low(item) in ("|", "or"):
+            if words:
+                values.append(" ".join(words))
+            words = []
+            if _low(item) != ")":
+                continue
+            short = 2 <= len(values) <= MAX_CHOICES and all(len(v.split()) <= 3 for v in values)
+            return (list(dict.fromkeys(values)), positions, j + 1) if short else None
+        if isinstance(item, Phrase_):
+            words += [u.low for u in item.units]
+            positions.add(item.pos)
+        elif isinstance(item, (Unit, Tok)) and item.low.isalnum():
+            words.append(item.low)
+        else:
+            return None
+    return None
+
+
+def field_choices(items: list, lang: Lang) -> dict[str, list[str]]:
+    """Field name (as a field list reads it) -> the values listed after it in parentheses."""
+    out: dict[str, list[str]] = {}
+    for k, item in enumerate(items):
+        found = _choices_after(items, k + 1, lang) if isinstance(item, Phrase_) else None
+        if found:
+            name = clean_name(_field_words(item, lang))
+            if name:
+                out.setdefault(name, found[0])
+    return out
+
+
+def _field_words(phrase: Phrase_, lang: Lang) -> str:
+    # "bikes with prices and sizes": a field word in the plural is the same field ("price").
+    *mods, last = phrase.units
+    return "_".join([u.low for u in mods] + [last.sing if last.sing in lang.field_words else last.low])
 
 
 def _is_field_word(name: str, lang: Lang) -> bool:
@@ -994,16 +1045,22 @@ def _list_items(items: list, k: int, lang: Lang) -> list[tuple[str, set[int]]]:
     words: list[str] = []
     positions: set[int] = set()
     closed = False  # the list's final "and" was read: one more item, then it ends
+    resume = k
     for i in range(k, len(items)):
+        if i < resume:
+            continue  # inside a field's "(values)"
         item = items[i]
-        if i > k and _opens_field_list(items, i):
+        if i > k and _opens_field_list(items, i, lang):
             break
         if isinstance(item, Phrase_) and i > k and _names_a_feature_only(item, lang):
             break  # "title, cost and quantity, cart and checkout": the features are no fields
+        values = _choices_after(items, i, lang) if words else None
+        if values:
+            positions |= values[1]  # "priority (low, medium, high)": values of the field, no records
+            resume = values[2]
+            continue
         if isinstance(item, Phrase_):
-            # "bikes with prices and sizes": a field word in the plural is the same field ("price").
-            *mods, last = item.units
-            words += [u.low for u in mods] + [last.sing if last.sing in lang.field_words else last.low]
+            words += _field_words(item, lang).split("_")
             positions.add(item.pos)
         elif _is(item, lang.connectors) or _low(item) in ("a", "an", "the", "its", "their"):
             if closed and _low(item) == "," and words:
@@ -1168,7 +1225,9 @@ def extract_request(message: str) -> RequestModel:
     held = _held_things(items, lang, field_positions)
     found += _glued_entities(seq, lang)
     entities = list(dict.fromkeys(name for _, name in sorted(found, key=lambda p: p[0])))[:MAX_ENTITIES]
-    fields = {e: [EntityField(name=n, type=field_type(n)) for n in dict.fromkeys(named[e])]
+    choices = field_choices(items, lang)
+    fields = {e: [EntityField(name=n, type="str" if n in choices else field_type(n), choices=choices.get(n))
+                  for n in dict.fromkeys(named[e])]
               for e in entities if e in named}
     excluded = [*excluded_features, *negated_technologies(toks)]
     # Every word that names an entity, wherever it stands ("..., and rehearsals sorted by date").

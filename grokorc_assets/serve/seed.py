@@ -28,6 +28,7 @@ class SeedField(BaseModel):
     type: str = "str"
     required: bool = True
     example: Any = None
+    choices: list[str] | None = None
 
 
 class SeedResource(BaseModel):
@@ -61,6 +62,8 @@ class SeedReport(BaseModel):
 def sample_value(field: SeedField, index: int) -> Any:
     """The field's example, varied by ``index`` so records differ (index 0 is the example itself)."""
     value = field.example
+    if field.choices:
+        return field.choices[index % len(field.choices)]  # records in each of the listed states
     if index == 0 or value is None:
         return value
     varied = _VARIANTS.get(field.type, _vary_text)

@@ -97,6 +97,16 @@ def filters(s: Served, r: ResourceSpec) -> None:
     assert all(str(x[field]) == str(made[field]) for x in found)
 
 
+def listed_values(s: Served, r: ResourceSpec) -> None:
+    listed = [f for f in r.fields if f.choices]
+    assert listed, f"{r.plural} has no field with listed values"
+    for f in listed:
+        for value in f.choices:
+            assert s.create(r, **{f.name: value})[f.name] == value
+        unlisted = s.http.post(f"/api/{r.plural}", json=s.record(r, **{f.name: f"not {f.choices[0]}"}))
+        assert unlisted.status_code == 422, unlisted.text
+
+
 def pagination(s: Served, r: ResourceSpec) -> None:
     ids = [s.create(r)["id"] for _ in range(3)]
     everything = [x["id"] for x in s.http.get(f"/api/{r.plural}").json()]
@@ -253,6 +263,7 @@ CHECKERS: dict[str, Callable[[Served, ResourceSpec | None], None]] = {
     "file_upload": file_upload, "media_gallery": media_gallery,
     "votes": votes, "chat": chat, "charts": charts, "csv_export": csv_export, "leaderboard": leaderboard,
     "notifications": notifications, "realtime": realtime, "contact_form": contact_form,
+    "listed_values": listed_values,
 }
 
 

@@ -12,8 +12,8 @@ REQUESTS: dict[str, str] = {
                  "and checkout, and star ratings",
     "chat": "Team chat with rooms, message history and live updates",
     "content": "Cooking blog with recipes, comments, tags and search; each recipe has a photo gallery",
-    "crud": "Equipment inventory tracker: devices with serial number, owner and purchase date, pagination, "
-            "notifications and file attachments",
+    "crud": "Equipment inventory tracker: devices with serial number, owner, purchase date and condition (new, "
+            "used, broken), pagination, notifications and file attachments",
     "landing": "Landing page for a yoga studio with a contact form and dark mode",
     "api": "REST API for a URL shortener: links with url and slug, and votes on links",
     "game": "Snake game with a leaderboard",

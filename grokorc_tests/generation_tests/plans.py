@@ -93,6 +93,11 @@ BIKES = "Web app for a bike rental shop: customers rent bikes by the hour, staff
 # "customers rent bikes": the rental is the booking, of a bike, by a customer.
 bikes = planned(BIKES)
 
+DESK = ("Support desk where customers open tickets with subject, priority (low, medium, high) and status (open, "
+        "in progress, closed); agents filter tickets by status")
+# Fields with listed values: a select in the form and the filter, 422 for any other value.
+desk = planned(DESK)
+
 # Planned from its Spanish request: the generated UI speaks Spanish (language "es").
 biblioteca = planned(BIBLIOTECA)
 
@@ -143,7 +148,7 @@ UI_PLANS = {"dashboard": dashboard, "ecommerce": ecommerce, "awkward_crud": awkw
 # Not UI plans: their UI is the ecommerce one's; their back ends check out by non-English fields.
 ALL_PLANS = {**UI_PLANS, "cli": cli_tool, "api": api_only, "ecommerce_de": ecommerce_de, "ecommerce_es": ecommerce_es,
              "choir": choir, "garden": garden, "biblioteca": biblioteca, "chor": chor, "library": library,
-             "bikes": bikes}
+             "bikes": bikes, "desk": desk}
 
 
 def title_for(name: str) -> str | None:

@@ -341,6 +341,25 @@ def test_a_favourites_list_holds_records_of_the_main_entity() -> None:
     assert _field_names(bookmarks, "bookmark") == ["url", "title"]
 
 
+def test_values_listed_after_a_field_are_its_only_values() -> None:
+    request = extract_request("Support desk where customers open tickets with subject, priority (low, medium, high) "
+                              "and status (open / in progress / closed)")
+    assert request.entities == ["customer", "ticket"]  # no "medium" or "high" records
+    fields = {f.name: f for f in request.fields["ticket"]}
+    assert list(fields) == ["subject", "priority", "status"]
+    assert fields["priority"].choices == ["low", "medium", "high"] and fields["priority"].type == "str"
+    assert fields["status"].choices == ["open", "in progress", "closed"]
+    assert fields["subject"].choices is None
+    # A parenthesis that is no list of short values is not read as one.
+    plan = infer_plan("Books with title and author (the person who wrote the book, with a short biography)")
+    assert not any(f.choices for fields in plan.fields.values() for f in fields)
+    # Each listed field is a promise the delivered API keeps: one criterion per field.
+    tasks = infer_plan("Task tracker: tasks with title, due date and status (open, in progress, done)")
+    listed = [c for c in tasks.acceptance if c.feature == "listed_values"]
+    assert [(c.entity, c.verify) for c in listed] == [("task", "api")]
+    assert "open, in progress, done" in listed[0].text
+
+
 def test_a_list_after_a_colon_goes_on_after_semicolons() -> None:
     request = extract_request("Inventory app for a small warehouse: products with SKU, quantity and location; "
                               "suppliers; low stock alerts; export to CSV")

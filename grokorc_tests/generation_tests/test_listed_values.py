@@ -1,0 +1,75 @@
+"""A field whose values the request listed ("priority (low, medium, high)") takes only those: the form and
+the filter offer them in a select, the API refuses any other value, a user picks one in Chromium."""
+
+from __future__ import annotations
+
+import ast
+import re
+
+import httpx
+
+from grokorc_assets.generation import generate_backend, generate_frontend, infer_ui
+from grokorc_assets.models import EntityField, Plan, Stack
+from grokorc_assets.serve import served_project
+
+
+def _options(html: str, name: str) -> list[str]:
+    select = re.search(rf'<select[^>]*name="{name}"[^>]*>(.*?)</select>', html, re.S)
+    assert select, f"no select named {name}"
+    return re.findall(r'<option value="([^"]*)"', select.group(1))
+
+
+def test_the_form_and_the_filter_offer_the_listed_values(generated) -> None:
+    gen = generated("desk")
+    tickets = (gen.project / "frontend" / "pages" / "tickets.html").read_text()
+    assert _options(tickets, "priority") == ["low", "medium", "high"]
+    assert _options(tickets, "status") == ["open", "in progress", "closed"]
+    by_status = re.search(r'<select id="[^"]*-by" data-param="status">(.*?)</select>', tickets, re.S)
+    assert by_status and re.findall(r'<option value="([^"]*)"', by_status.group(1)) == ["", "open", "in progress",
+                                                                                       "closed"]
+
+
+def test_the_api_takes_only_the_listed_values(generated) -> None:
+    with served_project(generated("desk").project) as app:
+        made = httpx.post(f"{app.url}/api/tickets", json={"subject": "Printer jammed"})
+        assert made.status_code == 201 and made.json()["priority"] == "low"  # the first listed value
+        urgent = {"subject": "Server down", "priority": "high", "status": "in progress"}
+        assert httpx.post(f"{app.url}/api/tickets", json=urgent).json()["status"] == "in progress"
+        refused = httpx.post(f"{app.url}/api/tickets", json={"subject": "x", "priority": "urgent"})
+        assert refused.status_code == 422 and any("priority" in e["loc"] for e in refused.json()["detail"])
+        found = httpx.get(f"{app.url}/api/tickets", params={"status": "in progress"}).json()
+        assert [t["subject"] for t in found] == ["Server down"]
+
+
+def test_a_user_files_an_urgent_ticket_in_chromium(generated, browser) -> None:
+    with served_project(generated("desk").project) as app:
+        context = browser.new_context()
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(f"{app.url}/pages/tickets.html")
+        page.get_by_label("Subject (required)").fill("Server down")
+        page.get_by_label("Priority").select_option("high")
+        page.get_by_role("button", name="Save").click()
+        row = page.locator("tbody tr").filter(has_text="Server down")
+        row.wait_for()
+        assert "high" in row.locator("td").all_inner_texts()
+        assert httpx.get(f"{app.url}/api/tickets").json()[0]["priority"] == "high"
+        context.close()
+        assert errors == []
+
+
+def test_listed_values_are_data_in_the_generated_code(tmp_path) -> None:
+    # Values reach Python as literals and HTML escaped, whatever a planner (an LLM's) put in them.
+    hostile = ['<script>alert(1)</script>', '"); import os; ("', "{{7*7}}"]
+    plan = Plan(archetype="crud", confidence=0.9, has_ui=True, stack=Stack(frontend=["vanilla"]),
+                entities=["ticket"], features=[],
+                fields={"ticket": [EntityField(name="subject"), EntityField(name="mood", choices=hostile)]})
+    backend = generate_backend(plan, tmp_path)
+    generate_frontend(plan, tmp_path)
+    ui = infer_ui(plan, tmp_path, backend)
+    models = next(tmp_path.rglob("backend/app/models.py")).read_text()
+    ast.parse(models)
+    assert "Literal['<script>alert(1)</script>', '\"); import os; (\"', '{{7*7}}']" in models
+    page = (tmp_path / "agents" / "ui" / next(p for p in ui.pages if p.slug == "tickets").path).read_text()
+    assert "<script>alert(1)</script>" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
