@@ -396,6 +396,17 @@ def complete_fields(
     return out
 
 
+def _with_values(fields: list[EntityField], value_fields: dict[str, list[str]]) -> list[EntityField]:
+    """The main entity's fields with a field per listed word: "columns To do, Doing, Done" -> a column that
+    is one of them (the request's own field of that name takes the values)."""
+    out = list(fields)
+    for name, values in value_fields.items():
+        at = next((i for i, f in enumerate(out) if f.name == name), None)
+        field = EntityField(name=name, type="str", choices=values)
+        out = [*out[:at], field, *out[at + 1:]] if at is not None else [*out, field]
+    return out
+
+
 def _saved_fields(fields: list[EntityField], described: bool, main: str) -> list[EntityField]:
     """A favourite (bookmark, saved item) is of a record of the main entity, with a note when the request
     described it no further; one that already refers to something keeps its fields."""
@@ -545,7 +556,8 @@ def _times_to_booking(named: dict[str, list[EntityField]], roles: Roles) -> dict
 
 def derive_contract(archetype: str, has_ui: bool, entities: list[str], named: dict[str, list[EntityField]],
                     features: list[str], *, language: str = "en", anchors: dict[str, str] | None = None,
-                    described: dict[str, list[EntityField]] | None = None) -> Contract:
+                    described: dict[str, list[EntityField]] | None = None,
+                    value_fields: dict[str, list[str]] | None = None) -> Contract:
     """The one derivation every plan goes through (offline, LLM, or an older plan): roles are decided
     here once, from what the request named, and stored so that every generator reads the same.
     ``described``: the fields the request itself gave, when ``named`` also holds fields added since
@@ -559,6 +571,8 @@ def derive_contract(archetype: str, has_ui: bool, entities: list[str], named: di
         roles = roles.model_copy(update=dict(zip(("start_field", "end_field"),
                                                  booking_fields(moved.get(roles.booking, [])), strict=True)))
     fields = complete_fields(entities, named, features, roles)
+    if value_fields and roles.main in fields:
+        fields[roles.main] = _with_values(fields[roles.main], value_fields)
     criteria, unmet = derive_acceptance(entities, fields, features, archetype=archetype, has_ui=has_ui, roles=roles,
                                         language=language)
     return Contract(entities=entities, fields=fields, roles=roles, acceptance=criteria, unmet=unmet)

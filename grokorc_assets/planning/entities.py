@@ -46,6 +46,8 @@ class RequestModel(BaseModel):
     excluded: list[str] = Field(default_factory=list)
     # The entity a list feature is named with ("rehearsals sorted by date" -> sort: rehearsal).
     anchors: dict[str, str] = Field(default_factory=dict)
+    # Values a word such as "columns" lists, by that word in the singular: {"column": ["To do", "Done"]}.
+    value_fields: dict[str, list[str]] = Field(default_factory=dict)
 
 
 # --------------------------------------------------------------------------------------------
@@ -876,13 +878,56 @@ def _choices_after(items: list, i: int, lang: Lang) -> tuple[list[str], set[int]
             short = 2 <= len(values) <= MAX_CHOICES and all(len(v.split()) <= 3 for v in values)
             return (list(dict.fromkeys(values)), positions, j + 1) if short else None
         if isinstance(item, Phrase_):
-            words += [u.low for u in item.units]
+            words += [_surface(u) for u in item.units]
             positions.add(item.pos)
         elif isinstance(item, (Unit, Tok)) and item.low.isalnum():
-            words.append(item.low)
+            words.append(_surface(item))
         else:
             return None
     return None
+
+
+def _surface(x: Unit | Tok) -> str:
+    """A word as the request wrote it, as far as its case goes ("To do", "open")."""
+    if isinstance(x, Tok):
+        return x.raw
+    return x.low[:1].upper() + x.low[1:] if x.cap else x.low
+
+
+def listed_value_fields(items: list, lang: Lang) -> dict[str, list[str]]:
+    """ "a Kanban board with columns To do, Doing and Done" -> {"column": ["To do", "Doing", "Done"]}: the
+    values a word of ``value_lists`` lists, up to the end of its sentence or the next field list."""
+    out: dict[str, list[str]] = {}
+    for k, item in enumerate(items):
+        if not isinstance(item, Phrase_) or not _lists_values(items, k, lang):
+            continue
+        at = next(i for i, u in enumerate(item.units) if u.low in lang.value_lists)
+        values: list[str] = []
+        words = [_surface(u) for u in item.units[at + 1:]]
+        for x in items[k + 1:]:
+            low = _low(x)
+            if low in _SENTENCE_END or low in _FIELD_LINKS or (isinstance(x, Phrase_) and _opens_value_end(x)):
+                break
+            if low == ":":
+                continue
+            if _is(x, lang.connectors) or low == "or":
+                values, words = ([*values, " ".join(words)] if words else values), []
+            elif isinstance(x, Phrase_):
+                words += [_surface(u) for u in x.units]
+            elif low.isalnum() or low in ("'", "’"):
+                words.append(_surface(x))
+            else:
+                break
+        values = [*values, " ".join(words)] if words else values
+        values = [v for v in dict.fromkeys(values) if len(v.split()) <= 3]
+        if len(values) >= 2:
+            out.setdefault(item.units[at].sing, values[:MAX_CHOICES])
+    return out
+
+
+def _opens_value_end(phrase: Phrase_) -> bool:
+    # "... Doing and Done, cards with ...": a phrase in the plural after the values names records again.
+    return phrase.units[-1].plural and not phrase.units[0].cap
 
 
 def field_choices(items: list, lang: Lang) -> dict[str, list[str]]:
@@ -1151,7 +1196,8 @@ def _mark_listed_values(items: list, lang: Lang) -> None:
         if isinstance(item, Phrase_) and not listing and _lists_values(items, k, lang):
             listing, item.slot = True, VALUE_SLOT
             continue
-        if listing and (low in _SENTENCE_END or low in _FIELD_LINKS):
+        if listing and (low in _SENTENCE_END or low in _FIELD_LINKS
+                        or (isinstance(item, Phrase_) and _opens_value_end(item))):
             listing = False
         if listing and isinstance(item, Phrase_):
             item.slot = VALUE_SLOT
@@ -1255,7 +1301,8 @@ def extract_request(message: str) -> RequestModel:
     booked, booker = _booked_thing(toks, lang, entities)
     anchors.update({key: name for key, name in ((BOOKED, booked), (BOOKER, booker)) if name})
     return RequestModel(language=lang.code, entities=entities, fields=fields, features=features,
-                        excluded=list(dict.fromkeys(excluded)), anchors=anchors)
+                        excluded=list(dict.fromkeys(excluded)), anchors=anchors,
+                        value_fields=listed_value_fields(items, lang))
 
 
 def _booked_thing(toks: list[Tok], lang: Lang, entities: list[str]) -> tuple[str | None, str | None]:

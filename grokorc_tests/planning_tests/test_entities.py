@@ -360,6 +360,23 @@ def test_values_listed_after_a_field_are_its_only_values() -> None:
     assert "open, in progress, done" in listed[0].text
 
 
+@pytest.mark.parametrize(("message", "entity", "field", "values"), [
+    ("Kanban board with columns To do, Doing, Done; cards with title, assignee and due date", "card", "column",
+     ["To do", "Doing", "Done"]),
+    ("A Kanban board with columns To do, Doing and Done, cards with title", "card", "column",
+     ["To do", "Doing", "Done"]),
+    ("Recruiting pipeline: candidates move through stages Applied, Interview, Offer, Hired", "candidate", "stage",
+     ["Applied", "Interview", "Offer", "Hired"]),
+])
+def test_values_a_board_lists_are_a_field_of_its_records(message: str, entity: str, field: str,
+                                                          values: list[str]) -> None:
+    plan = infer_plan(message)
+    listed = {f.name: f.choices for f in plan.fields[entity]}
+    assert listed[field] == values, plan.fields
+    assert any(c.feature == "listed_values" and c.entity == entity for c in plan.acceptance)
+    assert not {v.lower() for v in values} & set(plan.entities)  # the values are no records
+
+
 def test_a_list_after_a_colon_goes_on_after_semicolons() -> None:
     request = extract_request("Inventory app for a small warehouse: products with SKU, quantity and location; "
                               "suppliers; low stock alerts; export to CSV")
