@@ -17,7 +17,7 @@ HttpMethod = Literal["GET", "POST", "PUT", "DELETE"]
 ComponentType = Literal[
     "navigation", "data_table", "form", "kpi_card", "chart", "empty_state", "error_state",
     "loading_state", "success_state", "hero", "page_list", "feature_list", "api_table", "content_section",
-    "contact_form", "game", "chat", "cart", "comments", "attachments", "notifications", "auth",
+    "contact_form", "game", "chat", "cart", "comments", "attachments", "notifications", "auth", "board",
 ]
 
 

@@ -25,9 +25,10 @@ from grokorc_assets.generation.site import (
     nav_links,
     resource_by_name,
     shell_flags,
+    site_data,
     site_pages,
 )
-from grokorc_assets.generation.spec import ProjectSpec, endpoints_of, feature_label, project_spec, snake
+from grokorc_assets.generation.spec import ProjectSpec, endpoints_of, feature_label, project_spec, snake, text_field
 from grokorc_assets.generation.ui_text import has_text, in_sentence, template_text, text
 from grokorc_assets.models import EntityField, Plan
 from grokorc_assets.planning.acceptance import feature_field
@@ -355,9 +356,26 @@ def _contact(ctx: _Ctx, *, always: bool = False) -> UiNode | None:
                   children=_outcome(ctx, "contact.send_failed", "contact.sent"))
 
 
+def _board(ctx: _Ctx, r: ResourceSpec) -> UiNode | None:
+    """The records in one column per listed value of a status-like field ("columns To do, Doing, Done"): a
+    board whose cards move with their "Move to" select (a PUT of the record with the new value)."""
+    board_fields = set(site_data()["board_fields"])
+    field = next((f for f in r.fields if f.choices and f.name in board_fields), None)
+    binding, update = ctx.binding(f"{r.plural}.list"), ctx.binding(f"{r.plural}.update")
+    if field is None or binding is None or update is None:
+        return None
+    board_id = ctx.dom_id("board")
+    return UiNode(type="board", binding=binding, children=_states(ctx, ctx.items(r)), props={
+        "id": board_id, "title": ctx.text("board.title", label=field.label), "resource": r.plural,
+        "field": field.name, "label_field": text_field(r), "update_operation": update.operation,
+        "columns": [{"id": f"{board_id}-{i}", "value": value} for i, value in enumerate(field.choices or [])],
+        "move_label": ctx.text("board.move"),
+    })
+
+
 def _resource_page(ctx: _Ctx, r: ResourceSpec) -> list[UiNode | None]:
-    return [_data_table(ctx, r), _form(ctx, r), _cart(ctx) if ctx.is_role(r, "priced", "checkout") else None,
-            _comments(ctx, r), _attachments(ctx, r)]
+    return [_board(ctx, r), _data_table(ctx, r), _form(ctx, r),
+            _cart(ctx) if ctx.is_role(r, "priced", "checkout") else None, _comments(ctx, r), _attachments(ctx, r)]
 
 
 def _overview(ctx: _Ctx) -> list[UiNode | None]:

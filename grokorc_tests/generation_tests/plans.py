@@ -97,6 +97,8 @@ DESK = ("Support desk where customers open tickets with subject, priority (low, 
         "in progress, closed); agents filter tickets by status")
 # Fields with listed values: a select in the form and the filter, 422 for any other value.
 desk = planned(DESK)
+KANBAN = "Kanban board with columns To do, Doing, Done; cards with title, assignee and due date"
+kanban = planned(KANBAN)
 
 # Planned from its Spanish request: the generated UI speaks Spanish (language "es").
 biblioteca = planned(BIBLIOTECA)
@@ -148,7 +150,7 @@ UI_PLANS = {"dashboard": dashboard, "ecommerce": ecommerce, "awkward_crud": awkw
 # Not UI plans: their UI is the ecommerce one's; their back ends check out by non-English fields.
 ALL_PLANS = {**UI_PLANS, "cli": cli_tool, "api": api_only, "ecommerce_de": ecommerce_de, "ecommerce_es": ecommerce_es,
              "choir": choir, "garden": garden, "biblioteca": biblioteca, "chor": chor, "library": library,
-             "bikes": bikes, "desk": desk}
+             "bikes": bikes, "desk": desk, "kanban": kanban}
 
 
 def title_for(name: str) -> str | None:
