@@ -86,6 +86,8 @@ class Lang:
     booking_verbs: tuple[Phrase, ...]
     each_words: frozenset[str]  # "each", "cada": "name and phone of each member" names the owner after
     value_lists: frozenset[str]  # "columns", "statuses": what they list are values, not records
+    default_board: dict  # {"words": ["kanban"], "field": "column", "values": [...]}: a board named bare
+    containers: frozenset[str]  # "tracker", "board": a project that holds what follows its "for"
     paired: frozenset[str]  # "start", "end": listed together they share one head ("start and end date")
     people: frozenset[str]
     field_words: frozenset[str]
@@ -176,6 +178,7 @@ def _lang(code: str, raw: dict, common: dict) -> Lang:
         authoring_verbs=words("authoring_verbs"),
         object_prepositions=words("object_prepositions"), booking_verbs=_phrases(raw.get("booking_verbs", [])),
         each_words=words("each_words"), value_lists=words("value_lists"), paired=words("paired"),
+        default_board=raw.get("default_board") or {}, containers=words("containers"),
         people=words("people"), field_words=words("field_words"), compound_heads=words("compound_heads"),
         joined=words("joined"),
         also_entities=_words(common["also_entities"]), head_first=bool(raw["head_first"]),
@@ -922,7 +925,17 @@ def listed_value_fields(items: list, lang: Lang) -> dict[str, list[str]]:
         values = [v for v in dict.fromkeys(values) if len(v.split()) <= 3]
         if len(values) >= 2:
             out.setdefault(item.units[at].sing, values[:MAX_CHOICES])
-    return out
+    return out or _default_board(items, lang)
+
+
+def _default_board(items: list, lang: Lang) -> dict[str, list[str]]:
+    """A board the request names without listing its columns ("a Kanban board for the print shop's jobs")
+    has the language's usual ones (``default_board`` in data/entities.yaml)."""
+    board = lang.default_board
+    words = set(board.get("words", []))
+    named = any(part in words for x in items if isinstance(x, Phrase_) for u in x.units
+                for part in re.split(r"[-_]", u.low)) or any(_low(x) in words for x in items)
+    return {board["field"]: list(board["values"])} if board and named else {}
 
 
 def _opens_value_end(phrase: Phrase_) -> bool:
@@ -1270,6 +1283,7 @@ def extract_request(message: str) -> RequestModel:
     field_positions = {pos for _, positions in field_lists.values() for pos in positions}
     held = _held_things(items, lang, field_positions)
     found += _glued_entities(seq, lang)
+    found = found or _things_it_is_for(items, lang)
     entities = list(dict.fromkeys(name for _, name in sorted(found, key=lambda p: p[0])))[:MAX_ENTITIES]
     choices = field_choices(items, lang)
     fields = {e: [EntityField(name=n, type="str" if n in choices else field_type(n), choices=choices.get(n))
@@ -1303,6 +1317,30 @@ def extract_request(message: str) -> RequestModel:
     return RequestModel(language=lang.code, entities=entities, fields=fields, features=features,
                         excluded=list(dict.fromkeys(excluded)), anchors=anchors,
                         value_fields=listed_value_fields(items, lang))
+
+
+def _things_it_is_for(items: list, lang: Lang) -> list[tuple[int, str]]:
+    """When nothing else names a stored thing, what a project that holds things is for, in the plural:
+    "Kanban board for a print shop's jobs", "Tablero Kanban para las tareas del equipo" ("a forum for
+    students" holds no students)."""
+    out = []
+    container = False
+    for k, item in enumerate(items):
+        if isinstance(item, Phrase_) and any(part in lang.containers for u in item.units
+                                             for part in re.split(r"[-_]", u.low)):
+            container = True
+            continue
+        if not container or not isinstance(item, Phrase_) or not item.units[-1 if not lang.head_first else 0].plural:
+            continue
+        j = k - 1
+        while j >= 0 and isinstance(items[j], (Unit, Tok)) and (items[j].low in lang.skip or items[j].low == "'s"):
+            j -= 1
+        if j < 0 or _low(items[j]) not in lang.object_prepositions:
+            continue
+        name, _, person = _name(item, lang)
+        if name and not person:
+            out.append((item.pos, name))
+    return out[:2]
 
 
 def _booked_thing(toks: list[Tok], lang: Lang, entities: list[str]) -> tuple[str | None, str | None]:

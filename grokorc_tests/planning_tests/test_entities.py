@@ -377,6 +377,25 @@ def test_values_a_board_lists_are_a_field_of_its_records(message: str, entity: s
     assert not {v.lower() for v in values} & set(plan.entities)  # the values are no records
 
 
+@pytest.mark.parametrize(("message", "entity", "field", "values"), [
+    ("Kanban board for a print shop's jobs", "job", "column", ["To do", "Doing", "Done"]),
+    ("Tablero Kanban para las tareas del equipo", "tarea", "columna", ["Por hacer", "En curso", "Hecho"]),
+    ("Kanban-Board für die Aufträge unserer Druckerei", "auftrag", "spalte", ["Zu erledigen", "In Arbeit", "Erledigt"]),
+])
+def test_a_kanban_board_named_bare_gets_the_usual_columns_and_holds_what_it_is_for(
+        message: str, entity: str, field: str, values: list[str]) -> None:
+    plan = infer_plan(message)
+    assert plan.entities == [entity]
+    assert {f.name: f.choices for f in plan.fields[entity]}[field] == values
+
+
+def test_what_a_project_is_for_is_a_record_only_for_one_that_holds_things() -> None:
+    assert extract_request("A tracker for my running workouts").entities == ["workout"]
+    assert extract_request("A forum for students").entities == []  # the audience, not records
+    # Only when nothing else names a record: "a tracker for my team with tasks" holds tasks.
+    assert extract_request("A tracker for our volunteers with shifts and hours").entities[0] != "volunteer"
+
+
 def test_a_list_after_a_colon_goes_on_after_semicolons() -> None:
     request = extract_request("Inventory app for a small warehouse: products with SKU, quantity and location; "
                               "suppliers; low stock alerts; export to CSV")
