@@ -1,6 +1,6 @@
 """Archetype inference on requests the model never saw: accuracy, calibration, confident mistakes.
 
-    .venv/bin/python bench/bench_archetype.py [--json]
+    .venv/bin/python bench/bench_archetype.py [--json] [--sets-only]
 
 - the held-out fifth of the labelled corpus (grokorc_assets/planning/corpus.py), per source, through the
   whole offline planner (infer_plan: model, neighbours, confidence rules). The corpus texts are not part of
@@ -115,9 +115,11 @@ def latency() -> dict:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--sets-only", action="store_true",
+                        help="only the labelled sets in grokorc_tests/fixtures and the latency (no corpus needed)")
     args = parser.parse_args()
     try:
-        corpus = held_out()
+        corpus = None if args.sets_only else held_out()
     except (FileNotFoundError, ValueError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -125,6 +127,20 @@ def main() -> int:
     if args.json:
         print(json.dumps(result, indent=2))
         return 0
+    if corpus is not None:
+        print_held_out(corpus)
+    for name, row in result["sets"].items():
+        if row:
+            print(f"{name:<26} {row['requests']:>3} requests  archetype {row['archetype_accuracy']}  specific>=0.8 "
+                  f"{row['specific_at_or_above_0_8']}  vague>=0.8 {row['vague_at_or_above_0_8']}  "
+                  f"wrong>=0.8 {row['confidently_wrong']}  "
+                  f"technologies missed {row['technologies_missed']}")
+    lat = result["plan_latency"]
+    print(f"plan latency warm: median {lat['median_ms']} ms, p95 {lat['p95_ms']} ms")
+    return 0
+
+
+def print_held_out(corpus: dict) -> None:
     web = corpus["web_requests"]
     print(f"held-out web-app requests ({web['requests']}): accuracy {web['accuracy']}, "
           f"confidence >= 0.8 for {web['at_or_above_0_8']}, confidently wrong {web['confidently_wrong']}")
@@ -136,15 +152,6 @@ def main() -> int:
     for source, row in corpus["per_source"].items():
         print(f"  {source:<32} {row['requests']:>4}  accuracy {row['accuracy']}  "
               f"confidently wrong {row['confidently_wrong']}")
-    for name, row in result["sets"].items():
-        if row:
-            print(f"{name:<26} {row['requests']:>3} requests  archetype {row['archetype_accuracy']}  specific>=0.8 "
-                  f"{row['specific_at_or_above_0_8']}  vague>=0.8 {row['vague_at_or_above_0_8']}  "
-                  f"wrong>=0.8 {row['confidently_wrong']}  "
-                  f"technologies missed {row['technologies_missed']}")
-    lat = result["plan_latency"]
-    print(f"plan latency warm: median {lat['median_ms']} ms, p95 {lat['p95_ms']} ms")
-    return 0
 
 
 if __name__ == "__main__":
