@@ -29,7 +29,7 @@ from grokorc_assets.planning.breakdown import plan_contract, plan_pages, plan_ta
 from grokorc_assets.planning.catalogue import Catalogue, load_catalogue
 from grokorc_assets.planning.confidence import clear_agreement, confidence
 from grokorc_assets.planning.embeddings import Embedder
-from grokorc_assets.planning.entities import extract_request
+from grokorc_assets.planning.entities import extract_request, load_languages
 from grokorc_assets.planning.lexicon import Lexicons, load_lexicons
 from grokorc_assets.planning.neighbours import Knn, find_neighbours
 from grokorc_assets.planning.request_views import request_head, request_kind, request_title, word_seq
@@ -86,7 +86,7 @@ def infer_plan(
     kind_words = word_seq(tokenize(request_kind(message, lex, request.language)))
     archetype = pick_archetype(blend_neighbours(probabilities, neighbours, share), request, words, lex, kind_words,
                                explicit)
-    kind = kind_named(kind_words, lex)
+    kind = kind_named(kind_words, lex, head_first=load_languages()[request.language].head_first)
     archetype = kind_over_model(archetype, kind, kw, lex)
     sureness = model.confidence(features, probabilities, archetype)
     if sureness < lex.vote.unsure_below and request.fields and not names_strongly(archetype, words):

@@ -116,6 +116,16 @@ def test_a_presentation_page_with_its_hours_is_a_landing_page(message: str) -> N
     assert plan.archetype == "landing" and "booking" not in plan.features, (plan.archetype, plan.features)
 
 
+@pytest.mark.parametrize(("message", "archetype"), [
+    ("Sales CRM: companies with contacts, deals with amount and stage (lead, qualified, won, lost)", "crud"),
+    ("Sales CRM for a small agency with clients and deals", "crud"),
+    ("Tienda de juegos: consolas y videojuegos con precio", "ecommerce"),  # the head comes first in Spanish
+])
+def test_the_head_of_the_requests_kind_names_it(message: str, archetype: str) -> None:
+    # "Sales" leans to a shop, "juegos" to a game: the phrase's head says what the project is.
+    assert infer_plan(message).archetype == archetype
+
+
 def test_usage_is_estimated_offline() -> None:
     plan = infer_plan(DASHBOARD)
     assert plan.usage.model == "offline" and plan.usage.cost_usd == 0.0 and plan.usage.estimated
