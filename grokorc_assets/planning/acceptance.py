@@ -35,8 +35,8 @@ SCORE_NAMES = ("score", "high_score", "leaderboard_entry", "puntuación", "punkt
 # The feature of the criteria about a field's listed values ("priority (low, medium, high)").
 LISTED_VALUES = "listed_values"
 # A list of saved records ("a favourites list", "bookmarks"): each one refers to a record of the main entity.
-SAVED_NAMES = ("favourite", "favorite", "bookmark", "saved_item", "wishlist_item", "favorito", "favorita",
-               "marcador", "favorit", "lesezeichen", "favori", "signet")
+SAVED_NAMES = ("favourite", "favorite", "bookmark", "saved_item", "wishlist", "wishlist_item", "favorito",
+               "favorita", "marcador", "favorit", "merkliste", "lesezeichen", "favori", "signet")
 # People and bookkeeping entities: real entities, but never what a project is "about".
 SUPPORTING = frozenset({"user", "account", "customer", "member", "author", "owner", "admin", "order", "cart",
                         "seller", "buyer", "vendor", "participant", "employee", "agent", "staff",

@@ -162,11 +162,13 @@ def terminal_evidence(archetype: str, words: list[Token], kind_words: list[Token
 def kind_named(kind_words: list[Token], lex: Lexicons, head_first: bool = False) -> str | None:
     """The archetype the request's kind (its opening noun phrase, request_views.request_kind) names by a
     strong word and clearly: "Member management" -> crud, "Live chat" -> chat, "Tool" -> none; or by
-    its head alone: "Sales CRM" is a CRM whatever "sales" leans to (not "recipe cost calculator")."""
+    its head, when that outweighs the rest: "Sales CRM" is a CRM whatever "sales" leans to (not "recipe
+    cost calculator", nor "bike rental shop" where "rental" weighs as much as "shop")."""
     scores = keyword_scores(kind_words)
     clear = next((a for a in ARCHETYPES if names_strongly(a, kind_words) and clear_agreement(scores, a, lex)), None)
     head = kind_words[:1] if head_first else kind_words[-1:]
-    by_head = [a for a in ARCHETYPES if head and names_strongly(a, head)]
+    by_head = [a for a in ARCHETYPES if head and names_strongly(a, head)
+               and scores[a] > max(v for other, v in scores.items() if other != a)]
     return clear or (by_head[0] if len(by_head) == 1 else None)
 
 

@@ -88,6 +88,8 @@ class Lang:
     value_lists: frozenset[str]  # "columns", "statuses": what they list are values, not records
     default_board: dict  # {"words": ["kanban"], "field": "column", "values": [...]}: a board named bare
     containers: frozenset[str]  # "tracker", "board": a project that holds what follows its "for"
+    saved_words: dict[str, str]  # "favourites" -> favourite: "save favourite jobs" keeps favourites of jobs
+    saving_cues: frozenset[str]  # "save", "list of": a saved word right after one makes a saved list
     paired: frozenset[str]  # "start", "end": listed together they share one head ("start and end date")
     people: frozenset[str]
     field_words: frozenset[str]
@@ -179,6 +181,9 @@ def _lang(code: str, raw: dict, common: dict) -> Lang:
         object_prepositions=words("object_prepositions"), booking_verbs=_phrases(raw.get("booking_verbs", [])),
         each_words=words("each_words"), value_lists=words("value_lists"), paired=words("paired"),
         default_board=raw.get("default_board") or {}, containers=words("containers"),
+        saved_words={form.lower(): record for record, forms in (raw.get("saved_words") or {}).items()
+                     for form in forms},
+        saving_cues=words("saving_cues"),
         people=words("people"), field_words=words("field_words"), compound_heads=words("compound_heads"),
         joined=words("joined"),
         also_entities=_words(common["also_entities"]), head_first=bool(raw["head_first"]),
@@ -1306,6 +1311,10 @@ def extract_request(message: str) -> RequestModel:
             fields[record] = [*fields.get(record, []),
                               *(EntityField(name=f"{ref}_id", type="int") for ref in refs if f"{ref}_id" not in have),
                               *(f for f in dates if f.name not in have)]
+    for record, target in _saved_lists(toks, items, lang, entities):
+        if record not in entities and len(entities) < MAX_ENTITIES:
+            entities.append(record)
+            fields[record] = [EntityField(name="note"), EntityField(name=f"{target}_id", type="int")]
     at = dict(found)
     owned = [(at.get(owner), [at.get(pos) for pos in things]) for owner, things in held]
     for parent, child in [*((p, c) for p, cs in owned for c in cs), *_authored(toks, lang, entities)]:
@@ -1317,6 +1326,31 @@ def extract_request(message: str) -> RequestModel:
     return RequestModel(language=lang.code, entities=entities, fields=fields, features=features,
                         excluded=list(dict.fromkeys(excluded)), anchors=anchors,
                         value_fields=listed_value_fields(items, lang))
+
+
+def _saved_lists(toks: list[Tok], items: list, lang: Lang, entities: list[str]) -> list[tuple[str, str]]:
+    """(saved record, the entity it keeps) for "candidates save favourite jobs", "users bookmark recipes",
+    "guardan sus recetas favoritas": a word of ``saved_words`` next to an entity (after it, or closing its
+    phrase, where adjectives follow the noun), said right after a word of saving (``saving_cues``)."""
+    def cued(pos: int) -> bool:
+        return any(t.low in lang.saving_cues for t in toks[max(0, pos - 3):pos])
+
+    for k, item in enumerate(items):
+        if isinstance(item, Phrase_) and lang.head_first and len(item.units) > 1:
+            record = lang.saved_words.get(item.units[-1].low)  # "recetas favoritas"
+            name = _name(Phrase_(units=item.units[:-1]), lang)[0]
+            if record and name in entities and cued(item.pos):
+                return [(record, name)]
+        record = lang.saved_words.get(_low(item)) if isinstance(item, (Unit, Tok)) else None
+        if record is None or item.negated or not cued(getattr(item, "pos", k)):
+            continue
+        near = [items[k - 1]] if lang.head_first and k else []
+        near += [items[k + 1]] if k + 1 < len(items) else []
+        for phrase in (x for x in near if isinstance(x, Phrase_)):
+            name = _name(phrase, lang)[0]
+            if name in entities and name != record:
+                return [(record, name)]
+    return []
 
 
 def _things_it_is_for(items: list, lang: Lang) -> list[tuple[int, str]]:

@@ -396,6 +396,23 @@ def test_what_a_project_is_for_is_a_record_only_for_one_that_holds_things() -> N
     assert extract_request("A tracker for our volunteers with shifts and hours").entities[0] != "volunteer"
 
 
+@pytest.mark.parametrize(("message", "record", "target"), [
+    ("Job board where recruiters post jobs; candidates save favourite jobs", "favourite", "job"),
+    ("Users can bookmark recipes", "bookmark", "recipe"),
+    ("Movie app where users keep a list of favorite movies", "favorite", "movie"),
+    ("App de recetas donde los usuarios guardan sus recetas favoritas", "favorito", "receta"),
+])
+def test_saving_favourites_keeps_a_list_of_them(message: str, record: str, target: str) -> None:
+    plan = infer_plan(message)
+    assert [f.name for f in plan.fields[record]] == ["note", f"{target}_id"], plan.fields
+
+
+def test_favourite_said_of_things_is_no_saved_list() -> None:
+    assert "favourite" not in extract_request("Recipe site with my favourite recipes from grandma").entities
+    shop = infer_plan("Shop with products and a wishlist")
+    assert [f.name for f in shop.fields["wishlist"]] == ["note", "product_id"]
+
+
 def test_a_list_after_a_colon_goes_on_after_semicolons() -> None:
     request = extract_request("Inventory app for a small warehouse: products with SKU, quantity and location; "
                               "suppliers; low stock alerts; export to CSV")

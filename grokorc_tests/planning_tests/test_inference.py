@@ -119,10 +119,11 @@ def test_a_presentation_page_with_its_hours_is_a_landing_page(message: str) -> N
 @pytest.mark.parametrize(("message", "archetype"), [
     ("Sales CRM: companies with contacts, deals with amount and stage (lead, qualified, won, lost)", "crud"),
     ("Sales CRM for a small agency with clients and deals", "crud"),
-    ("Tienda de juegos: consolas y videojuegos con precio", "ecommerce"),  # the head comes first in Spanish
+    ("CRM de ventas para una agencia pequeña con clientes y oportunidades", "crud"),  # head first in Spanish
+    ("A bike rental shop: customers rent bikes by the day", "booking"),  # "rental" weighs as much as "shop"
 ])
 def test_the_head_of_the_requests_kind_names_it(message: str, archetype: str) -> None:
-    # "Sales" leans to a shop, "juegos" to a game: the phrase's head says what the project is.
+    # "Sales" leans to a shop: the phrase's head, when it outweighs the rest, says what the project is.
     assert infer_plan(message).archetype == archetype
 
 
