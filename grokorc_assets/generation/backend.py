@@ -72,7 +72,27 @@ def _acceptance_context(spec: ProjectSpec) -> dict:
                              (c.entity is None or c.entity in by_entity)],
             "by_entity": by_entity, "fields": fields, "indexes": indexes,
             "thing_field": f"{thing.name}_id" if thing and roles["booking"] else None,
-            "first": spec.resources[0], "features": spec.feature_keys}
+            "first": spec.resources[0], "features": spec.feature_keys, "chart": _chart_context(spec)}
+
+
+def _chart_context(spec: ProjectSpec) -> dict | None:
+    """The charts criterion's query, and three records that fall in more than one group with different
+    numbers (a text or listed group field alternates, the measured number grows)."""
+    query, main = spec.roles.chart, next((r for r in spec.resources if r.name == spec.roles.main), None)
+    if query is None or main is None:
+        return None
+    fields = {f.name: f for f in main.fields}
+    by, measured = fields.get(query.by or ""), fields.get(query.value or "") if query.measure else None
+    changes: list[dict] = [{}, {}, {}]
+    for i, change in enumerate(changes):
+        if by is not None and by.choices:
+            change[by.name] = by.choices[i % len(by.choices)]
+        elif by is not None and by.type == "str":
+            change[by.name] = f"group {'AB'[i % 2]}"
+        if measured is not None:
+            change[measured.name] = (i + 1) * 7 if measured.type == "int" else (i + 1) * 7.5
+    return {"params": query.params(), "changes": changes, "by": query.by, "period": query.period and query.date,
+            "measured": measured.name if measured else None, "average": query.measure == "average"}
 
 
 def _entity_field(field: FieldSpec) -> EntityField:
@@ -156,7 +176,21 @@ def _api_files(spec: ProjectSpec) -> dict[str, str]:
         _, required, invalid = _payloads(r)
         files[f"backend/tests/test_{r.plural}.py"] = render(
             "backend/test_resource.py.j2", r=r, required=required, invalid=invalid)
+    if (stats := _stats_context(spec)) is not None:
+        files["backend/tests/test_stats.py"] = render("backend/test_stats.py.j2", **stats)
     return files
+
+
+def _stats_context(spec: ProjectSpec) -> dict | None:
+    """The main resource's fields the stats tests group by, measure and date (None: no charts)."""
+    main = next((r for r in spec.resources if r.name == spec.roles.main), None)
+    if spec.roles.chart is None or main is None or "charts" not in spec.feature_keys:
+        return None
+    numbers = [f.name for f in main.fields if f.type in ("int", "float") and not f.name.endswith("_id")]
+    dates = [f.name for f in main.fields if f.type == "datetime"]
+    by = spec.roles.chart.by
+    group = by if by and by not in dates else text_field(main)  # a date field is no refused "not a date"
+    return {"r": main, "group": group, "number": (numbers or [None])[0], "date": (dates or [None])[0]}
 
 
 def _cli_files(spec: ProjectSpec) -> dict[str, str]:

@@ -25,11 +25,13 @@ from grokorc_assets.planning.acceptance import (
     MENTION_TARGETED,
     RECORD_FEATURES,
     Roles,
+    chart_of,
     complete_plan,
     feature_roles,
     feature_table,
     singular,
 )
+from grokorc_assets.planning.charts import ChartQuery
 from grokorc_assets.planning.plurals import plural
 
 MAX_RESOURCES = 12
@@ -67,6 +69,9 @@ class SpecRoles(BaseModel):
     comments: str | None = None
     ratings: str | None = None
     votes: str | None = None
+
+    # What the charts ask /api/stats for (safe field names); None without the charts feature.
+    chart: ChartQuery | None = None
 
     def target(self, feature: str) -> str | None:
         """The resource a main-resource feature works on ("rehearsals sorted by date": rehearsals,
@@ -374,6 +379,11 @@ def spec_roles(plan: Plan, resources: list[ResourceSpec]) -> SpecRoles:
     if out.booking:
         out.start_field = identifier(roles.start, prefix="field") or "field"
         out.end_field = identifier(roles.end, prefix="field") or "field"
+    if out.main and "charts" in plan.features:
+        query = chart_of(roles, roles.main, plan.fields)
+        out.chart = query.model_copy(update={
+            key: identifier(name, prefix="field") or "field"
+            for key in ("by", "value", "date") if (name := getattr(query, key))})
     return out
 
 

@@ -8,6 +8,7 @@ index.html: the ui stage only writes pages/*.html, so the two agents never write
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import urlencode
 
 from grokorc_assets.generation.models import (
     Binding,
@@ -32,6 +33,7 @@ from grokorc_assets.generation.spec import ProjectSpec, endpoints_of, feature_la
 from grokorc_assets.generation.ui_text import has_text, in_sentence, template_text, text
 from grokorc_assets.models import EntityField, Plan
 from grokorc_assets.planning.acceptance import feature_field
+from grokorc_assets.planning.charts import ChartQuery
 
 AGENT = "ui"
 FILTER_FEATURES = ("filters", "search", "sort")
@@ -283,12 +285,12 @@ def _kpis(ctx: _Ctx) -> list[UiNode]:
 def _chart(ctx: _Ctx) -> UiNode | None:
     """Counts from /api/stats when the plan has charts; otherwise grouped from the list in the page."""
     main = ctx.role("main")
-    if ctx.has("charts") and main is not None:
-        by = _field_of(ctx, main, "charts")
-        label = in_sentence(_label_of(main, by).lower(), ctx.spec.language)
-        r, field, title = main, None, ctx.text("chart.by", items=heading(main), field=label)
+    query = ctx.spec.roles.chart
+    if ctx.has("charts") and main is not None and query is not None:
+        r, field, title = main, None, _chart_title(ctx, main, query)
+        stats = urlencode(query.params())
     else:
-        by = None
+        stats = None
         r, field = _numeric(ctx.spec.resources) or (ctx.spec.resources[0], None)
         title = (ctx.text("chart.field_by_name", items=heading(r), field=field) if field
                  else ctx.text("chart.count_by_name", items=heading(r)))
@@ -297,8 +299,21 @@ def _chart(ctx: _Ctx) -> UiNode | None:
         return None
     return UiNode(type="chart", binding=binding, children=_states(ctx, ctx.items(r)), props={
         "id": ctx.dom_id("chart"), "kind": "bar", "title": title, "resource": r.plural, "field": field,
-        "stats_by": by,
+        "stats_query": stats,
     })
+
+
+def _chart_title(ctx: _Ctx, r: ResourceSpec, query: ChartQuery) -> str:
+    """"Expenses: total amount by category and month", in the UI's language."""
+    def label(name: str) -> str:
+        return in_sentence(_label_of(r, name).lower(), ctx.spec.language)
+
+    groups = [*([label(query.by)] if query.by else []),
+              *([ctx.text(f"chart.period.{query.period}")] if query.period else [])]
+    group = ctx.text("chart.and", first=groups[0], second=groups[1]) if len(groups) == 2 else groups[0]
+    if query.measure and query.value:
+        return ctx.text(f"chart.{query.measure}", items=heading(r), value=label(query.value), field=group)
+    return ctx.text("chart.by", items=heading(r), field=group)
 
 
 # ---- feature panels ---------------------------------------------------------------------------------
@@ -374,7 +389,11 @@ def _board(ctx: _Ctx, r: ResourceSpec) -> UiNode | None:
 
 
 def _resource_page(ctx: _Ctx, r: ResourceSpec) -> list[UiNode | None]:
-    return [_board(ctx, r), _data_table(ctx, r), _form(ctx, r),
+    # Charts asked for in a project without an overview page ("an expense tracker with monthly totals in
+    # a chart") stand on the main resource's page, above its table.
+    charted = ctx.is_role(r, "main", "charts") and not any(
+        p.kind == "overview" for p in site_pages(ctx.spec))
+    return [_chart(ctx) if charted else None, _board(ctx, r), _data_table(ctx, r), _form(ctx, r),
             _cart(ctx) if ctx.is_role(r, "priced", "checkout") else None, _comments(ctx, r), _attachments(ctx, r)]
 
 

@@ -24,6 +24,7 @@ from pydantic import BaseModel, Field
 
 from grokorc_assets.datafiles import load_yaml
 from grokorc_assets.models import AcceptanceCriterion, EntityField, FieldType, Plan, Unmet, Verification
+from grokorc_assets.planning.charts import ChartAsk, ChartQuery, chart_query
 from grokorc_assets.planning.plurals import plural, uncountable
 
 Target = Literal["each", "main", "priced", "booking", "message", "score", "none"]
@@ -59,11 +60,15 @@ _TYPE_SUFFIXES: tuple[tuple[FieldType, tuple[str, ...]], ...] = (
     ("email", ("email", "e_mail", "mail")),
     ("float", ("price", "cost", "amount", "total", "fee", "salary", "budget", "revenue", "rate", "balance",
                "weight", "height", "distance", "rating", "latitude", "longitude", "precio", "preis", "prix",
-               "preco")),
+               "preco",
+               # the same money, weights and ratings in Spanish, German, French and Portuguese (folded)
+               "importe", "monto", "coste", "costo", "salario", "presupuesto", "saldo", "peso", "valoracion",
+               "betrag", "kosten", "gehalt", "gewicht", "bewertung", "montant", "cout", "salaire", "solde",
+               "poids", "montante", "custo", "orcamento", "avaliacao")),
     ("int", ("stock", "quantity", "qty", "count", "age", "year", "pages", "capacity", "seats", "duration",
              "minutes", "servings", "calories", "score", "points", "level", "rank", "number", "size",
-             "stars", "votes", "priority", "id")),
-    ("datetime", ("date", "time", "start", "end", "deadline", "due", "at", "birthday", "fecha", "datum",
+             "stars", "votes", "priority", "id", "puntuacion", "punktzahl", "punkte", "pontuacao")),
+    ("datetime", ("date", "time", "start", "end", "deadline", "due", "at", "birthday", "fecha", "datum", "data",
                   "check_in", "check_out", "checkin", "arrival", "departure")),
     ("bool", ("done", "completed", "active", "available", "published", "paid", "archived", "verified",
               "is_open", "visible")),
@@ -229,6 +234,13 @@ class Roles(BaseModel):
     comments: str | None = None
     ratings: str | None = None
     votes: str | None = None
+    # What the charts show, when the request said ("monthly totals per category"): the main entity's
+    # field they group by, the measure and its number field, the period and its date field (charts.py).
+    chart_by: str | None = None
+    chart_measure: str | None = None
+    chart_value: str | None = None
+    chart_period: str | None = None
+    chart_date: str | None = None
 
     def target(self, feature: str) -> str:
         """The entity a main-entity feature works on."""
@@ -416,6 +428,30 @@ def _saved_fields(fields: list[EntityField], described: bool, main: str) -> list
     return [*own, EntityField(name=f"{main}_id", type="int")]
 
 
+def chart_of(roles: Roles, entity: str, fields: dict[str, list[EntityField]]) -> ChartQuery:
+    """What the charts ask /api/stats for: the request's group, measure and period, else counts by
+    ``feature_field``'s field (a period alone groups by the period only)."""
+    by = roles.chart_by or (None if roles.chart_period else feature_field("charts", entity, fields))
+    return ChartQuery(by=by, measure=roles.chart_measure, value=roles.chart_value, period=roles.chart_period,
+                      date=roles.chart_date)
+
+
+def _chart_roles(query: ChartQuery) -> dict[str, str | None]:
+    return {"chart_by": query.by, "chart_measure": query.measure if query.value else None,
+            "chart_value": query.value, "chart_period": query.period if query.date else None,
+            "chart_date": query.date}
+
+
+def _chart_text(template: str, query: ChartQuery, plural_name: str) -> str:
+    """"Totals of amount of expenses grouped by category and month are served at /api/stats/...?by=..."."""
+    measured = {"sum": f"Totals of {query.value} of", "average": f"Averages of {query.value} of"}.get(
+        query.measure or "", "Counts of")
+    group = " and ".join(x for x in (query.by, query.period) if x)
+    params = "&".join(f"{k}={v}" for k, v in query.params().items())
+    return template.format(measured=measured, plural=plural_name, group=group,
+                           path=url_segment(plural_name), query=params)
+
+
 def feature_field(feature: str, entity: str, fields: dict[str, list[EntityField]]) -> str:
     """The field a sort, filter or chart works on: a number to sort, a short text to group by."""
     own = fields.get(entity, [])
@@ -484,6 +520,17 @@ def _with_articles(text: str) -> str:
     return _AN_BEFORE.sub(lambda m: f"{m.group(1)}n ", text)
 
 
+def _criterion_text(key: str, template: str, entity: str | None, fields: dict[str, list[EntityField]],
+                    roles: Roles, language: str) -> str:
+    if key == "charts" and entity:
+        return _chart_text(template, chart_of(roles, entity, fields), plural(entity, language))
+    return template.format(
+        entity=_label(entity or ""), plural=plural(entity or "item", language),
+        field=feature_field(key, entity, fields) if entity else "",
+        path=url_segment(plural(entity or "item", language)),
+        thing=_label(roles.thing or "thing"), price=roles.price, stock=roles.stock)
+
+
 def derive_acceptance(
     entities: list[str], fields: dict[str, list[EntityField]], features: list[str], *,
     archetype: str = "", has_ui: bool = True, roles: Roles | None = None, language: str = "en",
@@ -501,12 +548,8 @@ def derive_acceptance(
         for entity in _targets(key, feature, entities, roles):
             if feature.target != "none" and entity is None:
                 continue
-            field = feature_field(key, entity, fields) if entity else ""
             for template in feature.criteria:
-                text = template.text.format(
-                    entity=_label(entity or ""), plural=plural(entity or "item", language), field=field,
-                    path=url_segment(plural(entity or "item", language)),
-                    thing=_label(roles.thing or "thing"), price=roles.price, stock=roles.stock)
+                text = _criterion_text(key, template.text, entity, fields, roles, language)
                 verify = "cli" if archetype == "cli" else template.verify
                 text = _with_articles(_cli_text(text) if verify == "cli" else text)
                 criteria.append(AcceptanceCriterion(
@@ -557,7 +600,7 @@ def _times_to_booking(named: dict[str, list[EntityField]], roles: Roles) -> dict
 def derive_contract(archetype: str, has_ui: bool, entities: list[str], named: dict[str, list[EntityField]],
                     features: list[str], *, language: str = "en", anchors: dict[str, str] | None = None,
                     described: dict[str, list[EntityField]] | None = None,
-                    value_fields: dict[str, list[str]] | None = None) -> Contract:
+                    value_fields: dict[str, list[str]] | None = None, chart: ChartAsk | None = None) -> Contract:
     """The one derivation every plan goes through (offline, LLM, or an older plan): roles are decided
     here once, from what the request named, and stored so that every generator reads the same.
     ``described``: the fields the request itself gave, when ``named`` also holds fields added since
@@ -573,6 +616,9 @@ def derive_contract(archetype: str, has_ui: bool, entities: list[str], named: di
     fields = complete_fields(entities, named, features, roles)
     if value_fields and roles.main in fields:
         fields[roles.main] = _with_values(fields[roles.main], value_fields)
+    if chart is not None and "charts" in features and roles.main in fields:
+        query, fields[roles.main] = chart_query(chart, fields[roles.main], language)
+        roles = roles.model_copy(update=_chart_roles(query))
     criteria, unmet = derive_acceptance(entities, fields, features, archetype=archetype, has_ui=has_ui, roles=roles,
                                         language=language)
     return Contract(entities=entities, fields=fields, roles=roles, acceptance=criteria, unmet=unmet)

@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from grokorc_assets.datafiles import load_yaml
 from grokorc_assets.models import EntityField
 from grokorc_assets.planning.acceptance import BOOKED, BOOKER, BOOKING_NAMES, MENTION_TARGETED, field_type
+from grokorc_assets.planning.charts import ChartAsk, chart_words, read_chart
 from grokorc_assets.planning.lexicon import load_aliases, load_lexicons
 from grokorc_assets.planning.plurals import uncountable
 
@@ -48,6 +49,8 @@ class RequestModel(BaseModel):
     anchors: dict[str, str] = Field(default_factory=dict)
     # Values a word such as "columns" lists, by that word in the singular: {"column": ["To do", "Done"]}.
     value_fields: dict[str, list[str]] = Field(default_factory=dict)
+    # What a chart shows, in the request's words ("monthly totals per category").
+    chart: ChartAsk = Field(default_factory=ChartAsk)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1323,9 +1326,14 @@ def extract_request(message: str) -> RequestModel:
     anchors = _anchors(toks, hits, [*mentions, *((pos, name) for pos, name in found if name in entities)], lang, verbs)
     booked, booker = _booked_thing(toks, lang, entities)
     anchors.update({key: name for key, name in ((BOOKED, booked), (BOOKER, booker)) if name})
+    # "a chart of average rating", "gráfico de totales": a measure is no record.
+    measures = chart_words(lang.code).measure_nouns
+    entities = [e for e in entities if e not in measures]
+    anchors = {k: v for k, v in anchors.items() if v not in measures}
+    fields = {e: fs for e, fs in fields.items() if e not in measures}
     return RequestModel(language=lang.code, entities=entities, fields=fields, features=features,
                         excluded=list(dict.fromkeys(excluded)), anchors=anchors,
-                        value_fields=listed_value_fields(items, lang))
+                        value_fields=listed_value_fields(items, lang), chart=read_chart(toks, lang.code))
 
 
 def _saved_lists(toks: list[Tok], items: list, lang: Lang, entities: list[str]) -> list[tuple[str, str]]:

@@ -217,10 +217,14 @@ def chat(s: Served, r: ResourceSpec) -> None:
 
 
 def charts(s: Served, r: ResourceSpec) -> None:
-    field = _field(s, "charts", r)
+    params = s.spec.roles.chart.params()
     made = [s.create(r) for _ in range(2)]
-    stats = s.http.get(f"/api/stats/{r.plural}", params={"by": field}).json()
-    assert {row["key"] for row in stats} >= {str(m[field]) for m in made}
+    stats = s.http.get(f"/api/stats/{r.plural}", params=params).json()
+    assert sum(row["count"] for row in stats) >= len(made)
+    if "by" in params:
+        assert {row["key"] for row in stats} >= {str(m[params["by"]]) for m in made}
+    if params.get("period") == "month":
+        assert {row["period"] for row in stats} >= {str(m[params["date"]])[:7] for m in made}
 
 
 def csv_export(s: Served, r: ResourceSpec) -> None:

@@ -100,6 +100,11 @@ desk = planned(DESK)
 KANBAN = "Kanban board with columns To do, Doing, Done; cards with title, assignee and due date"
 kanban = planned(KANBAN)
 
+EXPENSES = ("Expense tracker: log expenses with amount, date and category; show monthly totals per category "
+            "in a chart")
+# A chart that totals a number per field and month, on the main page (no overview page).
+expenses = planned(EXPENSES)
+
 # Planned from its Spanish request: the generated UI speaks Spanish (language "es").
 biblioteca = planned(BIBLIOTECA)
 
@@ -150,7 +155,7 @@ UI_PLANS = {"dashboard": dashboard, "ecommerce": ecommerce, "awkward_crud": awkw
 # Not UI plans: their UI is the ecommerce one's; their back ends check out by non-English fields.
 ALL_PLANS = {**UI_PLANS, "cli": cli_tool, "api": api_only, "ecommerce_de": ecommerce_de, "ecommerce_es": ecommerce_es,
              "choir": choir, "garden": garden, "biblioteca": biblioteca, "chor": chor, "library": library,
-             "bikes": bikes, "desk": desk, "kanban": kanban}
+             "bikes": bikes, "desk": desk, "kanban": kanban, "expenses": expenses}
 
 
 def title_for(name: str) -> str | None:

@@ -155,7 +155,7 @@ def test_bookshop_searches_and_checks_out_the_priced_resource(site):
     api, app = (root / "api.js").read_text(), (root / "app.js").read_text()
     assert 'return request("GET", "/api/books" + query(params))' in api  # ?q= goes to the backend
     assert 'request("POST", "/api/checkout", { items: items })' in api
-    assert '"/api/books/{id}/comments"' in api and '"/api/stats/books" + query({ by: by })' in api
+    assert '"/api/books/{id}/comments"' in api and '"/api/stats/books" + query(params)' in api
     assert 'init.headers.Authorization = "Bearer " + bearer' in api
     assert 'params[input.getAttribute("data-param")]' in app and "err.status === 409" in app
     assert 'data-action", "add-to-cart"' in app and "data-record-id" in app
