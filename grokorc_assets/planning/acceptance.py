@@ -57,6 +57,7 @@ DEFAULT_FIELDS = (EntityField(name="name", type="str"), EntityField(name="descri
 
 # Field name -> type, by the word it ends with; the first match wins. "str" otherwise.
 _TYPE_SUFFIXES: tuple[tuple[FieldType, tuple[str, ...]], ...] = (
+    ("str", ("opening_hours", "business_hours", "office_hours")),  # a schedule, not a number of hours
     ("email", ("email", "e_mail", "mail")),
     ("float", ("price", "cost", "amount", "total", "fee", "salary", "budget", "revenue", "rate", "balance",
                "weight", "height", "distance", "rating", "latitude", "longitude", "precio", "preis", "prix",
@@ -64,12 +65,16 @@ _TYPE_SUFFIXES: tuple[tuple[FieldType, tuple[str, ...]], ...] = (
                # the same money, weights and ratings in Spanish, German, French and Portuguese (folded)
                "importe", "monto", "coste", "costo", "salario", "presupuesto", "saldo", "peso", "valoracion",
                "betrag", "kosten", "gehalt", "gewicht", "bewertung", "montant", "cout", "salaire", "solde",
-               "poids", "montante", "custo", "orcamento", "avaliacao")),
+               "poids", "montante", "custo", "orcamento", "avaliacao", "distancia", "entfernung",
+               "consumption", "consumo", "verbrauch", "consommation",
+               # measured quantities by their unit
+               "liters", "litres", "gallons", "kwh", "km", "kilometers", "kilometres", "miles", "kg",
+               "kilograms", "grams", "pounds", "lbs", "meters", "metres", "litros", "kilometros", "kilos")),
     ("int", ("stock", "quantity", "qty", "count", "age", "year", "pages", "capacity", "seats", "duration",
              "minutes", "servings", "calories", "score", "points", "level", "rank", "number", "size",
-             "stars", "votes", "priority", "id", "puntuacion", "punktzahl", "punkte", "pontuacao")),
+             "stars", "votes", "priority", "id", "puntuacion", "punktzahl", "punkte", "pontuacao", "hours")),
     ("datetime", ("date", "time", "start", "end", "deadline", "due", "at", "birthday", "fecha", "datum", "data",
-                  "check_in", "check_out", "checkin", "arrival", "departure")),
+                  "timestamp", "check_in", "check_out", "checkin", "arrival", "departure")),
     ("bool", ("done", "completed", "active", "available", "published", "paid", "archived", "verified",
               "is_open", "visible")),
     ("text", ("description", "body", "content", "notes", "note", "bio", "summary", "text", "details",

@@ -38,6 +38,9 @@ class ChartAsk(BaseModel):
     # "revenue per region": (revenue, region); the first word is a value only when the second is a group
     # ("price per night" says nothing of the chart when night is no field)
     per: list[tuple[str, str]] = Field(default_factory=list)
+    # Every other word of a sentence that names a chart: "chart pages read per month" measures the pages
+    # when pages is a number field.
+    mentioned: list[str] = Field(default_factory=list)
     measure: Measure | None = None
     period: Period | None = None
 
@@ -75,11 +78,13 @@ class ChartWords:
     periodic: dict[str, Period]
     periods: dict[str, Period]
     sums: tuple[tuple[str, ...], ...]
+    spending: tuple[tuple[str, ...], ...]  # a measure only in a sentence that names a chart
     averages: tuple[tuple[str, ...], ...]
     chart: frozenset[str]
     date_field: str
     # "totals", "average": a measure, never a record of the app (money words may be: "income and expenses")
     measure_nouns: frozenset[str]
+    money: frozenset[str]  # the money words, as written
 
 
 @lru_cache(maxsize=8)
@@ -99,8 +104,10 @@ def chart_words(language: str) -> ChartWords:
         group_markers=phrases("group_markers"), skip=frozenset(raw["skip"]), not_after=frozenset(raw["not_after"]),
         periodic=by_word("periodic"), periods=by_word("periods"),
         sums=tuple(sorted((*phrases("sum_words"), *phrases("money_words")), key=len, reverse=True)),
+        spending=phrases("spending_words"),
         averages=phrases("average_words"), chart=frozenset(raw["chart_words"]), date_field=raw["date_field"],
-        measure_nouns=frozenset(w for w in (*raw["sum_words"], *raw["average_words"]) if " " not in w))
+        measure_nouns=frozenset(w for w in (*raw["sum_words"], *raw["average_words"]) if " " not in w),
+        money=frozenset(w for w in raw["money_words"] if " " not in w))
 
 
 def _sentences(toks: Sequence[_Word]) -> list[list[_Word]]:
@@ -125,8 +132,31 @@ def _after(sentence: list[_Word], at: int, words: ChartWords) -> _Word | None:
 
 
 def _about_a_chart(lows: list[str], words: ChartWords) -> bool:
-    return any(w in words.chart or w in words.periodic for w in lows) or any(
+    # A period alone is no chart ("Diário de corridas", "weekly classes").
+    return any(w in words.chart for w in lows) or any(
         _match(lows, i, words.sums) or _match(lows, i, words.averages) for i in range(len(lows)))
+
+
+def chart_positions(toks: Sequence[_Word], language: str) -> tuple[set[int], set[int]]:
+    """The indexes of the words of every sentence that names a chart ("graph", "gráfico", "Diagramm"), and
+    of those a chart is said to be of: within three words of the chart's name ("gráfico de ingresos
+    mensuales") or before a group marker ("Umsatz pro Kunde")."""
+    words = chart_words(language)
+    charted: set[int] = set()
+    of_chart: set[int] = set()
+    sentence: list[int] = []
+    for i, t in enumerate([*toks, None]):
+        if t is None or (not t.word and t.low in _SENTENCE_END):
+            lows = [toks[j].low for j in sentence]
+            names = [k for k, low in enumerate(lows) if low in words.chart]
+            if names:
+                charted.update(sentence)
+                of_chart.update(j for k, j in enumerate(sentence)
+                                if any(abs(k - n) <= 3 for n in names) or _match(lows, k + 1, words.group_markers))
+            sentence = []
+        elif t.word:
+            sentence.append(i)
+    return charted, of_chart
 
 
 def read_chart(toks: Sequence[_Word], language: str) -> ChartAsk:
@@ -137,9 +167,14 @@ def read_chart(toks: Sequence[_Word], language: str) -> ChartAsk:
         lows = [t.low for t in sentence]
         if not _about_a_chart(lows, words):
             continue
+        charted = any(low in words.chart for low in lows)
+        if charted:
+            ask.mentioned += [t.sing for t in sentence]
         for i, low in enumerate(lows):
             ask.period = ask.period or words.periodic.get(low)
-            if (n := _match(lows, i, words.sums) or _match(lows, i, words.averages)):
+            if charted and _match(lows, i, words.spending):
+                ask.measure = ask.measure or "sum"
+            elif (n := _match(lows, i, words.sums) or _match(lows, i, words.averages)):
                 ask.measure = ask.measure or ("average" if _match(lows, i, words.averages) else "sum")
                 # "revenue" may be a field itself; "total amount": the word after it; "importe total",
                 # "note moyenne": the word before it.
@@ -168,13 +203,16 @@ def _fold(word: str) -> str:
     return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode().lower()
 
 
-def _field_named(word: str, fields: list[EntityField]) -> EntityField | None:
-    """The field a word names: the same name, then a name it starts or ends ("date" -> due_date,
-    "customer" -> customer_id)."""
+def _field_named(word: str, fields: list[EntityField], *, exact: bool = False) -> EntityField | None:
+    """The field a word names: the same name, then (unless ``exact``) a name it starts or ends ("date" ->
+    due_date, "customer" -> customer_id)."""
     key = _fold(word).replace(" ", "_")
     names = [(_fold(f.name), f) for f in fields]
-    return (next((f for n, f in names if n == key), None)
-            or next((f for n, f in names if n.endswith(f"_{key}") or n.startswith(f"{key}_")), None))
+    # The request's word is singular ("page"); a field may keep its plural ("pages", "hours").
+    same = next((f for n, f in names if n in (key, f"{key}s", f"{key}es")), None)
+    if same is not None or exact:
+        return same
+    return next((f for n, f in names if n.endswith(f"_{key}") or n.startswith(f"{key}_")), None)
 
 
 def chart_query(ask: ChartAsk | None, fields: list[EntityField], language: str) -> tuple[ChartQuery, list[EntityField]]:
@@ -186,6 +224,7 @@ def chart_query(ask: ChartAsk | None, fields: list[EntityField], language: str) 
     if ask is None:
         return ChartQuery(), fields
     by = next((f.name for f in (_field_named(w, fields) for w in ask.groups) if f is not None), None)
+    fields = _numbers_by_measure(ask, fields)
     value = _measured(ask, fields)
     date = next((f.name for f in fields if f.type == "datetime"), None) if ask.period else None
     if ask.period and date is None:
@@ -195,11 +234,25 @@ def chart_query(ask: ChartAsk | None, fields: list[EntityField], language: str) 
     return ChartQuery(by=by, measure=measure, value=value, period=ask.period, date=date), fields
 
 
+def _numbers_by_measure(ask: ChartAsk, fields: list[EntityField]) -> list[EntityField]:
+    """A free-text field a measure names is a number: "average pages", "total kwh", "liters per week" say
+    so even when the field's name did not ("páginas", "kwh" are typed as text by their names)."""
+    named = {*ask.values, *(value for value, group in ask.per if not group)} if ask.measure or ask.per else set()
+    retyped = {f.name for f in (_field_named(w, fields, exact=True) for w in named)
+               if f is not None and f.type == "str" and not f.choices}
+    return [f.model_copy(update={"type": "float"}) if f.name in retyped else f for f in fields]
+
+
 def _measured(ask: ChartAsk, fields: list[EntityField]) -> str | None:
-    words = [*ask.values, *(value for value, group in ask.per if not group or _field_named(group, fields))]
-    named = [f for f in (_field_named(w, fields) for w in words) if f is not None and f.type in NUMERIC]
-    if named and not named[0].name.endswith("_id"):
-        return named[0].name
+    """The number a chart measures: one the measure or a group names, else one its sentence names, else
+    (with a measure) the first money field, else the first number."""
+    unrelated = {value for value, group in ask.per if group and not _field_named(group, fields)}
+    related = [value for value, _ in ask.per if value not in unrelated]
+    for words in ([*ask.values, *related], [w for w in ask.mentioned if w not in unrelated]):
+        named = [f for f in (_field_named(w, fields, exact=True) for w in words)
+                 if f is not None and f.type in NUMERIC and not f.name.endswith("_id")]
+        if named:
+            return named[0].name
     if ask.measure is None:
         return None
     numbers = [f for f in fields if f.type in NUMERIC and not f.name.endswith("_id")]

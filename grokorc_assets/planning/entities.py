@@ -21,7 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from grokorc_assets.datafiles import load_yaml
 from grokorc_assets.models import EntityField
 from grokorc_assets.planning.acceptance import BOOKED, BOOKER, BOOKING_NAMES, MENTION_TARGETED, field_type
-from grokorc_assets.planning.charts import ChartAsk, chart_words, read_chart
+from grokorc_assets.planning.charts import ChartAsk, chart_positions, chart_words, read_chart
 from grokorc_assets.planning.lexicon import load_aliases, load_lexicons
 from grokorc_assets.planning.plurals import uncountable
 
@@ -1326,14 +1326,32 @@ def extract_request(message: str) -> RequestModel:
     anchors = _anchors(toks, hits, [*mentions, *((pos, name) for pos, name in found if name in entities)], lang, verbs)
     booked, booker = _booked_thing(toks, lang, entities)
     anchors.update({key: name for key, name in ((BOOKED, booked), (BOOKER, booker)) if name})
-    # "a chart of average rating", "gráfico de totales": a measure is no record.
-    measures = chart_words(lang.code).measure_nouns
-    entities = [e for e in entities if e not in measures]
-    anchors = {k: v for k, v in anchors.items() if v not in measures}
-    fields = {e: fs for e, fs in fields.items() if e not in measures}
+    measured = _measured_words(toks, lang, entities, fields, field_positions)
+    entities = [e for e in entities if e not in measured]
+    anchors = {k: v for k, v in anchors.items() if v not in measured}
+    fields = {e: fs for e, fs in fields.items() if e not in measured}
     return RequestModel(language=lang.code, entities=entities, fields=fields, features=features,
                         excluded=list(dict.fromkeys(excluded)), anchors=anchors,
                         value_fields=listed_value_fields(items, lang), chart=read_chart(toks, lang.code))
+
+
+def _measured_words(toks: list[Tok], lang: Lang, entities: list[str], fields: dict[str, list[EntityField]],
+                    field_positions: set[int]) -> set[str]:
+    """What a chart measures is no record: "a chart of average rating", "gráfico de totales" (a measure),
+    and, when only a chart's sentence names them, money ("gráfico de ingresos mensuales") or another
+    record's field ("trajets avec distance ...; graphique de la distance moyenne")."""
+    words = chart_words(lang.code)
+    charted, of_chart = chart_positions(toks, lang.code)
+    named_fields = {f.name for fs in fields.values() for f in fs}
+    out = set(words.measure_nouns)
+    for entity in entities:
+        at = [i for i, t in enumerate(toks) if t.word and clean_name(t.sing) == entity]
+        money = any(toks[i].low in words.money and i in of_chart for i in at) and all(i in charted for i in at)
+        field = bool({entity, f"{entity}s", f"{entity}es"} & named_fields) and all(
+            i in charted or i in field_positions for i in at)
+        if at and any(i in charted for i in at) and (money or field):
+            out.add(entity)
+    return out
 
 
 def _saved_lists(toks: list[Tok], items: list, lang: Lang, entities: list[str]) -> list[tuple[str, str]]:

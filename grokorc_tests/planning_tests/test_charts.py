@@ -37,6 +37,16 @@ def _query(request: str) -> ChartQuery:
      {"by": "categoria", "sum": "valor", "period": "month", "date": "data"}),
     ("Reseñas de libros: libros con título, género y puntuación; gráfico de la puntuación media por género",
      {"by": "género", "average": "puntuación"}),
+    # Records of money counted per group are totalled: spending per category.
+    ("Budget app: expenses with category, amount and date; a chart of expenses per category",
+     {"by": "category", "sum": "amount"}),
+    # A unit is a number; a field a measure names is one even when its name did not say so.
+    ("Coffee log: cups with origin, grams and date; a chart of total grams per origin",
+     {"by": "origin", "sum": "grams"}),
+    ("Study log: sessions with subject and effort; a chart of average effort per subject",
+     {"by": "subject", "average": "effort"}),
+    # "Daily" in a title is no chart's period.
+    ("Daily journal: entries with mood and note; a chart of entries per mood", {"by": "mood"}),
 ])
 def test_the_chart_asks_for_what_the_request_says(request_text: str, expected: dict) -> None:
     assert _query(request_text).params() == expected
@@ -48,6 +58,18 @@ def test_the_criterion_promises_the_query_and_its_words_are_no_records() -> None
     chart = next(c for c in plan.acceptance if c.feature == "charts")
     assert chart.text == ("Averages of rating of books grouped by genre are served at "
                           "/api/stats/books?by=genre&average=rating")
+
+
+def test_what_only_a_chart_measures_is_no_record() -> None:
+    plan = infer_plan("Fuel log: refuels with station, liters and date; a graph of liters per month")
+    assert "refuel" in plan.entities and "liter" not in plan.entities
+    assert _query("Fuel log: refuels with station, liters and date; a graph of liters per month").params() == {
+        "sum": "liters", "period": "month", "date": "date"}
+    # Money said only in the chart's sentence is measured, not kept ("gráfico de ingresos mensuales").
+    assert infer_plan("Registro: ventas con producto, importe y fecha; gráfico de ingresos por producto"
+                      ).entities == ["venta"]
+    # A record of money said elsewhere stays one.
+    assert "expense" in infer_plan("Track income and expenses; a chart of expenses per month").entities
 
 
 def test_a_period_adds_a_date_to_records_that_have_none() -> None:
