@@ -375,6 +375,25 @@ def _references(fields: list[EntityField], entity: str, entities: list[str]) -> 
     return list(out.values())
 
 
+@lru_cache(maxsize=1)
+def _label_words() -> frozenset[str]:
+    return frozenset(_fold(w) for w in load_yaml("grokorc_assets.planning", "data/label_fields.yaml")["label"])
+
+
+def _is_label(field: EntityField) -> bool:
+    name, words = _fold(field.name), _label_words()
+    return field.type == "str" and (name in words or any(name.startswith(f"{w}_") or name.endswith(f"_{w}")
+                                                         for w in words))
+
+
+def _named_when_referred_to(fields: dict[str, list[EntityField]]) -> dict[str, list[EntityField]]:
+    """A record others refer to is picked and shown by a name: "pets with species and age" that bookings
+    refer to get a name first (data/label_fields.yaml says which fields already are one)."""
+    referred = {f.name[:-3] for fs in fields.values() for f in fs if f.name.endswith("_id")}
+    return {entity: [DEFAULT_FIELDS[0], *own] if entity in referred and not any(map(_is_label, own)) else own
+            for entity, own in fields.items()}
+
+
 def _add(fields: list[EntityField], name: str, kind: FieldType) -> list[EntityField]:
     return fields if any(f.name == name for f in fields) else [*fields, EntityField(name=name, type=kind)]
 
@@ -393,6 +412,7 @@ def complete_fields(
         if not any(f.type in ("str", "text") for f in fields):
             fields = [*DEFAULT_FIELDS[:1], *fields] if fields else list(DEFAULT_FIELDS)
         out[entity] = fields
+    out = _named_when_referred_to(out)
     roles = roles or feature_roles(entities, named, features)
     if roles.priced:
         out[roles.priced] = _add(_add(out[roles.priced], roles.price, "float"), roles.stock, "int")

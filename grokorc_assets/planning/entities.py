@@ -87,6 +87,8 @@ class Lang:
     authoring_verbs: frozenset[str]  # "companies post jobs": each job refers to its company
     object_prepositions: frozenset[str]
     booking_verbs: tuple[Phrase, ...]
+    # "walkers book walks": between two entities these verbs ask for bookings (alone, "book" is a noun)
+    booking_feature_verbs: frozenset[str]
     each_words: frozenset[str]  # "each", "cada": "name and phone of each member" names the owner after
     value_lists: frozenset[str]  # "columns", "statuses": what they list are values, not records
     default_board: dict  # {"words": ["kanban"], "field": "column", "values": [...]}: a board named bare
@@ -182,6 +184,7 @@ def _lang(code: str, raw: dict, common: dict) -> Lang:
                       for form in forms},
         authoring_verbs=words("authoring_verbs"),
         object_prepositions=words("object_prepositions"), booking_verbs=_phrases(raw.get("booking_verbs", [])),
+        booking_feature_verbs=words("booking_feature_verbs"),
         each_words=words("each_words"), value_lists=words("value_lists"), paired=words("paired"),
         default_board=raw.get("default_board") or {}, containers=words("containers"),
         saved_words={form.lower(): record for record, forms in (raw.get("saved_words") or {}).items()
@@ -1324,6 +1327,8 @@ def extract_request(message: str) -> RequestModel:
         fields = _refer(fields, child, parent, entities)
     verbs = {u.pos for u in seq if isinstance(u, Unit) and u.verb}
     anchors = _anchors(toks, hits, [*mentions, *((pos, name) for pos, name in found if name in entities)], lang, verbs)
+    if "booking" not in features and "booking" not in excluded and _books_between_entities(toks, lang, entities):
+        features.append("booking")
     booked, booker = _booked_thing(toks, lang, entities)
     anchors.update({key: name for key, name in ((BOOKED, booked), (BOOKER, booker)) if name})
     measured = _measured_words(toks, lang, entities, fields, field_positions)
@@ -1420,6 +1425,14 @@ def _booked_thing(toks: list[Tok], lang: Lang, entities: list[str]) -> tuple[str
             if name in entities:
                 return name, None
     return None, None
+
+
+def _books_between_entities(toks: list[Tok], lang: Lang, entities: list[str]) -> bool:
+    """"walkers book walks", "guests book rooms": a booking verb with an entity before and after it."""
+    return any(tok.low in lang.booking_feature_verbs and not tok.negated
+               and _entity_at(toks, i - 1, lang, entities, after=False)
+               and _entity_at(toks, i + 1, lang, entities, after=True)
+               for i, tok in enumerate(toks))
 
 
 def _authored(toks: list[Tok], lang: Lang, entities: list[str]) -> list[tuple[str, str]]:

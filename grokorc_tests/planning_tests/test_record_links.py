@@ -1,0 +1,46 @@
+"""Who books what, who made which record, and how a referred-to record is named (planning/entities.py,
+planning/acceptance.py complete_fields)."""
+
+from __future__ import annotations
+
+import pytest
+
+from grokorc_assets.planning.inference import infer_plan
+
+
+def _fields(plan, entity: str) -> list[str]:
+    return [f.name for f in plan.fields[entity]]
+
+
+@pytest.mark.parametrize(("request_text", "thing", "booker"), [
+    ("Guests book rooms", "room", "guest"),
+    ("A dog walking service where walkers book walks", "walk", "walker"),
+])
+def test_a_booking_verb_between_two_records_asks_for_bookings(request_text: str, thing: str, booker: str) -> None:
+    plan = infer_plan(request_text)
+    assert "booking" in plan.features
+    assert (plan.roles["thing"], plan.roles["booker"]) == (thing, booker)
+    booking = plan.roles["booking"]
+    assert {f"{thing}_id", f"{booker}_id", "start", "end"} <= set(_fields(plan, booking))
+
+
+@pytest.mark.parametrize("request_text", [
+    "A book club where members discuss books",
+    "Bookshop with books and authors",
+    "Guests do not book rooms; they read reviews of rooms",
+])
+def test_book_as_a_noun_or_negated_asks_for_no_booking(request_text: str) -> None:
+    assert "booking" not in infer_plan(request_text).features
+
+
+def test_what_people_register_or_log_refers_to_them() -> None:
+    plan = infer_plan("Pet app: owners register their dogs with breed and age")
+    assert "owner_id" in _fields(plan, "dog")
+
+
+def test_a_record_others_refer_to_gets_a_name_unless_it_has_one() -> None:
+    pets = infer_plan("Vet clinic: pets with species and age that owners book appointments for")
+    assert _fields(pets, "pet")[0] == "name"
+    books = infer_plan("Library: books with title and author; loans with book and due date")
+    assert _fields(books, "book") == ["title", "author"]  # a title already names a book
+    assert "book_id" in _fields(books, "loan")
