@@ -78,7 +78,8 @@ def _acceptance_context(spec: ProjectSpec) -> dict:
 def _chart_context(spec: ProjectSpec) -> dict | None:
     """The charts criterion's query, and three records that fall in more than one group with different
     numbers (a text or listed group field alternates, the measured number grows)."""
-    query, main = spec.roles.chart, next((r for r in spec.resources if r.name == spec.roles.main), None)
+    query = spec.roles.chart
+    main = next((r for r in spec.resources if r.name == spec.roles.target("charts")), None)
     if query is None or main is None:
         return None
     fields = {f.name: f for f in main.fields}
@@ -183,7 +184,7 @@ def _api_files(spec: ProjectSpec) -> dict[str, str]:
 
 def _stats_context(spec: ProjectSpec) -> dict | None:
     """The main resource's fields the stats tests group by, measure and date (None: no charts)."""
-    main = next((r for r in spec.resources if r.name == spec.roles.main), None)
+    main = next((r for r in spec.resources if r.name == spec.roles.target("charts")), None)
     if spec.roles.chart is None or main is None or "charts" not in spec.feature_keys:
         return None
     numbers = [f.name for f in main.fields if f.type in ("int", "float") and not f.name.endswith("_id")]

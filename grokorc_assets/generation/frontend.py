@@ -46,6 +46,7 @@ def _api_context(spec: ProjectSpec) -> dict:
         "main": main.plural if main else None,
         # Comments, ratings and votes work on the resource the request named them with.
         "comments_on": plural_of("comments"), "ratings_on": plural_of("ratings"), "votes_on": plural_of("votes"),
+        "charts_on": plural_of("charts"),
         "attachments_on": plural_of("file_upload") or plural_of("media_gallery"),
         "contact": "contact_form" in keys or spec.archetype == "landing",
     }

@@ -69,7 +69,7 @@ class SpecRoles(BaseModel):
     comments: str | None = None
     ratings: str | None = None
     votes: str | None = None
-
+    charts: str | None = None
     # What the charts ask /api/stats for (safe field names); None without the charts feature.
     chart: ChartQuery | None = None
 
@@ -380,7 +380,7 @@ def spec_roles(plan: Plan, resources: list[ResourceSpec]) -> SpecRoles:
         out.start_field = identifier(roles.start, prefix="field") or "field"
         out.end_field = identifier(roles.end, prefix="field") or "field"
     if out.main and "charts" in plan.features:
-        query = chart_of(roles, roles.main, plan.fields)
+        query = chart_of(roles, roles.target("charts"), plan.fields)
         out.chart = query.model_copy(update={
             key: identifier(name, prefix="field") or "field"
             for key in ("by", "value", "date") if (name := getattr(query, key))})

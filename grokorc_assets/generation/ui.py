@@ -284,7 +284,7 @@ def _kpis(ctx: _Ctx) -> list[UiNode]:
 
 def _chart(ctx: _Ctx) -> UiNode | None:
     """Counts from /api/stats when the plan has charts; otherwise grouped from the list in the page."""
-    main = ctx.role("main")
+    main = resource_by_name(ctx.spec, ctx.spec.roles.target("charts"))
     query = ctx.spec.roles.chart
     if ctx.has("charts") and main is not None and query is not None:
         r, field, title = main, None, _chart_title(ctx, main, query)
@@ -391,7 +391,7 @@ def _board(ctx: _Ctx, r: ResourceSpec) -> UiNode | None:
 def _resource_page(ctx: _Ctx, r: ResourceSpec) -> list[UiNode | None]:
     # Charts asked for in a project without an overview page ("an expense tracker with monthly totals in
     # a chart") stand on the main resource's page, above its table.
-    charted = ctx.is_role(r, "main", "charts") and not any(
+    charted = ctx.works_on(r, "charts") and not any(
         p.kind == "overview" for p in site_pages(ctx.spec))
     return [_chart(ctx) if charted else None, _board(ctx, r), _data_table(ctx, r), _form(ctx, r),
             _cart(ctx) if ctx.is_role(r, "priced", "checkout") else None, _comments(ctx, r), _attachments(ctx, r)]

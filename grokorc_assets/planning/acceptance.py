@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field
 
 from grokorc_assets.datafiles import load_yaml
 from grokorc_assets.models import AcceptanceCriterion, EntityField, FieldType, Plan, Unmet, Verification
-from grokorc_assets.planning.charts import ChartAsk, ChartQuery, chart_query
+from grokorc_assets.planning.charts import ChartAsk, ChartQuery, chart_query, named_fields
 from grokorc_assets.planning.plurals import plural, uncountable
 
 Target = Literal["each", "main", "priced", "booking", "message", "score", "none"]
@@ -239,6 +239,7 @@ class Roles(BaseModel):
     comments: str | None = None
     ratings: str | None = None
     votes: str | None = None
+    charts: str | None = None
     # What the charts show, when the request said ("monthly totals per category"): the main entity's
     # field they group by, the measure and its number field, the period and its date field (charts.py).
     chart_by: str | None = None
@@ -278,7 +279,7 @@ FILE_FEATURES = ("file_upload", "media_gallery")
 RECORD_FEATURES = ("comments", "ratings", "votes", *FILE_FEATURES)
 # Files go on the main records whatever the request says next to them: in "apply with a CV upload" or
 # "upload manuals to each device" the word beside the upload is the file, not its owner.
-MENTION_TARGETED = (*LIST_FEATURES, *(f for f in RECORD_FEATURES if f not in FILE_FEATURES))
+MENTION_TARGETED = (*LIST_FEATURES, *(f for f in RECORD_FEATURES if f not in FILE_FEATURES), "charts")
 # The anchor key of what a booking books (entities.extract_request; no feature is named like it).
 BOOKED = "booked"
 BOOKER = "booker"
@@ -461,6 +462,17 @@ def chart_of(roles: Roles, entity: str, fields: dict[str, list[EntityField]]) ->
                       date=roles.chart_date)
 
 
+def _charted_entity(chart: ChartAsk, fields: dict[str, list[EntityField]], roles: Roles) -> str | None:
+    """The entity whose fields the chart's words name most ("chart pages read per month": the books that
+    have pages), else the one the chart was named with ("charts of repairs by status"), else the main one."""
+    fits = {entity: named_fields(chart, own) for entity, own in fields.items()}
+    best = max(fits.values(), default=0)
+    if best:
+        target = roles.target("charts")
+        return target if fits.get(target) == best else next(e for e, n in fits.items() if n == best)
+    return roles.charts
+
+
 def _chart_roles(query: ChartQuery) -> dict[str, str | None]:
     return {"chart_by": query.by, "chart_measure": query.measure if query.value else None,
             "chart_value": query.value, "chart_period": query.period if query.date else None,
@@ -641,8 +653,12 @@ def derive_contract(archetype: str, has_ui: bool, entities: list[str], named: di
     fields = complete_fields(entities, named, features, roles)
     if value_fields and roles.main in fields:
         fields[roles.main] = _with_values(fields[roles.main], value_fields)
-    if chart is not None and "charts" in features and roles.main in fields:
-        query, fields[roles.main] = chart_query(chart, fields[roles.main], language)
+    if chart is not None and "charts" in features:
+        roles = roles.model_copy(update={"charts": _charted_entity(chart, fields, roles)})
+    charted = roles.target("charts")
+    if chart is not None and "charts" in features and charted in fields:
+        query, fields[charted] = chart_query(chart, fields[charted], language,
+                                             [e for e in entities if e != charted])
         roles = roles.model_copy(update=_chart_roles(query))
     criteria, unmet = derive_acceptance(entities, fields, features, archetype=archetype, has_ui=has_ui, roles=roles,
                                         language=language)

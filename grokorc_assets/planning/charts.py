@@ -132,9 +132,20 @@ def _after(sentence: list[_Word], at: int, words: ChartWords) -> _Word | None:
 
 
 def _about_a_chart(lows: list[str], words: ChartWords) -> bool:
-    # A period alone is no chart ("Diário de corridas", "weekly classes").
-    return any(w in words.chart for w in lows) or any(
-        _match(lows, i, words.sums) or _match(lows, i, words.averages) for i in range(len(lows)))
+    """A sentence names a chart, or a measure with a group or a period ("monthly totals per category").
+    A period alone is no chart ("Diário de corridas"), nor is a measure alone ("orders with total")."""
+    if any(w in words.chart for w in lows):
+        return True
+    measured = any(_match(lows, i, words.sums) or _match(lows, i, words.averages) for i in range(len(lows)))
+    grouped = any(w in words.periodic for w in lows) or any(
+        _match(lows, i, words.group_markers) for i in range(len(lows)))
+    return measured and grouped
+
+
+def named_fields(ask: ChartAsk, fields: list[EntityField]) -> int:
+    """How many of the chart's words name one of these fields: the charted entity is the one they fit."""
+    said = {*ask.groups, *ask.values, *(value for value, _ in ask.per), *ask.mentioned}
+    return sum(1 for f in fields if any(_field_named(w, [f], exact=True) for w in said))
 
 
 def chart_positions(toks: Sequence[_Word], language: str) -> tuple[set[int], set[int]]:
@@ -215,15 +226,21 @@ def _field_named(word: str, fields: list[EntityField], *, exact: bool = False) -
     return next((f for n, f in names if n.endswith(f"_{key}") or n.startswith(f"{key}_")), None)
 
 
-def chart_query(ask: ChartAsk | None, fields: list[EntityField], language: str) -> tuple[ChartQuery, list[EntityField]]:
-    """The query the charts make of the main entity, and its fields (with a date when a period needs one).
+def chart_query(ask: ChartAsk | None, fields: list[EntityField], language: str, others: Sequence[str] = ()
+                ) -> tuple[ChartQuery, list[EntityField]]:
+    """The query the charts make of the charted entity, and its fields (with what the chart needs).
 
-    The group is the first word that names a field; the measure's value the first word that names a
-    number field, else the first money field, else the first number; a period is of the first date field.
+    The group is the first word that names a field; else the first group word becomes one ("charts of
+    repairs by status": a repair's status; "by customer", another entity: its id). The measure's value is
+    the first word that names a number field, else the first money field, else the first number; a period
+    is of the first date field, added when there is none.
     """
     if ask is None:
         return ChartQuery(), fields
     by = next((f.name for f in (_field_named(w, fields) for w in ask.groups) if f is not None), None)
+    if by is None and (word := next((w for w in ask.groups if w.isalpha()), None)):
+        field = EntityField(name=f"{word}_id", type="int") if word in others else EntityField(name=word)
+        fields, by = [*fields, field], field.name
     fields = _numbers_by_measure(ask, fields)
     value = _measured(ask, fields)
     date = next((f.name for f in fields if f.type == "datetime"), None) if ask.period else None

@@ -110,5 +110,24 @@ def test_matching_prefers_a_named_number_and_falls_back_to_money() -> None:
     assert (named.by, named.measure, named.value) == ("shop", "sum", "quantity")
     money, _ = chart_query(ChartAsk(measure="sum", groups=["customer"]), fields, "en")
     assert (money.by, money.value) == ("customer_id", "unit_price")  # "per customer": the reference
-    counted, same = chart_query(ChartAsk(groups=["nothing"]), fields, "en")
-    assert counted.params() == {} and same == fields
+    nothing, same = chart_query(ChartAsk(), fields, "en")
+    assert nothing.params() == {} and same == fields
+
+
+def test_a_group_the_record_lacks_becomes_its_field() -> None:
+    fields = [EntityField(name="name")]
+    status, with_status = chart_query(ChartAsk(groups=["status"]), fields, "en")
+    assert status.by == "status" and [f.name for f in with_status] == ["name", "status"]
+    customer, with_customer = chart_query(ChartAsk(groups=["customer"]), fields, "en", others=["customer"])
+    assert customer.by == "customer_id" and with_customer[-1].type == "int"
+
+
+def test_the_chart_works_on_the_records_it_names() -> None:
+    fleet = infer_plan("Fleet dashboard with vehicles and repairs, charts of repairs by status")
+    assert fleet.roles["charts"] == "repair" and "status" in [f.name for f in fleet.fields["repair"]]
+    chart = next(c for c in fleet.acceptance if c.feature == "charts")
+    assert chart.entity == "repair" and "/api/stats/repairs?by=status" in chart.text
+    # The record whose fields the chart names, wherever the chart's word stands.
+    garden = infer_plan("Gardening log: plants with name; harvests with crop, weight and date; "
+                        "chart weight picked per week")
+    assert garden.roles["charts"] == "harvest" and garden.roles["chart_value"] == "weight"
