@@ -286,9 +286,12 @@ def _chart(ctx: _Ctx) -> UiNode | None:
     """Counts from /api/stats when the plan has charts; otherwise grouped from the list in the page."""
     main = resource_by_name(ctx.spec, ctx.spec.roles.target("charts"))
     query = ctx.spec.roles.chart
+    refers = None
     if ctx.has("charts") and main is not None and query is not None:
         r, field, title = main, None, _chart_title(ctx, main, query)
         stats = urlencode(query.params())
+        # "Totals per customer": bars named by the customers, not by their ids.
+        refers = ctx.referred(main, query.by) if query.by else None
     else:
         stats = None
         r, field = _numeric(ctx.spec.resources) or (ctx.spec.resources[0], None)
@@ -300,6 +303,7 @@ def _chart(ctx: _Ctx) -> UiNode | None:
     return UiNode(type="chart", binding=binding, children=_states(ctx, ctx.items(r)), props={
         "id": ctx.dom_id("chart"), "kind": "bar", "title": title, "resource": r.plural, "field": field,
         "stats_query": stats,
+        "refers": refers.plural if refers else None, "refers_label": shown_field(refers) if refers else None,
     })
 
 

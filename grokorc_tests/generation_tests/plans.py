@@ -105,6 +105,11 @@ EXPENSES = ("Expense tracker: log expenses with amount, date and category; show 
 # A chart that totals a number per field and month, on the main page (no overview page).
 expenses = planned(EXPENSES)
 
+FUNDRAISER = ("Fundraiser: donors with name and email; donations with amount, date and donor; a chart of total "
+              "amount per donor")
+# A chart of another record than the main one, grouped by a reference: bars named by the donors.
+fundraiser = planned(FUNDRAISER)
+
 # Planned from its Spanish request: the generated UI speaks Spanish (language "es").
 biblioteca = planned(BIBLIOTECA)
 
@@ -155,7 +160,8 @@ UI_PLANS = {"dashboard": dashboard, "ecommerce": ecommerce, "awkward_crud": awkw
 # Not UI plans: their UI is the ecommerce one's; their back ends check out by non-English fields.
 ALL_PLANS = {**UI_PLANS, "cli": cli_tool, "api": api_only, "ecommerce_de": ecommerce_de, "ecommerce_es": ecommerce_es,
              "choir": choir, "garden": garden, "biblioteca": biblioteca, "chor": chor, "library": library,
-             "bikes": bikes, "desk": desk, "kanban": kanban, "expenses": expenses}
+             "bikes": bikes, "desk": desk, "kanban": kanban, "expenses": expenses,
+             "fundraiser": fundraiser}
 
 
 def title_for(name: str) -> str | None:

@@ -11,8 +11,8 @@ import pytest
 
 from grokorc_tests.generation_tests.plans import HOSTILE_TITLE
 
-PLANS = ["dashboard", "expenses", "ecommerce", "ecommerce_de", "ecommerce_es", "awkward_crud", "api", "cli",
-         "hostile", "choir", "garden", "library"]
+PLANS = ["dashboard", "expenses", "fundraiser", "ecommerce", "ecommerce_de", "ecommerce_es", "awkward_crud", "api",
+         "cli", "hostile", "choir", "garden", "library"]
 
 
 def run_generated_tests(project: Path, command: list[str], cwd: str) -> tuple[subprocess.CompletedProcess,

@@ -59,3 +59,22 @@ def test_a_user_adds_expenses_and_the_chart_shows_their_monthly_totals(generated
         assert page.locator('figure[data-component="chart"] rect').count() >= 3
         context.close()
         assert errors == []
+
+
+def test_bars_grouped_by_a_reference_are_named_by_the_referred_records(generated, browser) -> None:
+    gen = generated("fundraiser")
+    assert (gen.plan.roles["charts"], gen.plan.roles["chart_by"]) == ("donation", "donor_id")
+    with served_project(gen.project) as app:
+        ids = {name: httpx.post(f"{app.url}/api/donors", json={"name": name, "email": f"{name}@example.org"}
+                                ).json()["id"] for name in ("Ada", "Grace")}
+        for donor, amount in (("Ada", 10.0), ("Grace", 25.0), ("Ada", 5.5)):
+            body = {"name": f"gift from {donor}", "amount": amount, "date": "2026-11-02T10:00:00",
+                    "donor_id": ids[donor]}
+            assert httpx.post(f"{app.url}/api/donations", json=body).status_code == 201
+        context = browser.new_context()
+        page = context.new_page()
+        page.goto(f"{app.url}/pages/overview.html")
+        values = page.locator('figure[data-component="chart"] [data-values] li')
+        values.filter(has_text="Ada").wait_for(state="attached")
+        assert values.all_text_contents() == ["Grace: 25", "Ada: 15.5"]
+        context.close()
