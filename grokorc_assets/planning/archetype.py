@@ -50,6 +50,7 @@ def _compiled() -> dict[str, list[tuple[str, Key, bool]]]:
     out["no_ui"] = [("no_ui", k, e) for k, e in compile_terms(lex.no_ui_phrases)]
     out["ui"] = [("ui", k, e) for k, e in compile_terms(lex.ui_phrases)]
     out["web"] = [("web", k, e) for k, e in compile_terms(lex.web_words)]
+    out["web_tool"] = [("web_tool", k, e) for k, e in compile_terms(lex.web_tool_words)]
     for arch, tiers in lex.archetypes.items():
         out["arch:" + arch] = [
             (f"{weight}:{'|'.join(k)}", k, e)
@@ -155,7 +156,7 @@ def terminal_evidence(archetype: str, words: list[Token], kind_words: list[Token
     without a terminal word ("a tool to download videos"), so nothing more is asked of them."""
     if names_strongly(archetype, words):
         return True
-    return not (match_terms(kind_words, _compiled()["web"])
+    return not (match_terms(kind_words, _compiled()["web"]) or match_terms(words, _compiled()["web_tool"])
                 or any(layer_of(t) == "frontend" and t != "vanilla" for t in explicit))
 
 

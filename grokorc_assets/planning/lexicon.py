@@ -101,6 +101,7 @@ class Lexicons(BaseModel):
     recordless_archetypes: list[str] = []
     terminal_archetypes: list[str] = []
     web_words: list[str] = []
+    web_tool_words: list[str] = []
 
     @model_validator(mode="after")
     def _all_archetypes(self) -> Lexicons:

@@ -190,3 +190,15 @@ def test_exact_knn_matches_brute_force() -> None:
 def test_plan_round_trips_through_json() -> None:
     plan = infer_plan(DASHBOARD)
     assert Plan.model_validate_json(plan.model_dump_json()) == plan
+
+
+@pytest.mark.parametrize("message", [
+    "A web tool for teachers to create quizzes and track student grades",
+    "An online tool where freelancers create invoices and send them to clients",
+])
+def test_a_tool_said_to_be_on_the_web_is_no_terminal_program(message: str) -> None:
+    assert infer_plan(message).archetype != "cli"
+
+
+def test_a_tool_named_for_the_terminal_stays_one() -> None:
+    assert infer_plan("A command-line tool that renames photos by the date they were taken").archetype == "cli"
