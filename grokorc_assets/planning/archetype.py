@@ -145,18 +145,21 @@ def pick_archetype(ranked: list[tuple[str, float]], request: RequestModel, words
     """The most likely archetype whose shape can deliver the request (the most likely one when none can),
     and never a terminal program the request gives no sign of (`terminal_evidence`)."""
     return next((a for a, _ in ranked if deliverable(a, request, words, lex)
-                 and (a not in lex.terminal_archetypes or terminal_evidence(a, words, kind_words or [], explicit or [])
-                      )), ranked[0][0])
+                 and (a not in lex.terminal_archetypes
+                      or terminal_evidence(a, words, kind_words or [], explicit or [], request.actors))),
+                ranked[0][0])
 
 
-def terminal_evidence(archetype: str, words: list[Token], kind_words: list[Token], explicit: list[str]) -> bool:
+def terminal_evidence(archetype: str, words: list[Token], kind_words: list[Token], explicit: list[str],
+                      actors: list[str] | None = None) -> bool:
     """Whether a request can be a terminal program: it names the terminal ("CLI", "command line"), or its
     kind is no web thing ("Una plataforma donde los vecinos intercambian herramientas") and it names no
     frontend framework ("a markdown note-taking app ... with Svelte"). Terminal tools are often described
     without a terminal word ("a tool to download videos"), so nothing more is asked of them."""
     if names_strongly(archetype, words):
         return True
-    return not (match_terms(kind_words, _compiled()["web"]) or match_terms(words, _compiled()["web_tool"])
+    # "members borrow tools", "freelancers create invoices": people sharing records, not one terminal.
+    return not (actors or match_terms(kind_words, _compiled()["web"]) or match_terms(words, _compiled()["web_tool"])
                 or any(layer_of(t) == "frontend" and t != "vanilla" for t in explicit))
 
 

@@ -51,6 +51,9 @@ class RequestModel(BaseModel):
     value_fields: dict[str, list[str]] = Field(default_factory=dict)
     # What a chart shows, in the request's words ("monthly totals per category").
     chart: ChartAsk = Field(default_factory=ChartAsk)
+    # Records that act on other records ("members borrow tools", "freelancers create invoices"): people
+    # working on shared records, which no terminal program serves.
+    actors: list[str] = Field(default_factory=list)
 
 
 # --------------------------------------------------------------------------------------------
@@ -1303,7 +1306,8 @@ def extract_request(message: str) -> RequestModel:
     excluded = [*excluded_features, *negated_technologies(toks)]
     # Every word that names an entity, wherever it stands ("..., and rehearsals sorted by date").
     mentions = [(i, clean_name(t.sing)) for i, t in enumerate(toks) if t.word and clean_name(t.sing) in entities]
-    for record, refs in _verb_records(toks, lang, entities):
+    verb_records = _verb_records(toks, lang, entities)
+    for record, refs in verb_records:
         if record not in entities and len(entities) < MAX_ENTITIES:
             entities.append(record)
         if record in entities:
@@ -1323,7 +1327,9 @@ def extract_request(message: str) -> RequestModel:
             fields[record] = [EntityField(name="note"), EntityField(name=f"{target}_id", type="int")]
     at = dict(found)
     owned = [(at.get(owner), [at.get(pos) for pos in things]) for owner, things in held]
-    for parent, child in [*((p, c) for p, cs in owned for c in cs), *_authored(toks, lang, entities)]:
+    authored = _authored(toks, lang, entities)
+    actors = [author for author, _ in authored]
+    for parent, child in [*((p, c) for p, cs in owned for c in cs), *authored]:
         fields = _refer(fields, child, parent, entities)
     verbs = {u.pos for u in seq if isinstance(u, Unit) and u.verb}
     anchors = _anchors(toks, hits, [*mentions, *((pos, name) for pos, name in found if name in entities)], lang, verbs)
@@ -1337,7 +1343,9 @@ def extract_request(message: str) -> RequestModel:
     fields = {e: fs for e, fs in fields.items() if e not in measured}
     return RequestModel(language=lang.code, entities=entities, fields=fields, features=features,
                         excluded=list(dict.fromkeys(excluded)), anchors=anchors,
-                        value_fields=listed_value_fields(items, lang), chart=read_chart(toks, lang.code))
+                        value_fields=listed_value_fields(items, lang), chart=read_chart(toks, lang.code),
+                        actors=list(dict.fromkeys([*actors, *(r for _, refs in verb_records if len(refs) > 1
+                                                              for r in refs[1:])])))
 
 
 def _measured_words(toks: list[Tok], lang: Lang, entities: list[str], fields: dict[str, list[EntityField]],

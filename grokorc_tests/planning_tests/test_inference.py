@@ -202,3 +202,9 @@ def test_a_tool_said_to_be_on_the_web_is_no_terminal_program(message: str) -> No
 
 def test_a_tool_named_for_the_terminal_stays_one() -> None:
     assert infer_plan("A command-line tool that renames photos by the date they were taken").archetype == "cli"
+
+
+def test_people_acting_on_shared_records_are_no_terminal_program() -> None:
+    # "tool" and "library" lean to a CLI; members borrowing tools are people sharing records.
+    assert infer_plan("Tool library: tools with brand and size; members borrow tools").archetype != "cli"
+    assert infer_plan("A script that backs up my folders to an external drive every night").archetype == "cli"
