@@ -65,7 +65,8 @@ def _acceptance_context(spec: ProjectSpec) -> dict:
                       if d.feature == LISTED_VALUES and d.entity == c.entity)
             fields[c.id] = listed[nth] if nth < len(listed) else None
         elif c.entity in by_entity:
-            fields[c.id] = feature_field(c.feature, c.entity, plan_fields)
+            fields[c.id] = feature_field(c.feature, c.entity, plan_fields,
+                                         getattr(spec.roles, f"{c.feature}_field", None))
     roles = _role_resources(spec)
     thing = roles["thing"]
     return {"api_criteria": [c for c in spec.acceptance if c.verify == "api" and

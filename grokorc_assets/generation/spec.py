@@ -70,6 +70,9 @@ class SpecRoles(BaseModel):
     ratings: str | None = None
     votes: str | None = None
     charts: str | None = None
+    # The fields a sort and a filter work on when the request named them (safe names).
+    sort_field: str | None = None
+    filters_field: str | None = None
     # What the charts ask /api/stats for (safe field names); None without the charts feature.
     chart: ChartQuery | None = None
 
@@ -379,6 +382,9 @@ def spec_roles(plan: Plan, resources: list[ResourceSpec]) -> SpecRoles:
     if out.booking:
         out.start_field = identifier(roles.start, prefix="field") or "field"
         out.end_field = identifier(roles.end, prefix="field") or "field"
+    for key in ("sort_field", "filters_field"):
+        if getattr(roles, key):
+            setattr(out, key, identifier(getattr(roles, key), prefix="field") or "field")
     if out.main and "charts" in plan.features:
         query = chart_of(roles, roles.target("charts"), plan.fields)
         out.chart = query.model_copy(update={

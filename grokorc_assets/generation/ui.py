@@ -115,7 +115,8 @@ def _outcome(ctx: _Ctx, error: str, success: str | None = None) -> list[UiNode]:
 def _field_of(ctx: _Ctx, r: ResourceSpec, feature: str) -> str:
     """The field sort, filters and charts work on: the backend and the criteria pick the same one."""
     fields = {r.entity or r.name: [EntityField(name=f.name, type=f.type) for f in r.fields]}
-    name = feature_field(feature, r.entity or r.name, fields)
+    chosen = getattr(ctx.spec.roles, f"{feature}_field", None) if ctx.works_on(r, feature) else None
+    name = feature_field(feature, r.entity or r.name, fields, chosen)
     return name if any(f.name == name for f in r.fields) else r.fields[0].name
 
 

@@ -24,7 +24,7 @@ from pydantic import BaseModel, Field
 
 from grokorc_assets.datafiles import load_yaml
 from grokorc_assets.models import AcceptanceCriterion, EntityField, FieldType, Plan, Unmet, Verification
-from grokorc_assets.planning.charts import ChartAsk, ChartQuery, chart_query, named_fields
+from grokorc_assets.planning.charts import ChartAsk, ChartQuery, chart_query, field_named, named_fields
 from grokorc_assets.planning.plurals import plural, uncountable
 
 Target = Literal["each", "main", "priced", "booking", "message", "score", "none"]
@@ -60,7 +60,8 @@ _TYPE_SUFFIXES: tuple[tuple[FieldType, tuple[str, ...]], ...] = (
     ("str", ("opening_hours", "business_hours", "office_hours")),  # a schedule, not a number of hours
     ("email", ("email", "e_mail", "mail")),
     ("float", ("price", "cost", "amount", "total", "fee", "salary", "budget", "revenue", "rate", "balance",
-               "weight", "height", "distance", "rating", "latitude", "longitude", "precio", "preis", "prix",
+               "weight", "height", "length", "width", "depth", "mileage", "distance", "rating", "latitude",
+               "longitude", "precio", "preis", "prix",
                "preco",
                # the same money, weights and ratings in Spanish, German, French and Portuguese (folded)
                "importe", "monto", "coste", "costo", "salario", "presupuesto", "saldo", "peso", "valoracion",
@@ -240,6 +241,10 @@ class Roles(BaseModel):
     ratings: str | None = None
     votes: str | None = None
     charts: str | None = None
+    # The field a sort or a filter works on when the request named it ("sorted by price"); None: the
+    # usual one (feature_field).
+    sort_field: str | None = None
+    filters_field: str | None = None
     # What the charts show, when the request said ("monthly totals per category"): the main entity's
     # field they group by, the measure and its number field, the period and its date field (charts.py).
     chart_by: str | None = None
@@ -462,6 +467,19 @@ def chart_of(roles: Roles, entity: str, fields: dict[str, list[EntityField]]) ->
                       date=roles.chart_date)
 
 
+def _field_by_words(fields: list[EntityField], words: list[str]) -> tuple[list[EntityField], str | None]:
+    """"sorted by price", "filters by salary and location": the named fields, added when the record lacks
+    them (typed by their names), and the first of them, which the feature works on."""
+    chosen = None
+    for word in words:
+        field = field_named(word, fields)
+        if field is None:
+            field = EntityField(name=word, type=field_type(word))
+            fields = [*fields, field]
+        chosen = chosen or field.name
+    return fields, chosen
+
+
 def _charted_entity(chart: ChartAsk, fields: dict[str, list[EntityField]], roles: Roles) -> str | None:
     """The entity whose fields the chart's words name most ("chart pages read per month": the books that
     have pages), else the one the chart was named with ("charts of repairs by status"), else the main one."""
@@ -489,9 +507,12 @@ def _chart_text(template: str, query: ChartQuery, plural_name: str) -> str:
                            path=url_segment(plural_name), query=params)
 
 
-def feature_field(feature: str, entity: str, fields: dict[str, list[EntityField]]) -> str:
-    """The field a sort, filter or chart works on: a number to sort, a short text to group by."""
+def feature_field(feature: str, entity: str, fields: dict[str, list[EntityField]], chosen: str | None = None) -> str:
+    """The field a sort, filter or chart works on: the one the request named (``chosen``, from the roles),
+    else a number to sort, a short text to group by."""
     own = fields.get(entity, [])
+    if chosen and any(f.name == chosen for f in own):
+        return chosen
     if feature == "sort":
         numeric = [f.name for f in own if f.type in ("int", "float", "datetime")]
         return numeric[0] if numeric else own[0].name
@@ -563,7 +584,7 @@ def _criterion_text(key: str, template: str, entity: str | None, fields: dict[st
         return _chart_text(template, chart_of(roles, entity, fields), plural(entity, language))
     return template.format(
         entity=_label(entity or ""), plural=plural(entity or "item", language),
-        field=feature_field(key, entity, fields) if entity else "",
+        field=feature_field(key, entity, fields, getattr(roles, f"{key}_field", None)) if entity else "",
         path=url_segment(plural(entity or "item", language)),
         thing=_label(roles.thing or "thing"), price=roles.price, stock=roles.stock)
 
@@ -637,7 +658,8 @@ def _times_to_booking(named: dict[str, list[EntityField]], roles: Roles) -> dict
 def derive_contract(archetype: str, has_ui: bool, entities: list[str], named: dict[str, list[EntityField]],
                     features: list[str], *, language: str = "en", anchors: dict[str, str] | None = None,
                     described: dict[str, list[EntityField]] | None = None,
-                    value_fields: dict[str, list[str]] | None = None, chart: ChartAsk | None = None) -> Contract:
+                    value_fields: dict[str, list[str]] | None = None, chart: ChartAsk | None = None,
+                    by_fields: dict[str, list[str]] | None = None) -> Contract:
     """The one derivation every plan goes through (offline, LLM, or an older plan): roles are decided
     here once, from what the request named, and stored so that every generator reads the same.
     ``described``: the fields the request itself gave, when ``named`` also holds fields added since
@@ -653,6 +675,11 @@ def derive_contract(archetype: str, has_ui: bool, entities: list[str], named: di
     fields = complete_fields(entities, named, features, roles)
     if value_fields and roles.main in fields:
         fields[roles.main] = _with_values(fields[roles.main], value_fields)
+    for feature, words in (by_fields or {}).items():
+        target = roles.target(feature)
+        if feature in features and target in fields:
+            fields[target], chosen = _field_by_words(fields[target], words)
+            roles = roles.model_copy(update={f"{feature}_field": chosen})
     if chart is not None and "charts" in features:
         roles = roles.model_copy(update={"charts": _charted_entity(chart, fields, roles)})
     charted = roles.target("charts")

@@ -41,7 +41,8 @@ def plan_contract(
     named = request.entities or ([] if request.features else list(profile_entities))
     contract = acceptance.derive_contract(archetype, has_ui, named, request.fields, features,
                                           language=request.language, anchors=request.anchors,
-                                          value_fields=request.value_fields, chart=request.chart)
+                                          value_fields=request.value_fields, chart=request.chart,
+                                          by_fields=request.by_fields)
     # "A chat with no messages": the request rules out what its own kind of project is. Say so, as unmet.
     table = acceptance.feature_table()
     contradictions = [

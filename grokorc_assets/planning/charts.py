@@ -145,7 +145,7 @@ def _about_a_chart(lows: list[str], words: ChartWords) -> bool:
 def named_fields(ask: ChartAsk, fields: list[EntityField]) -> int:
     """How many of the chart's words name one of these fields: the charted entity is the one they fit."""
     said = {*ask.groups, *ask.values, *(value for value, _ in ask.per), *ask.mentioned}
-    return sum(1 for f in fields if any(_field_named(w, [f], exact=True) for w in said))
+    return sum(1 for f in fields if any(field_named(w, [f], exact=True) for w in said))
 
 
 def chart_positions(toks: Sequence[_Word], language: str) -> tuple[set[int], set[int]]:
@@ -214,7 +214,7 @@ def _fold(word: str) -> str:
     return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode().lower()
 
 
-def _field_named(word: str, fields: list[EntityField], *, exact: bool = False) -> EntityField | None:
+def field_named(word: str, fields: list[EntityField], *, exact: bool = False) -> EntityField | None:
     """The field a word names: the same name, then (unless ``exact``) a name it starts or ends ("date" ->
     due_date, "customer" -> customer_id)."""
     key = _fold(word).replace(" ", "_")
@@ -237,7 +237,7 @@ def chart_query(ask: ChartAsk | None, fields: list[EntityField], language: str, 
     """
     if ask is None:
         return ChartQuery(), fields
-    by = next((f.name for f in (_field_named(w, fields) for w in ask.groups) if f is not None), None)
+    by = next((f.name for f in (field_named(w, fields) for w in ask.groups) if f is not None), None)
     if by is None and (word := next((w for w in ask.groups if w.isalpha()), None)):
         field = EntityField(name=f"{word}_id", type="int") if word in others else EntityField(name=word)
         fields, by = [*fields, field], field.name
@@ -255,7 +255,7 @@ def _numbers_by_measure(ask: ChartAsk, fields: list[EntityField]) -> list[Entity
     """A free-text field a measure names is a number: "average pages", "total kwh", "liters per week" say
     so even when the field's name did not ("páginas", "kwh" are typed as text by their names)."""
     named = {*ask.values, *(value for value, group in ask.per if not group)} if ask.measure or ask.per else set()
-    retyped = {f.name for f in (_field_named(w, fields, exact=True) for w in named)
+    retyped = {f.name for f in (field_named(w, fields, exact=True) for w in named)
                if f is not None and f.type == "str" and not f.choices}
     return [f.model_copy(update={"type": "float"}) if f.name in retyped else f for f in fields]
 
@@ -263,10 +263,10 @@ def _numbers_by_measure(ask: ChartAsk, fields: list[EntityField]) -> list[Entity
 def _measured(ask: ChartAsk, fields: list[EntityField]) -> str | None:
     """The number a chart measures: one the measure or a group names, else one its sentence names, else
     (with a measure) the first money field, else the first number."""
-    unrelated = {value for value, group in ask.per if group and not _field_named(group, fields)}
+    unrelated = {value for value, group in ask.per if group and not field_named(group, fields)}
     related = [value for value, _ in ask.per if value not in unrelated]
     for words in ([*ask.values, *related], [w for w in ask.mentioned if w not in unrelated]):
-        named = [f for f in (_field_named(w, fields, exact=True) for w in words)
+        named = [f for f in (field_named(w, fields, exact=True) for w in words)
                  if f is not None and f.type in NUMERIC and not f.name.endswith("_id")]
         if named:
             return named[0].name

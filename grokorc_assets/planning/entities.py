@@ -51,6 +51,9 @@ class RequestModel(BaseModel):
     value_fields: dict[str, list[str]] = Field(default_factory=dict)
     # What a chart shows, in the request's words ("monthly totals per category").
     chart: ChartAsk = Field(default_factory=ChartAsk)
+    # The fields a list feature was asked by, in the request's words: "sorted by price" -> {"sort": ["price"]},
+    # "filters by salary and location" -> {"filters": ["salary", "location"]}.
+    by_fields: dict[str, list[str]] = Field(default_factory=dict)
     # Records that act on other records ("members borrow tools", "freelancers create invoices"): people
     # working on shared records, which no terminal program serves.
     actors: list[str] = Field(default_factory=list)
@@ -1338,12 +1341,17 @@ def extract_request(message: str) -> RequestModel:
     booked, booker = _booked_thing(toks, lang, entities)
     anchors.update({key: name for key, name in ((BOOKED, booked), (BOOKER, booker)) if name})
     measured = _measured_words(toks, lang, entities, fields, field_positions)
+    # "filters by price and bedrooms": what a list is sorted or filtered by is a field, not a record.
+    by_fields, by_positions = _by_fields(toks, hits, lang)
+    measured |= {e for e in entities if e in {singular(w, lang) for ws in by_fields.values() for w in ws}
+                 and all(i in by_positions for i, t in enumerate(toks) if t.word and clean_name(t.sing) == e)}
     entities = [e for e in entities if e not in measured]
     anchors = {k: v for k, v in anchors.items() if v not in measured}
     fields = {e: fs for e, fs in fields.items() if e not in measured}
     return RequestModel(language=lang.code, entities=entities, fields=fields, features=features,
                         excluded=list(dict.fromkeys(excluded)), anchors=anchors,
                         value_fields=listed_value_fields(items, lang), chart=read_chart(toks, lang.code),
+                        by_fields=by_fields,
                         actors=list(dict.fromkeys([*actors, *(r for _, refs in verb_records if len(refs) > 1
                                                               for r in refs[1:])])))
 
@@ -1505,6 +1513,47 @@ def _entity_at(toks: list[Tok], j: int, lang: Lang, entities: list[str], *, afte
 
 # "search by ingredient", "filtrar por categoría": what follows is the criterion, not what is searched.
 _CRITERION_WORDS = frozenset({"by", "per", "por", "nach", "par", "pelo", "pela", "using"})
+# The list features whose field the request may name after a criterion word ("sorted by price").
+_BY_FEATURES = ("sort", "filters")
+
+
+def _by_fields(toks: list[Tok], hits: list[tuple[int, str, bool]], lang: Lang
+               ) -> tuple[dict[str, list[str]], set[int]]:
+    """The fields named after a sort or filter word and its criterion word: "sorted by price", "filter tasks
+    by priority", "filters by salary and location", "sortable by due date" (due_date), "ordenados por
+    título". One or two names, each of up to three words, joined by a list connector; with the positions
+    of their words."""
+    joins = {c[0] for c in lang.connectors if len(c) == 1}
+    # "due" in "due date" is a field's first word, not a word to skip.
+    heads = {name.split("_")[0] for name in lang.field_words if "_" in name}
+    out: dict[str, list[str]] = {}
+    positions: set[int] = set()
+    for i, key, negated in hits:
+        if negated or key not in _BY_FEATURES or key in out:
+            continue
+        at = next((j for j in range(i + 1, min(i + 4, len(toks))) if toks[j].low in _CRITERION_WORDS), None)
+        if at is None:
+            continue
+        names, words = [], []
+        for j, t in enumerate(toks[at + 1:at + 9], start=at + 1):
+            # "make" is a stop word (a verb) and a car's field; a feature starts no name ("..., sort by").
+            named = (t.word and t.low not in lang.markers_function
+                     and (t.low not in lang.stop or t.low in lang.field_words) and not (t.feature and names))
+            if named and len(words) < 3:
+                if not (t.low in lang.skip and t.low not in heads and not words):
+                    words.append(t.sing)
+                    positions.add(j)
+                continue
+            if words:
+                names.append("_".join(words))
+                words = []
+            if len(names) == 2 or t.low not in joins:
+                break
+        if words and len(names) < 2:
+            names.append("_".join(words))
+        if names:
+            out[key] = names
+    return out, positions
 
 # How far (in tokens, same sentence) an entity may be from a feature's word to be what it works on:
 # "rehearsals sorted by date" (2 before), "searchable song list" (1 after), "búsqueda de alumnos" (2 after).

@@ -147,7 +147,8 @@ def _derive_contract(draft: PlanDraft, message: str) -> PlanDraft:
     contract = acceptance.derive_contract(draft.archetype, draft.has_ui, entities,
                                           {e: list({f.name: f for f in fs}.values()) for e, fs in named.items()},
                                           features, language=request.language, anchors=request.anchors,
-                                          described=described, chart=request.chart)
+                                          described=described, chart=request.chart,
+                                          by_fields=request.by_fields)
     stack = draft.stack.model_copy(update={
         layer: [t for t in getattr(draft.stack, layer) if t not in excluded] for layer in STACK_LAYERS})
     return draft.model_copy(update={

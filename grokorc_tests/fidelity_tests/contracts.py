@@ -56,7 +56,7 @@ class Served:
 
 def _field(served: Served, feature: str, r: ResourceSpec) -> str:
     fields = {x.entity: [EntityField(name=f.name, type=f.type) for f in x.fields] for x in served.spec.resources}
-    return feature_field(feature, r.entity, fields)
+    return feature_field(feature, r.entity, fields, getattr(served.spec.roles, f"{feature}_field", None))
 
 
 def crud(s: Served, r: ResourceSpec) -> None:
