@@ -131,6 +131,10 @@ def deliverable(archetype: str, request: RequestModel, words: list[Token], lex: 
     """Whether the archetype's shape can hold what the request describes: a recordless one (a landing
     page) cannot hold records with fields or features that work on records, unless the request asked
     for that shape by name."""
+    if archetype in lex.terminal_archetypes and not names_strongly(archetype, words):
+        # "A simple tool to track my reading list with ratings": a terminal program has no ratings,
+        # comments or charts; only a request that names the terminal gets one without them.
+        return not set(request.features) & set(lex.web_only_features)
     if archetype not in lex.recordless_archetypes or names_strongly(archetype, words):
         return True
     table = feature_table()

@@ -102,6 +102,7 @@ class Lexicons(BaseModel):
     terminal_archetypes: list[str] = []
     web_words: list[str] = []
     web_tool_words: list[str] = []
+    web_only_features: list[str] = []
 
     @model_validator(mode="after")
     def _all_archetypes(self) -> Lexicons:

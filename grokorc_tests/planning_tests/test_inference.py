@@ -208,3 +208,8 @@ def test_people_acting_on_shared_records_are_no_terminal_program() -> None:
     # "tool" and "library" lean to a CLI; members borrowing tools are people sharing records.
     assert infer_plan("Tool library: tools with brand and size; members borrow tools").archetype != "cli"
     assert infer_plan("A script that backs up my folders to an external drive every night").archetype == "cli"
+
+
+def test_a_tool_asked_for_ratings_is_no_terminal_program_unless_it_names_the_terminal() -> None:
+    assert infer_plan("A simple tool to track my reading list with ratings").archetype != "cli"
+    assert infer_plan("A CLI to track my reading list").archetype == "cli"
