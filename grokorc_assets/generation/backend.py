@@ -8,6 +8,7 @@ from pathlib import Path
 
 from grokorc_assets.generation.models import FieldSpec, GenerationResult, ResourceSpec
 from grokorc_assets.generation.render import render, reset_agent, write_files
+from grokorc_assets.generation.site import resource_by_name
 from grokorc_assets.generation.spec import ProjectSpec, endpoints_of, feature_endpoints, project_spec, text_field
 from grokorc_assets.generation.stacks import substitutions
 from grokorc_assets.generation.ui_text import text
@@ -79,8 +80,7 @@ def _acceptance_context(spec: ProjectSpec) -> dict:
 def _chart_context(spec: ProjectSpec) -> dict | None:
     """The charts criterion's query, and three records that fall in more than one group with different
     numbers (a text or listed group field alternates, the measured number grows)."""
-    query = spec.roles.chart
-    main = next((r for r in spec.resources if r.name == spec.roles.target("charts")), None)
+    query, main = spec.roles.chart, resource_by_name(spec, spec.roles.target("charts"))
     if query is None or main is None:
         return None
     fields = {f.name: f for f in main.fields}
@@ -185,8 +185,8 @@ def _api_files(spec: ProjectSpec) -> dict[str, str]:
 
 def _stats_context(spec: ProjectSpec) -> dict | None:
     """The main resource's fields the stats tests group by, measure and date (None: no charts)."""
-    main = next((r for r in spec.resources if r.name == spec.roles.target("charts")), None)
-    if spec.roles.chart is None or main is None or "charts" not in spec.feature_keys:
+    main = resource_by_name(spec, spec.roles.target("charts"))
+    if spec.roles.chart is None or main is None:
         return None
     numbers = [f.name for f in main.fields if f.type in ("int", "float") and not f.name.endswith("_id")]
     dates = [f.name for f in main.fields if f.type == "datetime"]

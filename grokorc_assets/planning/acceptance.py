@@ -16,7 +16,6 @@ by every generator so that they agree without talking to each other:
 from __future__ import annotations
 
 import re
-import unicodedata
 from functools import lru_cache
 from typing import Literal, TypeVar
 
@@ -26,6 +25,7 @@ from grokorc_assets.datafiles import load_yaml
 from grokorc_assets.models import AcceptanceCriterion, EntityField, FieldType, Plan, Unmet, Verification
 from grokorc_assets.planning.charts import ChartAsk, ChartQuery, chart_query, field_named, named_fields
 from grokorc_assets.planning.plurals import plural, uncountable
+from grokorc_assets.planning.text import fold
 
 Target = Literal["each", "main", "priced", "booking", "message", "score", "none"]
 
@@ -88,11 +88,6 @@ _DURATION_HEADS = ("prep", "cook", "travel", "wait", "read", "run", "lead", "res
 _DATE_FIRST = re.compile(r"^(?:fecha|data|date|hora|heure)_(?:de|do|da|du|del|d)_")
 
 
-def _fold(name: str) -> str:
-    """Lower case without accents: "preço" -> "preco", "Quantité" -> "quantite"."""
-    return unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode().lower()
-
-
 WordsT = TypeVar("WordsT", bound=BaseModel)
 
 
@@ -106,7 +101,7 @@ class CheckoutWords(BaseModel):
 def _folded_words(model: type[WordsT], name: str) -> WordsT:
     """A word-list data file validated into ``model``, each list folded and de-duplicated in order."""
     raw = model.model_validate(load_yaml("grokorc_assets.planning", f"data/{name}"))
-    return model(**{key: tuple(dict.fromkeys(_fold(w) for w in words)) for key, words in raw})
+    return model(**{key: tuple(dict.fromkeys(fold(w) for w in words)) for key, words in raw})
 
 
 @lru_cache(maxsize=1)
@@ -140,7 +135,7 @@ def field_type(name: str) -> FieldType:
     """The type a field name suggests: "price" is money, "due_date" a date-time, "title" text, and
     "cooking_time" a number of minutes (an activity's time is a duration, not a moment). Accents do not
     matter ("preço" is money like "preco"), and a checkout's words are typed too ("existencias": int)."""
-    name = _fold(name)
+    name = fold(name)
     head, _, last = name.rpartition("_")
     if _DATE_FIRST.match(name):
         return "datetime"
@@ -155,13 +150,13 @@ def field_type(name: str) -> FieldType:
 
 def _named_by(fields: list[EntityField], words: tuple[str, ...], kind: FieldType) -> str | None:
     """The first of ``fields`` of type ``kind`` one of whose words is in ``words``, earlier words first."""
-    typed = [(f.name, {_fold(f.name), *re.split(r"[^a-z0-9]+", _fold(f.name))}) for f in fields if f.type == kind]
+    typed = [(f.name, {fold(f.name), *re.split(r"[^a-z0-9]+", fold(f.name))}) for f in fields if f.type == kind]
     return next((name for word in words for name, parts in typed if word in parts), None)
 
 
 def url_segment(name: str) -> str:
     """A plural as the generated back end serves it: ASCII lower snake ("réunions" -> "reunions")."""
-    return re.sub(r"[^a-z0-9]+", "_", _fold(name)).strip("_") or name
+    return re.sub(r"[^a-z0-9]+", "_", fold(name)).strip("_") or name
 
 
 def checkout_fields(fields: list[EntityField]) -> tuple[str | None, str | None]:
@@ -383,11 +378,11 @@ def _references(fields: list[EntityField], entity: str, entities: list[str]) -> 
 
 @lru_cache(maxsize=1)
 def _label_words() -> frozenset[str]:
-    return frozenset(_fold(w) for w in load_yaml("grokorc_assets.planning", "data/label_fields.yaml")["label"])
+    return frozenset(fold(w) for w in load_yaml("grokorc_assets.planning", "data/label_fields.yaml")["label"])
 
 
 def _is_label(field: EntityField) -> bool:
-    name, words = _fold(field.name), _label_words()
+    name, words = fold(field.name), _label_words()
     return field.type == "str" and (name in words or any(name.startswith(f"{w}_") or name.endswith(f"_{w}")
                                                          for w in words))
 
@@ -489,12 +484,6 @@ def _charted_entity(chart: ChartAsk, fields: dict[str, list[EntityField]], roles
         target = roles.target("charts")
         return target if fits.get(target) == best else next(e for e, n in fits.items() if n == best)
     return roles.charts
-
-
-def _chart_roles(query: ChartQuery) -> dict[str, str | None]:
-    return {"chart_by": query.by, "chart_measure": query.measure if query.value else None,
-            "chart_value": query.value, "chart_period": query.period if query.date else None,
-            "chart_date": query.date}
 
 
 def _chart_text(template: str, query: ChartQuery, plural_name: str) -> str:
@@ -682,11 +671,11 @@ def derive_contract(archetype: str, has_ui: bool, entities: list[str], named: di
             roles = roles.model_copy(update={f"{feature}_field": chosen})
     if chart is not None and "charts" in features:
         roles = roles.model_copy(update={"charts": _charted_entity(chart, fields, roles)})
-    charted = roles.target("charts")
-    if chart is not None and "charts" in features and charted in fields:
-        query, fields[charted] = chart_query(chart, fields[charted], language,
-                                             [e for e in entities if e != charted])
-        roles = roles.model_copy(update=_chart_roles(query))
+        charted = roles.target("charts")
+        if charted in fields:
+            query, fields[charted] = chart_query(chart, fields[charted], language,
+                                                 [e for e in entities if e != charted])
+            roles = roles.model_copy(update={f"chart_{key}": value for key, value in query.model_dump().items()})
     criteria, unmet = derive_acceptance(entities, fields, features, archetype=archetype, has_ui=has_ui, roles=roles,
                                         language=language)
     return Contract(entities=entities, fields=fields, roles=roles, acceptance=criteria, unmet=unmet)

@@ -10,7 +10,6 @@ change nothing. Word lists: data/charts.yaml.
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -20,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from grokorc_assets.datafiles import load_yaml
 from grokorc_assets.models import EntityField
+from grokorc_assets.planning.text import fold
 
 Period = Literal["day", "week", "month", "year"]
 Measure = Literal["sum", "average"]
@@ -110,13 +110,14 @@ def chart_words(language: str) -> ChartWords:
         money=frozenset(w for w in raw["money_words"] if " " not in w))
 
 
-def _sentences(toks: Sequence[_Word]) -> list[list[_Word]]:
-    out: list[list[_Word]] = [[]]
-    for t in toks:
+def _sentences(toks: Sequence[_Word]) -> list[list[int]]:
+    """The indexes of each sentence's words."""
+    out: list[list[int]] = [[]]
+    for i, t in enumerate(toks):
         if not t.word and t.low in _SENTENCE_END:
             out.append([])
         elif t.word:
-            out[-1].append(t)
+            out[-1].append(i)
     return [s for s in out if s]
 
 
@@ -155,18 +156,13 @@ def chart_positions(toks: Sequence[_Word], language: str) -> tuple[set[int], set
     words = chart_words(language)
     charted: set[int] = set()
     of_chart: set[int] = set()
-    sentence: list[int] = []
-    for i, t in enumerate([*toks, None]):
-        if t is None or (not t.word and t.low in _SENTENCE_END):
-            lows = [toks[j].low for j in sentence]
-            names = [k for k, low in enumerate(lows) if low in words.chart]
-            if names:
-                charted.update(sentence)
-                of_chart.update(j for k, j in enumerate(sentence)
-                                if any(abs(k - n) <= 3 for n in names) or _match(lows, k + 1, words.group_markers))
-            sentence = []
-        elif t.word:
-            sentence.append(i)
+    for sentence in _sentences(toks):
+        lows = [toks[j].low for j in sentence]
+        names = [k for k, low in enumerate(lows) if low in words.chart]
+        if names:
+            charted.update(sentence)
+            of_chart.update(j for k, j in enumerate(sentence)
+                            if any(abs(k - n) <= 3 for n in names) or _match(lows, k + 1, words.group_markers))
     return charted, of_chart
 
 
@@ -174,7 +170,8 @@ def read_chart(toks: Sequence[_Word], language: str) -> ChartAsk:
     """The chart words of every sentence that speaks of a chart, a measure or a period."""
     words = chart_words(language)
     ask = ChartAsk()
-    for sentence in _sentences(toks):
+    for indexes in _sentences(toks):
+        sentence = [toks[i] for i in indexes]
         lows = [t.low for t in sentence]
         if not _about_a_chart(lows, words):
             continue
@@ -210,15 +207,11 @@ def _read_group(sentence: list[_Word], at: int, length: int, words: ChartWords, 
         ask.per.append((sentence[at - 1].sing, "" if period else word.sing))
 
 
-def _fold(word: str) -> str:
-    return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode().lower()
-
-
 def field_named(word: str, fields: list[EntityField], *, exact: bool = False) -> EntityField | None:
     """The field a word names: the same name, then (unless ``exact``) a name it starts or ends ("date" ->
     due_date, "customer" -> customer_id)."""
-    key = _fold(word).replace(" ", "_")
-    names = [(_fold(f.name), f) for f in fields]
+    key = fold(word).replace(" ", "_")
+    names = [(fold(f.name), f) for f in fields]
     # The request's word is singular ("page"); a field may keep its plural ("pages", "hours").
     same = next((f for n, f in names if n in (key, f"{key}s", f"{key}es")), None)
     if same is not None or exact:

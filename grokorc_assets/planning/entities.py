@@ -1343,7 +1343,7 @@ def extract_request(message: str) -> RequestModel:
     measured = _measured_words(toks, lang, entities, fields, field_positions)
     # "filters by price and bedrooms": what a list is sorted or filtered by is a field, not a record.
     by_fields, by_positions = _by_fields(toks, hits, lang)
-    measured |= {e for e in entities if e in {singular(w, lang) for ws in by_fields.values() for w in ws}
+    measured |= {e for e in entities if e in {w for ws in by_fields.values() for w in ws}
                  and all(i in by_positions for i, t in enumerate(toks) if t.word and clean_name(t.sing) == e)}
     entities = [e for e in entities if e not in measured]
     anchors = {k: v for k, v in anchors.items() if v not in measured}

@@ -7,6 +7,7 @@ downloading a language model.
 from __future__ import annotations
 
 import re
+import unicodedata
 from dataclasses import dataclass
 
 # Words keep inner dots ("next.js", "node.js") and +/# ("c++"); hyphens split ("real-time").
@@ -20,6 +21,11 @@ class Token:
     low: str  # lower case
     lemma: str  # lower case, plural folded
     sentence_start: bool  # first word of a sentence: its capital letter is no evidence
+
+
+def fold(word: str) -> str:
+    """Lower case without accents: "preço" -> "preco", "Quantité" -> "quantite"."""
+    return unicodedata.normalize("NFKD", word).encode("ascii", "ignore").decode().lower()
 
 
 def lemma(word: str) -> str:
