@@ -92,13 +92,19 @@ class EntityField(BaseModel):
     type: FieldType = "str"
     # The values the request listed for it ("status (open, in progress, done)"); None: any value of its type.
     choices: list[str] | None = None
+    # A reference a record may lack at first: a ticket is opened before an agent is assigned to it.
+    optional: bool = False
 
     @model_serializer(mode="wrap")
     def _without_unlisted_choices(self, handler):
-        # A plan's fields read {"name", "type"} unless the request listed values (older plans stay byte-identical).
+        # A plan's fields read {"name", "type"} unless the request listed values or made the field optional
+        # (older plans stay byte-identical).
         data = handler(self)
-        if isinstance(data, dict) and data.get("choices") is None:
-            data.pop("choices", None)
+        if isinstance(data, dict):
+            if data.get("choices") is None:
+                data.pop("choices", None)
+            if not data.get("optional"):
+                data.pop("optional", None)
         return data
 
 

@@ -185,7 +185,8 @@ def fields_of(plan: Plan, entity: str) -> list[FieldSpec]:
     first_text = True
     for field in plan.fields.get(entity, []):
         listed = field.type == "str" and bool(field.choices)  # a status names no record
-        required = field.type in ("float", "int", "datetime", "email") or (first_text and field.type == "str")
+        required = not field.optional and (field.type in ("float", "int", "datetime", "email")
+                                           or (first_text and field.type == "str"))
         first_text = first_text and (field.type != "str" or listed)
         spec = _field_spec(field.name, field.type, required, plan.language, field.choices)
         if spec.name not in seen:

@@ -174,8 +174,11 @@ def _server_widgets(ctx: _Ctx, r: ResourceSpec) -> dict:
 
 def _row_actions(ctx: _Ctx, r: ResourceSpec) -> dict:
     delete = ctx.binding(f"{r.plural}.delete")
+    update = ctx.binding(f"{r.plural}.update")
     return {
         "actions": [] if delete is None else [{"label": ctx.text("app_js.delete"), **delete.model_dump()}],
+        # Rows open in the resource's form to be changed (the form of the same page, when it has one).
+        "update_operation": update.operation if update is not None else None,
         # The priced resource's money field: the cart adds up what a row of it costs.
         "cart": ctx.spec.roles.price_field if ctx.is_role(r, "priced", "checkout") else None,
         "rating": ctx.works_on(r, "ratings"),

@@ -92,6 +92,8 @@ class Lang:
     verb_records: dict[str, str]  # verb form -> the record it creates ("borrows" -> loan)
     authoring_verbs: frozenset[str]  # "companies post jobs": each job refers to its company
     object_prepositions: frozenset[str]
+    assigning_verbs: frozenset[str]  # "tickets are assigned to agents": each ticket refers to its agent
+    assigned_to: frozenset[str]
     booking_verbs: tuple[Phrase, ...]
     # "walkers book walks": between two entities these verbs ask for bookings (alone, "book" is a noun)
     booking_feature_verbs: frozenset[str]
@@ -189,7 +191,8 @@ def _lang(code: str, raw: dict, common: dict) -> Lang:
         verb_records={form.lower(): record for record, forms in (raw.get("verb_records") or {}).items()
                       for form in forms},
         authoring_verbs=words("authoring_verbs"),
-        object_prepositions=words("object_prepositions"), booking_verbs=_phrases(raw.get("booking_verbs", [])),
+        object_prepositions=words("object_prepositions"),
+        assigning_verbs=words("assigning_verbs"), assigned_to=words("assigned_to"), booking_verbs=_phrases(raw.get("booking_verbs", [])),
         booking_feature_verbs=words("booking_feature_verbs"),
         each_words=words("each_words"), value_lists=words("value_lists"), paired=words("paired"),
         default_board=raw.get("default_board") or {}, containers=words("containers"),
@@ -1330,6 +1333,10 @@ def extract_request(message: str) -> RequestModel:
             fields[record] = [EntityField(name="note"), EntityField(name=f"{target}_id", type="int")]
     at = dict(found)
     owned = [(at.get(owner), [at.get(pos) for pos in things]) for owner, things in held]
+    for assignee, thing in _assigned(toks, lang, entities):
+        if assignee not in entities and len(entities) < MAX_ENTITIES:
+            entities.append(assignee)
+        fields = _refer(fields, thing, assignee, entities, optional=True)
     authored = _authored(toks, lang, entities)
     actors = [author for author, _ in authored]
     for parent, child in [*((p, c) for p, cs in owned for c in cs), *authored]:
@@ -1464,16 +1471,73 @@ def _authored(toks: list[Tok], lang: Lang, entities: list[str]) -> list[tuple[st
     return out
 
 
-def _refer(fields: dict[str, list[EntityField]], child: str | None, parent: str | None, entities: list[str]
-           ) -> dict[str, list[EntityField]]:
+def _assigned(toks: list[Tok], lang: Lang, entities: list[str]) -> list[tuple[str, str]]:
+    """(assignee, thing) around each assigning verb: "tickets are assigned to agents", "assign tasks to
+    team members" (the thing before or after the verb, the assignee after ``assigned_to``) and "agents
+    are assigned tickets" (the assignee before, the thing after). The thing must be an entity; the
+    assignee becomes one (it is whom the thing is picked for)."""
+    out = []
+    for i, tok in enumerate(toks):
+        if tok.low not in lang.assigning_verbs or tok.negated:
+            continue
+        after = _entity_at(toks, i + 1, lang, entities, after=True)
+        to = next((j for j in range(i + 1, min(i + 6, len(toks))) if toks[j].low in lang.assigned_to), None)
+        if to is not None:
+            thing = after if after and toks.index(tok) < to else _subject_before(toks, i, lang, entities)
+            assignee = _noun_after(toks, to + 1, lang)
+        else:
+            thing, assignee = after, _noun_before(toks, i, lang)
+        if thing and assignee and assignee != thing:
+            out.append((assignee, thing))
+    return out
+
+
+def _subject_before(toks: list[Tok], i: int, lang: Lang, entities: list[str]) -> str | None:
+    """The last entity named before a verb in its sentence: "tickets are assigned", "tasks with a title
+    and a due date are assigned"."""
+    for j in range(i - 1, max(-1, i - 13), -1):
+        if toks[j].low in _SENTENCE_END:
+            return None
+        if toks[j].word and clean_name(toks[j].sing) in entities:
+            return clean_name(toks[j].sing)
+    return None
+
+
+def _noun_before(toks: list[Tok], i: int, lang: Lang) -> str | None:
+    j = i - 1
+    while j >= 0 and toks[j].low in lang.stop:
+        j -= 1
+    return _noun(toks[j], lang) if j >= 0 else None
+
+
+def _noun_after(toks: list[Tok], j: int, lang: Lang) -> str | None:
+    """The noun a phrase after a preposition ends on: "to a team member" -> member."""
+    k = j
+    while k < len(toks) and toks[k].word and (toks[k].low in lang.skip or _noun(toks[k], lang) is None):
+        k += 1
+    while k + 1 < len(toks) and toks[k + 1].word and _noun(toks[k + 1], lang):
+        k += 1  # the head of "team members" is its last noun
+    return _noun(toks[k], lang) if k < len(toks) else None
+
+
+def _noun(tok: Tok, lang: Lang) -> str | None:
+    """The record name a word would give, when it is a content word (no function, people or stop word)."""
+    if not tok.word or tok.low in lang.stop or tok.low in lang.skip or tok.low in lang.people:
+        return None
+    return clean_name(tok.sing)
+
+
+def _refer(fields: dict[str, list[EntityField]], child: str | None, parent: str | None, entities: list[str],
+           *, optional: bool = False) -> dict[str, list[EntityField]]:
     """``fields`` with ``child`` referring to one ``parent`` record (an ingredient to its recipe), unless
-    either is no entity, the parent already refers to the child (no cycle) or the child refers to it."""
+    either is no entity, the parent already refers to the child (no cycle) or the child refers to it.
+    ``optional``: the child may be stored without it (a ticket before it is assigned)."""
     ref = f"{parent}_id"
     if child not in entities or parent not in entities or child == parent:
         return fields
     if f"{child}_id" in {f.name for f in fields.get(parent, [])} or ref in {f.name for f in fields.get(child, [])}:
         return fields
-    return {**fields, child: [*fields.get(child, []), EntityField(name=ref, type="int")]}
+    return {**fields, child: [*fields.get(child, []), EntityField(name=ref, type="int", optional=optional)]}
 
 
 def _verb_records(toks: list[Tok], lang: Lang, entities: list[str]) -> list[tuple[str, list[str]]]:
@@ -1498,6 +1562,8 @@ def _entity_at(toks: list[Tok], j: int, lang: Lang, entities: list[str], *, afte
     """The entity named at j, past an object preposition and articles (after the verb: "in the courses")
     or past modals (before it: "members can borrow")."""
     step = 1 if after else -1
+    if after:
+        j = _past_coordinated_verbs(toks, j, lang, entities)
     for _ in range(3):
         if not 0 <= j < len(toks) or not toks[j].word:
             return None
@@ -1509,6 +1575,20 @@ def _entity_at(toks: list[Tok], j: int, lang: Lang, entities: list[str], *, afte
             return None
         j += step
     return None
+
+
+def _past_coordinated_verbs(toks: list[Tok], j: int, lang: Lang, entities: list[str]) -> int:
+    """Past the other verbs a verb is coordinated with, to their shared object: "members borrow and
+    return books", "create, edit and delete tasks" (at most two; a word of function is no verb)."""
+    connectors = {p[0] for p in lang.connectors if len(p) == 1}
+    for _ in range(2):
+        if not (j + 1 < len(toks) and toks[j].low in connectors and toks[j + 1].word):
+            break
+        verb = toks[j + 1]
+        if verb.low in lang.stop or verb.low in lang.skip or clean_name(verb.sing) in entities or verb.negated:
+            break
+        j += 2
+    return j
 
 
 # "search by ingredient", "filtrar por categoría": what follows is the criterion, not what is searched.

@@ -97,6 +97,10 @@ DESK = ("Support desk where customers open tickets with subject, priority (low, 
         "in progress, closed); agents filter tickets by status")
 # Fields with listed values: a select in the form and the filter, 422 for any other value.
 desk = planned(DESK)
+HELPDESK = ("Helpdesk where customers open tickets with a subject and priority (low, medium, high); agents are "
+            "assigned tickets")
+# An assigned reference is optional: a ticket is opened unassigned and assigned later, through Edit.
+helpdesk = planned(HELPDESK)
 KANBAN = "Kanban board with columns To do, Doing, Done; cards with title, assignee and due date"
 kanban = planned(KANBAN)
 
@@ -160,7 +164,7 @@ UI_PLANS = {"dashboard": dashboard, "ecommerce": ecommerce, "awkward_crud": awkw
 # Not UI plans: their UI is the ecommerce one's; their back ends check out by non-English fields.
 ALL_PLANS = {**UI_PLANS, "cli": cli_tool, "api": api_only, "ecommerce_de": ecommerce_de, "ecommerce_es": ecommerce_es,
              "choir": choir, "garden": garden, "biblioteca": biblioteca, "chor": chor, "library": library,
-             "bikes": bikes, "desk": desk, "kanban": kanban, "expenses": expenses,
+             "bikes": bikes, "desk": desk, "helpdesk": helpdesk, "kanban": kanban, "expenses": expenses,
              "fundraiser": fundraiser}
 
 

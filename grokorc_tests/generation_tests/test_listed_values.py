@@ -32,9 +32,11 @@ def test_the_form_and_the_filter_offer_the_listed_values(generated) -> None:
 
 def test_the_api_takes_only_the_listed_values(generated) -> None:
     with served_project(generated("desk").project) as app:
-        made = httpx.post(f"{app.url}/api/tickets", json={"subject": "Printer jammed"})
+        # "customers open tickets": each ticket is a customer's
+        customer = httpx.post(f"{app.url}/api/customers", json={"name": "Carla"}).json()["id"]
+        made = httpx.post(f"{app.url}/api/tickets", json={"subject": "Printer jammed", "customer_id": customer})
         assert made.status_code == 201 and made.json()["priority"] == "low"  # the first listed value
-        urgent = {"subject": "Server down", "priority": "high", "status": "in progress"}
+        urgent = {"subject": "Server down", "priority": "high", "status": "in progress", "customer_id": customer}
         assert httpx.post(f"{app.url}/api/tickets", json=urgent).json()["status"] == "in progress"
         refused = httpx.post(f"{app.url}/api/tickets", json={"subject": "x", "priority": "urgent"})
         assert refused.status_code == 422 and any("priority" in e["loc"] for e in refused.json()["detail"])
@@ -44,6 +46,7 @@ def test_the_api_takes_only_the_listed_values(generated) -> None:
 
 def test_a_user_files_an_urgent_ticket_in_chromium(generated, browser) -> None:
     with served_project(generated("desk").project) as app:
+        httpx.post(f"{app.url}/api/customers", json={"name": "Carla"}).raise_for_status()
         context = browser.new_context()
         page = context.new_page()
         errors: list[str] = []
@@ -51,6 +54,7 @@ def test_a_user_files_an_urgent_ticket_in_chromium(generated, browser) -> None:
         page.goto(f"{app.url}/pages/tickets.html")
         page.get_by_label("Subject (required)").fill("Server down")
         page.get_by_label("Priority").select_option("high")
+        page.get_by_label("Customer (required)").select_option(label="Carla")
         page.get_by_role("button", name="Save").click()
         row = page.locator("tbody tr").filter(has_text="Server down")
         row.wait_for()

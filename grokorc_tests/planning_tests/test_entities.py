@@ -346,7 +346,7 @@ def test_values_listed_after_a_field_are_its_only_values() -> None:
                               "and status (open / in progress / closed)")
     assert request.entities == ["customer", "ticket"]  # no "medium" or "high" records
     fields = {f.name: f for f in request.fields["ticket"]}
-    assert list(fields) == ["subject", "priority", "status"]
+    assert list(fields) == ["subject", "priority", "status", "customer_id"]  # customers open them
     assert fields["priority"].choices == ["low", "medium", "high"] and fields["priority"].type == "str"
     assert fields["status"].choices == ["open", "in progress", "closed"]
     assert fields["subject"].choices is None
@@ -951,3 +951,32 @@ def test_a_date_said_with_what_is_borrowed_belongs_to_the_loan() -> None:
     assert "due_date" not in [f.name for f in plan.fields["tool"]]
     books = extract_request("A library: books with title, author and publication date; members borrow books.")
     assert "publication_date" in [f.name for f in books.fields["book"]]
+
+
+def test_an_assigned_thing_refers_to_whom_it_is_assigned() -> None:
+    cases = {
+        "Helpdesk: customers open tickets with a subject; agents are assigned tickets and reply.":
+            ("ticket", ["agent_id", "customer_id"]),
+        "Team task manager: tasks with a title and due date are assigned to team members.": ("task", ["member_id"]),
+        "A chores app where parents assign chores to their kids": ("chore", ["kid_id"]),
+        "Gestor de tareas: las tareas se asignan a los empleados": ("tarea", ["empleado_id"]),
+    }
+    for message, (thing, refs) in cases.items():
+        request = extract_request(message)
+        names = [f.name for f in request.fields[thing]]
+        assert all(ref in names for ref in refs), (message, names)
+        assert all(ref.removesuffix("_id") in request.entities for ref in refs), (message, request.entities)
+
+
+def test_coordinated_verbs_share_their_object() -> None:
+    # "borrow and return books": the loan is of a book, as with "borrow books"
+    request = extract_request("Library: books with title and author; members borrow and return books.")
+    assert {"book_id", "member_id"} <= {f.name for f in request.fields["loan"]}
+    # an entity after the conjunction is another clause's subject, not the object
+    request = extract_request("Job board where companies post, and candidates apply to jobs.")
+    assert "company_id" not in {f.name for f in request.fields.get("candidate", [])}
+
+
+def test_people_who_manage_records_own_them() -> None:
+    request = extract_request("Real estate listings with price and address; agents manage their listings.")
+    assert "agent_id" in {f.name for f in request.fields["listing"]}
