@@ -9,7 +9,14 @@ from pathlib import Path
 from grokorc_assets.generation.models import FieldSpec, GenerationResult, ResourceSpec
 from grokorc_assets.generation.render import render, reset_agent, write_files
 from grokorc_assets.generation.site import resource_by_name
-from grokorc_assets.generation.spec import ProjectSpec, endpoints_of, feature_endpoints, project_spec, text_field
+from grokorc_assets.generation.spec import (
+    ProjectSpec,
+    endpoints_of,
+    feature_endpoints,
+    project_spec,
+    reference_field,
+    text_field,
+)
 from grokorc_assets.generation.stacks import substitutions
 from grokorc_assets.generation.ui_text import text
 from grokorc_assets.models import EntityField, Plan, Stack
@@ -28,7 +35,7 @@ FEATURE_MODULES = {"accounts": "accounts", "checkout": "checkout", "booking": "b
                    "ratings": "ratings", "votes": "votes", "chat": "chat", "charts": "stats",
                    "csv_export": "csv_export", "notifications": "notifications", "realtime": "realtime",
                    "contact_form": "contact_form", "file_upload": "attachments", "media_gallery": "attachments"}
-ROLE_CONTEXT = ("main", "priced", "booking", "thing", "message", "score")
+ROLE_CONTEXT = ("main", "priced", "booking", "thing", "booker", "message", "score")
 
 
 def feature_modules(spec: ProjectSpec) -> list[str]:
@@ -68,12 +75,9 @@ def _acceptance_context(spec: ProjectSpec) -> dict:
         elif c.entity in by_entity:
             fields[c.id] = feature_field(c.feature, c.entity, plan_fields,
                                          getattr(spec.roles, f"{c.feature}_field", None))
-    roles = _role_resources(spec)
-    thing = roles["thing"]
     return {"api_criteria": [c for c in spec.acceptance if c.verify == "api" and
                              (c.entity is None or c.entity in by_entity)],
             "by_entity": by_entity, "fields": fields, "indexes": indexes,
-            "thing_field": f"{thing.name}_id" if thing and roles["booking"] else None,
             "first": spec.resources[0], "features": spec.feature_keys, "chart": _chart_context(spec)}
 
 
@@ -153,6 +157,9 @@ def _api_files(spec: ProjectSpec) -> dict[str, str]:
     ctx = {"title": spec.title, "resources": spec.resources, "env": spec.env, "is_cli": False, **roles,
            "price_field": spec.roles.price_field, "stock_field": spec.roles.stock_field,
            "start_field": spec.roles.start_field, "end_field": spec.roles.end_field,
+           "capacity_field": spec.roles.capacity_field,
+           "thing_field": reference_field(roles["booking"], roles["thing"]),
+           "booker_field": reference_field(roles["booking"], roles["booker"]),
            "accounts": "accounts" in spec.feature_keys,
            "tagged": main.name if main and "tags" in spec.feature_keys else None,
            **_record_feature_targets(spec),

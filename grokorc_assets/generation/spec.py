@@ -55,12 +55,14 @@ class SpecRoles(BaseModel):
     priced: str | None = None
     booking: str | None = None
     thing: str | None = None
+    booker: str | None = None
     message: str | None = None
     score: str | None = None
     price_field: str | None = None  # "preis", "cost", "price"
     stock_field: str | None = None  # "quantity", "existencias", "stock"
     start_field: str | None = None  # the booking's start: "start_date", "fecha_de_entrada", "start"
     end_field: str | None = None  # the booking's end: "end_date", "fecha_de_salida", "end"
+    capacity_field: str | None = None  # a session's places ("maximum", "plazas"): its bookings have no times
     # The resource a feature works on when the request named it with another than the main one.
     search: str | None = None
     sort: str | None = None
@@ -123,6 +125,19 @@ def identifier(text: str, prefix: str = "entity") -> str:
         name = f"{prefix}_{name}"
     assert _IDENT_RE.match(name), name
     return name
+
+
+def refers_to(field: str, target: ResourceSpec) -> bool:
+    """Whether a field named ``field`` holds the id of a ``target`` record: "class_id" refers to the
+    resource "entity_class" (made of the entity "class", a Python keyword), "book_id" to "book"."""
+    return field in {f"{target.name}_id", identifier(f"{target.entity}_id", prefix="field")}
+
+
+def reference_field(r: ResourceSpec | None, target: ResourceSpec | None) -> str | None:
+    """The field of ``r`` that refers to ``target``'s records, if it has one."""
+    if r is None or target is None:
+        return None
+    return next((f.name for f in r.fields if f.type == "int" and refers_to(f.name, target)), None)
 
 
 def camel(name: str) -> str:
@@ -216,6 +231,13 @@ def _taken(name: str, seen: set[str], language: str) -> bool:
     return bool(_derived(name, language) & seen)
 
 
+def _unescaped(name: str) -> str:
+    """A name identifier() escaped ("entity_class") as it was, for its plural: the API serves /api/classes,
+    as the plan's criteria say, since a plural is never a keyword."""
+    bare = name.removeprefix("entity_")
+    return bare if bare != name and (keyword.iskeyword(bare) or bare in RESERVED) else name
+
+
 def resources_of(plan: Plan) -> list[ResourceSpec]:
     """Sanitised, de-duplicated resources; the default entity when the plan names none."""
     raw = plan.entities or [DEFAULT_ENTITY]
@@ -233,7 +255,7 @@ def resources_of(plan: Plan) -> list[ResourceSpec]:
         while _taken(name, seen, language):
             name, n = f"{base}_{n}", n + 1
         seen.update(_derived(name, language))
-        many = plural_identifier(name, language)
+        many = plural_identifier(_unescaped(name), language)
         out.append(ResourceSpec(
             name=name, plural=many, label=label_of(entity.replace("_", " ")), class_name=camel(name),
             js_name=camel(many), fields=fields_of(plan, entity), entity=entity,
@@ -380,7 +402,9 @@ def spec_roles(plan: Plan, resources: list[ResourceSpec]) -> SpecRoles:
         # Field names as fields_of makes them ("preço" -> "preco"); an older plan's are price and stock.
         out.price_field = identifier(roles.price, prefix="field") or "field"
         out.stock_field = identifier(roles.stock, prefix="field") or "field"
-    if out.booking:
+    if out.booking and roles.capacity_field and out.thing:
+        out.capacity_field = identifier(roles.capacity_field, prefix="field") or "field"
+    elif out.booking:
         out.start_field = identifier(roles.start, prefix="field") or "field"
         out.end_field = identifier(roles.end, prefix="field") or "field"
     for key in ("sort_field", "filters_field"):

@@ -29,7 +29,15 @@ from grokorc_assets.generation.site import (
     site_data,
     site_pages,
 )
-from grokorc_assets.generation.spec import ProjectSpec, endpoints_of, feature_label, project_spec, snake, text_field
+from grokorc_assets.generation.spec import (
+    ProjectSpec,
+    endpoints_of,
+    feature_label,
+    project_spec,
+    refers_to,
+    snake,
+    text_field,
+)
 from grokorc_assets.generation.ui_text import has_text, in_sentence, template_text, text
 from grokorc_assets.models import EntityField, Plan
 from grokorc_assets.planning.acceptance import feature_field
@@ -73,7 +81,7 @@ class _Ctx:
 
     def referred(self, r: ResourceSpec, field: str) -> ResourceSpec | None:
         """The other resource a ``{name}_id`` field of ``r`` refers to, if any."""
-        return next((o for o in self.spec.resources if o.name != r.name and field == f"{o.name}_id"), None)
+        return next((o for o in self.spec.resources if o.name != r.name and refers_to(field, o)), None)
 
     def is_role(self, r: ResourceSpec, role: str, feature: str) -> bool:
         """Whether ``r`` plays ``role`` for a feature the plan has (search on the main resource, ...)."""
@@ -256,6 +264,8 @@ def _conflict(ctx: _Ctx) -> str:
     thing = ctx.role("thing")
     if thing is None:
         return ctx.text("form.booking_conflict_slot")
+    if ctx.spec.roles.capacity_field:  # a place in a session: it is full, or the person has one already
+        return ctx.text("form.booking_conflict_session", thing=thing.label)
     return ctx.text("form.booking_conflict", thing=thing.label)
 
 

@@ -110,10 +110,18 @@ def checkout_words() -> CheckoutWords:
 
 
 class BookingWords(BaseModel):
-    """Words that name a booking's start and end fields, in every supported language (folded)."""
+    """Words that name a booking's start and end fields, what is booked a place in (a session) and the
+    field that limits its places, in every supported language (folded; booking_fields.yaml)."""
 
     start: tuple[str, ...]
     end: tuple[str, ...]
+    sessions: tuple[str, ...]
+    capacity: tuple[str, ...]
+    capacity_default: tuple[str, ...]
+
+    def default_capacity(self, language: str) -> str:
+        order = ("en", "es", "de", "fr", "pt")
+        return self.capacity_default[order.index(language) if language in order else 0]
 
 
 @lru_cache(maxsize=1)
@@ -129,6 +137,20 @@ def booking_fields(fields: list[EntityField]) -> tuple[str | None, str | None]:
     start = _named_by(fields, words.start, "datetime")
     end = _named_by([f for f in fields if f.name != start], words.end, "datetime")
     return start, end
+
+
+def session_capacity(thing: str, fields: list[EntityField], language: str = "en") -> str | None:
+    """The field that limits a booked thing's places when the thing is a session ("yoga classes with a
+    maximum of 12 participants" -> maximum; "events with date and venue" -> capacity), None when the
+    thing is booked by time (a room, a court, a dentist)."""
+    words = booking_words()
+    parts = {fold(thing), *re.split(r"[^a-z0-9]+", fold(thing))}
+    named = next((f.name for word in words.capacity for f in fields
+                  if word in {fold(f.name), *re.split(r"[^a-z0-9]+", fold(f.name))}), None)
+    dated = any(f.type == "datetime" for f in fields)
+    if not ((parts & set(words.sessions)) or (dated and named)):
+        return None
+    return named or words.default_capacity(language)
 
 
 def field_type(name: str) -> FieldType:
@@ -180,6 +202,8 @@ class FeatureDef(BaseModel):
     reason: str | None = None
     contract: str | None = None  # the API a generated back end must keep (given to a model in LLM mode)
     criteria: list[CriterionTemplate] = Field(default_factory=list)
+    # Booking only: the criteria when what is booked is a place in a session (roles.capacity_field).
+    session_criteria: list[CriterionTemplate] = Field(default_factory=list)
 
 
 @lru_cache(maxsize=1)
@@ -225,6 +249,9 @@ class Roles(BaseModel):
     stock_field: str | None = None  # the priced entity's stock field: "quantity", "existencias", else "stock"
     start_field: str | None = None  # the booking's start: "start_date", "check_in", else "start"
     end_field: str | None = None  # the booking's end: "end_date", "check_out", else "end"
+    # Set when what is booked is a session (a class, an event): its field that limits the bookings of one
+    # session; such a booking has no start and end of its own.
+    capacity_field: str | None = None
     # The entity a feature was asked for, when the request named one other than the main entity
     # ("rehearsals sorted by date" where songs are the main entity, "comment on harvest logs"); None:
     # the main entity.
@@ -324,7 +351,7 @@ def complete_entities(entities: list[str], features: list[str], archetype: str, 
 
 
 def feature_roles(entities: list[str], fields: dict[str, list[EntityField]], features: list[str],
-                  anchors: dict[str, str] | None = None) -> Roles:
+                  anchors: dict[str, str] | None = None, language: str = "en") -> Roles:
     """Roles from the request's own fields: the main entity is the first one the request described
     ("a nursery selling plants with name, price and stock" is about plants), else the first named."""
     # A record the request only links ("students enroll in courses" -> an enrollment of a course and a
@@ -353,6 +380,9 @@ def feature_roles(entities: list[str], fields: dict[str, list[EntityField]], fea
     booker = (anchors or {}).get(BOOKER)
     booker = booker if booking and booker in entities and booker not in (booking, thing) else None
     start_field, end_field = booking_fields(fields.get(booking, [])) if booking else (None, None)
+    capacity_field = session_capacity(thing, fields.get(thing, []), language) if booking and thing else None
+    if capacity_field:
+        start_field = end_field = None  # a place in a session is booked, not a time
     # "anchors": the entity each list feature was named with in the request (entities.extract_request).
     # A record feature said next to people ("agents reply", "visitors vote") works on the thing they
     # reply to or vote on, not on the people: the main entity.
@@ -361,7 +391,7 @@ def feature_roles(entities: list[str], fields: dict[str, list[EntityField]], fea
                 and not (f in RECORD_FEATURES and e in SUPPORTING)}
     return Roles(main=main, priced=priced, booking=booking, thing=thing, booker=booker, message=message, score=score,
                  price_field=price_field, stock_field=stock_field, start_field=start_field, end_field=end_field,
-                 **targeted)
+                 capacity_field=capacity_field, **targeted)
 
 
 def _references(fields: list[EntityField], entity: str, entities: list[str]) -> list[EntityField]:
@@ -417,8 +447,14 @@ def complete_fields(
     roles = roles or feature_roles(entities, named, features)
     if roles.priced:
         out[roles.priced] = _add(_add(out[roles.priced], roles.price, "float"), roles.stock, "int")
-    if roles.booking:
+    if roles.booking and roles.capacity_field and roles.thing in out:
+        # A session: its capacity is a whole number of places, whatever type its words suggested.
+        out[roles.thing] = [f.model_copy(update={"type": "int"}) if f.name == roles.capacity_field else f
+                            for f in _add(out[roles.thing], roles.capacity_field, "int")]
+        booking = out[roles.booking]
+    elif roles.booking:
         booking = _add(_add(out[roles.booking], roles.start, "datetime"), roles.end, "datetime")
+    if roles.booking:
         if roles.thing:
             booking = _add(booking, f"{roles.thing}_id", "int")
         if roles.booker:
@@ -575,7 +611,10 @@ def _criterion_text(key: str, template: str, entity: str | None, fields: dict[st
         entity=_label(entity or ""), plural=plural(entity or "item", language),
         field=feature_field(key, entity, fields, getattr(roles, f"{key}_field", None)) if entity else "",
         path=url_segment(plural(entity or "item", language)),
-        thing=_label(roles.thing or "thing"), price=roles.price, stock=roles.stock)
+        thing=_label(roles.thing or "thing"), price=roles.price, stock=roles.stock,
+        capacity=(roles.capacity_field or "").replace("_", " "),
+        twice=f", and a {_label(roles.booker)} cannot book the same {_label(roles.thing or 'thing')} twice"
+        if roles.booker else "")
 
 
 def derive_acceptance(
@@ -595,7 +634,8 @@ def derive_acceptance(
         for entity in _targets(key, feature, entities, roles):
             if feature.target != "none" and entity is None:
                 continue
-            for template in feature.criteria:
+            templates = feature.session_criteria if key == "booking" and roles.capacity_field else feature.criteria
+            for template in templates:
                 text = _criterion_text(key, template.text, entity, fields, roles, language)
                 verify = "cli" if archetype == "cli" else template.verify
                 text = _with_articles(_cli_text(text) if verify == "cli" else text)
@@ -635,7 +675,7 @@ def _times_to_booking(named: dict[str, list[EntityField]], roles: Roles) -> dict
     """"customers rent bikes with a pickup date and a return date": the dates are the rental's, when the
     request gave the booking none and the booked thing both. Returns ``named`` itself when nothing moves."""
     booking, thing = roles.booking, roles.thing
-    if not booking or not thing or any(booking_fields(named.get(booking, []))):
+    if not booking or not thing or roles.capacity_field or any(booking_fields(named.get(booking, []))):
         return named
     start, end = booking_fields(named.get(thing, []))
     if not (start and end):
@@ -654,11 +694,11 @@ def derive_contract(archetype: str, has_ui: bool, entities: list[str], named: di
     ``described``: the fields the request itself gave, when ``named`` also holds fields added since
     (a draft's defaults): the main entity is the first the request described."""
     entities = complete_entities(entities, features, archetype, language)
-    roles = feature_roles(entities, described or named, features, anchors)
+    roles = feature_roles(entities, described or named, features, anchors, language)
     moved = _times_to_booking(named, roles)
     if moved is not named:
         named = moved
-        roles = feature_roles(entities, moved if described is None else described, features, anchors)
+        roles = feature_roles(entities, moved if described is None else described, features, anchors, language)
         roles = roles.model_copy(update=dict(zip(("start_field", "end_field"),
                                                  booking_fields(moved.get(roles.booking, [])), strict=True)))
     fields = complete_fields(entities, named, features, roles)

@@ -101,6 +101,9 @@ HELPDESK = ("Helpdesk where customers open tickets with a subject and priority (
             "assigned tickets")
 # An assigned reference is optional: a ticket is opened unassigned and assigned later, through Edit.
 helpdesk = planned(HELPDESK)
+YOGA = "Yoga studio: classes with a title, a time and a maximum of 12 participants; members sign up for classes."
+# A class is a session: a booking takes a place in it (no times of its own), up to its maximum.
+yoga = planned(YOGA)
 KANBAN = "Kanban board with columns To do, Doing, Done; cards with title, assignee and due date"
 kanban = planned(KANBAN)
 
@@ -164,7 +167,7 @@ UI_PLANS = {"dashboard": dashboard, "ecommerce": ecommerce, "awkward_crud": awkw
 # Not UI plans: their UI is the ecommerce one's; their back ends check out by non-English fields.
 ALL_PLANS = {**UI_PLANS, "cli": cli_tool, "api": api_only, "ecommerce_de": ecommerce_de, "ecommerce_es": ecommerce_es,
              "choir": choir, "garden": garden, "biblioteca": biblioteca, "chor": chor, "library": library,
-             "bikes": bikes, "desk": desk, "helpdesk": helpdesk, "kanban": kanban, "expenses": expenses,
+             "bikes": bikes, "desk": desk, "helpdesk": helpdesk, "yoga": yoga, "kanban": kanban, "expenses": expenses,
              "fundraiser": fundraiser}
 
 

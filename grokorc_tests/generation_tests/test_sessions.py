@@ -1,0 +1,92 @@
+"""A booking of a session (a class, an event, a workshop) takes a place in it rather than a time: the
+session keeps its own date, its bookings stop at its capacity, and one person books it once. A thing
+booked by time (a court, a room) keeps the overlap rule."""
+
+from __future__ import annotations
+
+import httpx
+
+from grokorc_assets.planning.acceptance import session_capacity
+from grokorc_assets.planning.inference import infer_plan
+from grokorc_assets.serve import served_project
+from grokorc_tests.generation_tests.plans import YOGA
+
+
+def _names(plan, entity: str) -> dict[str, str]:
+    return {f.name: f.type for f in plan.fields[entity]}
+
+
+def test_a_class_is_booked_by_places_up_to_its_maximum() -> None:
+    plan = infer_plan(YOGA)
+    assert plan.roles["thing"] == "class" and plan.roles["capacity_field"] == "maximum"
+    assert _names(plan, "class")["maximum"] == "int"  # "a maximum of 12 participants": a number of places
+    booking = _names(plan, "booking")
+    assert {"class_id", "member_id"} <= set(booking) and "start" not in booking and "end" not in booking
+    [criterion] = [c for c in plan.acceptance if c.feature == "booking"]
+    assert "stop at its maximum" in criterion.text and "cannot book the same class twice" in criterion.text
+
+
+def test_a_session_named_without_places_gets_a_capacity_in_its_language() -> None:
+    gym = infer_plan("Gym app: members book classes with a trainer.")
+    assert gym.roles["capacity_field"] == "capacity" and _names(gym, "class")["capacity"] == "int"
+    spanish = infer_plan("Academia de baile: los alumnos reservan clases.")
+    assert spanish.roles.get("capacity_field") == "plazas"
+    # Booked by time, not by place: the overlap rule and its start and end stay.
+    courts = infer_plan("Tennis club: members book courts by the hour")
+    assert "capacity_field" not in courts.roles and {"start", "end"} <= set(_names(courts, "booking"))
+
+
+def test_what_makes_a_thing_a_session() -> None:
+    from grokorc_assets.models import EntityField
+
+    assert session_capacity("yoga_class", []) == "capacity"  # its last word is a session word
+    dated = [EntityField(name="date", type="datetime"), EntityField(name="seats", type="int")]
+    assert session_capacity("tasting", dated) == "seats"  # a date and places of its own
+    assert session_capacity("table", [EntityField(name="seats", type="int")]) is None  # booked by time
+
+
+def test_places_run_out_and_nobody_books_twice_over_http(generated) -> None:
+    with served_project(generated("yoga").project) as app:
+        made = httpx.post(f"{app.url}/api/classes", json={"title": "Flow", "time": "2030-01-01T08:00:00",
+                                                           "maximum": 1})
+        session = made.json()["id"]
+
+        def book(member: int) -> httpx.Response:
+            return httpx.post(f"{app.url}/api/bookings", json={"name": "spot", "class_id": session,
+                                                                "member_id": member})
+
+        assert book(1).status_code == 201
+        assert book(1).status_code == 409  # the same member
+        full = book(2)
+        assert full.status_code == 409 and "fully booked" in full.json()["detail"]
+
+
+def test_a_member_books_the_last_place_and_the_next_is_told_in_chromium(generated, browser) -> None:
+    with served_project(generated("yoga").project) as app:
+        httpx.post(f"{app.url}/api/classes", json={"title": "Flow", "time": "2030-01-01T08:00:00",
+                                                    "maximum": 1}).raise_for_status()
+        for name in ("Ana", "Ben"):
+            httpx.post(f"{app.url}/api/members", json={"name": name}).raise_for_status()
+        context = browser.new_context()
+        page = context.new_page()
+        errors: list[str] = []
+        page.on("pageerror", lambda error: errors.append(str(error)))
+        page.goto(f"{app.url}/pages/bookings.html")
+        form = page.locator('form[data-resource="bookings"]')
+        assert form.locator('input[type="datetime-local"]').count() == 0  # the class has the time
+
+        def book(who: str) -> None:
+            form.get_by_label("Name (required)").fill(f"{who}'s place")
+            form.get_by_label("Class (required)").select_option(label="Flow")
+            form.get_by_label("Member (required)").select_option(label=who)
+            form.get_by_role("button", name="Book").click()
+
+        book("Ana")
+        page.locator("tbody tr").filter(has_text="Ana's place").wait_for()
+        book("Ben")
+        alert = form.locator('[data-state="error"] [data-message]').filter(has_text="is full")
+        alert.wait_for()
+        assert alert.inner_text().strip() == "That class is full, or already booked for that person."
+        assert [b["name"] for b in httpx.get(f"{app.url}/api/bookings").json()] == ["Ana's place"]
+        context.close()
+        assert errors == []
