@@ -30,7 +30,8 @@ from grokorc_assets.planning.text import fold
 Target = Literal["each", "main", "priced", "booking", "message", "score", "none"]
 
 BOOKING_NAMES = ("booking", "reservation", "réservation", "appointment", "reserva", "buchung", "termin",
-                 "rendez_vous", "agendamento", "cita", "rental", "alquiler", "aluguel", "vermietung")
+                 "rendez_vous", "agendamento", "cita", "rental", "alquiler", "aluguel", "vermietung",
+                 "enrollment", "registration", "rsvp")
 MESSAGE_NAMES = ("message", "chat_message", "mensaje", "nachricht", "mensagem")
 SCORE_NAMES = ("score", "high_score", "leaderboard_entry", "puntuación", "punktestand", "pontuação")
 # The feature of the criteria about a field's listed values ("priority (low, medium, high)").

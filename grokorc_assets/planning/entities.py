@@ -20,7 +20,14 @@ from pydantic import BaseModel, ConfigDict, Field
 
 from grokorc_assets.datafiles import load_yaml
 from grokorc_assets.models import EntityField
-from grokorc_assets.planning.acceptance import BOOKED, BOOKER, BOOKING_NAMES, MENTION_TARGETED, field_type
+from grokorc_assets.planning.acceptance import (
+    BOOKED,
+    BOOKER,
+    BOOKING_NAMES,
+    MENTION_TARGETED,
+    field_type,
+    session_capacity,
+)
 from grokorc_assets.planning.charts import ChartAsk, chart_positions, chart_words, read_chart
 from grokorc_assets.planning.lexicon import load_aliases, load_lexicons
 from grokorc_assets.planning.plurals import uncountable
@@ -90,6 +97,7 @@ class Lang:
     venues: frozenset[str]
     back_references: frozenset[str]  # "rate them": the feature works on what was named before
     verb_records: dict[str, str]  # verb form -> the record it creates ("borrows" -> loan)
+    place_records: frozenset[str]  # verb records that book a place in a session ("enroll in courses")
     authoring_verbs: frozenset[str]  # "companies post jobs": each job refers to its company
     object_prepositions: frozenset[str]
     assigning_verbs: frozenset[str]  # "tickets are assigned to agents": each ticket refers to its agent
@@ -190,7 +198,7 @@ def _lang(code: str, raw: dict, common: dict) -> Lang:
         back_references=words("back_references"),
         verb_records={form.lower(): record for record, forms in (raw.get("verb_records") or {}).items()
                       for form in forms},
-        authoring_verbs=words("authoring_verbs"),
+        place_records=words("place_records"), authoring_verbs=words("authoring_verbs"),
         object_prepositions=words("object_prepositions"),
         assigning_verbs=words("assigning_verbs"), assigned_to=words("assigned_to"),
         booking_verbs=_phrases(raw.get("booking_verbs", [])),
@@ -1348,6 +1356,13 @@ def extract_request(message: str) -> RequestModel:
         features.append("booking")
     booked, booker = _booked_thing(toks, lang, entities)
     anchors.update({key: name for key, name in ((BOOKED, booked), (BOOKER, booker)) if name})
+    place = _place_booking(verb_records, lang, entities, fields)
+    if place and "booking" not in features and "booking" not in excluded:
+        # "students enroll in courses": each enrollment takes a place in a course (booking by places)
+        features.append("booking")
+        anchors.update({BOOKED: place[0], **({BOOKER: place[1]} if len(place) > 1 else {})})
+        if _only_registering(toks, hits, lang):
+            features.remove("accounts")  # "attendees register for events" asks for no user accounts
     measured = _measured_words(toks, lang, entities, fields, field_positions)
     # "filters by price and bedrooms": what a list is sorted or filtered by is a field, not a record.
     by_fields, by_positions = _by_fields(toks, hits, lang)
@@ -1381,6 +1396,24 @@ def _measured_words(toks: list[Tok], lang: Lang, entities: list[str], fields: di
         if at and any(i in charted for i in at) and (money or field):
             out.add(entity)
     return out
+
+
+def _only_registering(toks: list[Tok], hits: list[tuple[int, str, bool]], lang: Lang) -> bool:
+    """Whether every word that asked for accounts names a place record ("register", "registration")."""
+    asked = [i for i, feature, _ in hits if feature == "accounts"]
+    places = {form for form, record in lang.verb_records.items() if record in lang.place_records}
+    places |= set(lang.place_records) | {f"{r}s" for r in lang.place_records}
+    return bool(asked) and all(toks[i].low in places for i in asked)
+
+
+def _place_booking(verb_records: list[tuple[str, list[str]]], lang: Lang, entities: list[str],
+                   fields: dict[str, list[EntityField]]) -> list[str] | None:
+    """(session, who) of the first record of ``place_records`` whose verb's object is a session."""
+    for record, refs in verb_records:
+        if record in lang.place_records and record in entities and session_capacity(
+                refs[0], fields.get(refs[0], []), lang.code):
+            return refs
+    return None
 
 
 def _saved_lists(toks: list[Tok], items: list, lang: Lang, entities: list[str]) -> list[tuple[str, str]]:
@@ -1463,7 +1496,8 @@ def _authored(toks: list[Tok], lang: Lang, entities: list[str]) -> list[tuple[st
     """(author, work) for "companies post jobs", "cooks publish recipes": each work refers to its author."""
     out = []
     for i, tok in enumerate(toks):
-        if tok.low not in lang.authoring_verbs or tok.negated:
+        if tok.low not in lang.authoring_verbs or tok.negated or (
+                i + 1 < len(toks) and toks[i + 1].low in lang.object_prepositions):
             continue
         work = _entity_at(toks, i + 1, lang, entities, after=True)
         author = _entity_at(toks, i - 1, lang, entities, after=False)

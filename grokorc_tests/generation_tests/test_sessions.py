@@ -90,3 +90,18 @@ def test_a_member_books_the_last_place_and_the_next_is_told_in_chromium(generate
         assert [b["name"] for b in httpx.get(f"{app.url}/api/bookings").json()] == ["Ana's place"]
         context.close()
         assert errors == []
+
+
+def test_enrolling_or_registering_in_a_session_books_a_place_in_it() -> None:
+    school = infer_plan("Online school: students enroll in courses, teachers publish lessons")
+    assert school.roles["booking"] == "enrollment" and school.roles["thing"] == "course"
+    assert school.roles["booker"] == "student" and school.roles["capacity_field"] == "capacity"
+    events = infer_plan("Events site: organisers create events with date, venue and capacity; attendees register for "
+                        "events, and registration closes when capacity is reached.")
+    assert events.roles["booking"] == "registration" and events.roles["capacity_field"] == "capacity"
+    # "register for events" is no request for user accounts, and "closes" is no record
+    assert "accounts" not in events.features and "close" not in events.entities
+    assert "organiser_id" in _names(events, "event") and "attendee_id" not in _names(events, "event")
+    # Borrowing a book is a loan, not a place in a session.
+    library = infer_plan("Library: members borrow books")
+    assert "booking" not in library.features
