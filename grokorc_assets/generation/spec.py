@@ -189,7 +189,7 @@ def _field_spec(name: str, kind: str, required: bool, language: str = "en",
 
 # The words of a field that comes after another in time ("end_date", "fecha_de_salida"): its example is
 # an hour later, so that a booking made of the examples ends after it starts.
-_LATER = frozenset({"end", "until", "to", "checkout", "out", "finish", "ends", "return", "departure",
+_LATER = frozenset({"end", "until", "to", "checkout", "out", "finish", "ends", "return", "departure", "due",
                     "fin", "salida", "hasta", "ende", "bis", "abreise", "depart", "retour", "fim", "saida", "ate"})
 
 

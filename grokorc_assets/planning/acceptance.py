@@ -31,7 +31,7 @@ Target = Literal["each", "main", "priced", "booking", "message", "score", "none"
 
 BOOKING_NAMES = ("booking", "reservation", "réservation", "appointment", "reserva", "buchung", "termin",
                  "rendez_vous", "agendamento", "cita", "rental", "alquiler", "aluguel", "vermietung",
-                 "enrollment", "registration", "rsvp")
+                 "enrollment", "registration", "rsvp", "loan")
 MESSAGE_NAMES = ("message", "chat_message", "mensaje", "nachricht", "mensagem")
 SCORE_NAMES = ("score", "high_score", "leaderboard_entry", "puntuación", "punktestand", "pontuação")
 # The feature of the criteria about a field's listed values ("priority (low, medium, high)").
@@ -100,9 +100,11 @@ class CheckoutWords(BaseModel):
 
 
 def _folded_words(model: type[WordsT], name: str) -> WordsT:
-    """A word-list data file validated into ``model``, each list folded and de-duplicated in order."""
+    """A word-list data file validated into ``model``, each list folded and de-duplicated in order (a
+    mapping's values are names, kept as they are)."""
     raw = model.model_validate(load_yaml("grokorc_assets.planning", f"data/{name}"))
-    return model(**{key: tuple(dict.fromkeys(fold(w) for w in words)) for key, words in raw})
+    return model(**{key: words if isinstance(words, dict) else tuple(dict.fromkeys(fold(w) for w in words))
+                    for key, words in raw})
 
 
 @lru_cache(maxsize=1)
@@ -119,6 +121,7 @@ class BookingWords(BaseModel):
     sessions: tuple[str, ...]
     capacity: tuple[str, ...]
     capacity_default: tuple[str, ...]
+    defaults: dict[str, tuple[str, str]] = Field(default_factory=dict)
 
     def default_capacity(self, language: str) -> str:
         order = ("en", "es", "de", "fr", "pt")
@@ -384,6 +387,8 @@ def feature_roles(entities: list[str], fields: dict[str, list[EntityField]], fea
     capacity_field = session_capacity(thing, fields.get(thing, []), language) if booking and thing else None
     if capacity_field:
         start_field = end_field = None  # a place in a session is booked, not a time
+    elif booking and (defaults := booking_words().defaults.get(fold(booking))):
+        start_field, end_field = start_field or defaults[0], end_field or defaults[1]
     # "anchors": the entity each list feature was named with in the request (entities.extract_request).
     # A record feature said next to people ("agents reply", "visitors vote") works on the thing they
     # reply to or vote on, not on the people: the main entity.
@@ -454,7 +459,10 @@ def complete_fields(
                             for f in _add(out[roles.thing], roles.capacity_field, "int")]
         booking = out[roles.booking]
     elif roles.booking:
-        booking = _add(_add(out[roles.booking], roles.start, "datetime"), roles.end, "datetime")
+        booking = _add(out[roles.booking], roles.end, "datetime")
+        if not any(f.name == roles.start for f in booking):  # the start goes before the end
+            at = next(i for i, f in enumerate(booking) if f.name == roles.end)
+            booking = [*booking[:at], EntityField(name=roles.start, type="datetime"), *booking[at:]]
     if roles.booking:
         if roles.thing:
             booking = _add(booking, f"{roles.thing}_id", "int")

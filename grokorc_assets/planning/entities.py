@@ -98,6 +98,7 @@ class Lang:
     back_references: frozenset[str]  # "rate them": the feature works on what was named before
     verb_records: dict[str, str]  # verb form -> the record it creates ("borrows" -> loan)
     place_records: frozenset[str]  # verb records that book a place in a session ("enroll in courses")
+    time_records: frozenset[str]  # verb records that book their object for a time ("borrow books")
     authoring_verbs: frozenset[str]  # "companies post jobs": each job refers to its company
     object_prepositions: frozenset[str]
     assigning_verbs: frozenset[str]  # "tickets are assigned to agents": each ticket refers to its agent
@@ -198,7 +199,8 @@ def _lang(code: str, raw: dict, common: dict) -> Lang:
         back_references=words("back_references"),
         verb_records={form.lower(): record for record, forms in (raw.get("verb_records") or {}).items()
                       for form in forms},
-        place_records=words("place_records"), authoring_verbs=words("authoring_verbs"),
+        place_records=words("place_records"), time_records=words("time_records"),
+        authoring_verbs=words("authoring_verbs"),
         object_prepositions=words("object_prepositions"),
         assigning_verbs=words("assigning_verbs"), assigned_to=words("assigned_to"),
         booking_verbs=_phrases(raw.get("booking_verbs", [])),
@@ -1408,10 +1410,11 @@ def _only_registering(toks: list[Tok], hits: list[tuple[int, str, bool]], lang: 
 
 def _place_booking(verb_records: list[tuple[str, list[str]]], lang: Lang, entities: list[str],
                    fields: dict[str, list[EntityField]]) -> list[str] | None:
-    """(session, who) of the first record of ``place_records`` whose verb's object is a session."""
+    """(what is booked, who) of the first record of ``place_records`` whose verb's object is a session, or
+    of ``time_records`` ("members borrow books": a loan books the book for a time)."""
     for record, refs in verb_records:
-        if record in lang.place_records and record in entities and session_capacity(
-                refs[0], fields.get(refs[0], []), lang.code):
+        if record in entities and (record in lang.time_records or record in lang.place_records and
+                                   session_capacity(refs[0], fields.get(refs[0], []), lang.code)):
             return refs
     return None
 

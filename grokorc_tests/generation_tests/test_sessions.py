@@ -102,6 +102,20 @@ def test_enrolling_or_registering_in_a_session_books_a_place_in_it() -> None:
     # "register for events" is no request for user accounts, and "closes" is no record
     assert "accounts" not in events.features and "close" not in events.entities
     assert "organiser_id" in _names(events, "event") and "attendee_id" not in _names(events, "event")
-    # Borrowing a book is a loan, not a place in a session.
+    # Borrowing a book is a loan for a time, not a place in a session.
     library = infer_plan("Library: members borrow books")
-    assert "booking" not in library.features
+    assert library.roles["booking"] == "loan" and "capacity_field" not in library.roles
+
+
+def test_borrowing_books_the_thing_for_a_time() -> None:
+    # "members borrow books": a loan runs from the day it is borrowed to its due date, and a book is on one
+    # loan at a time (the overlap rule of bookings by time).
+    plan = infer_plan("A library catalogue: books with title and author; members borrow and return books; loans "
+                      "have a due date.")
+    assert plan.roles["booking"] == "loan" and plan.roles["thing"] == "book" and plan.roles["booker"] == "member"
+    assert (plan.roles["start_field"], plan.roles["end_field"]) == ("borrowed_on", "due_date")
+    names = list(_names(plan, "loan"))
+    assert names.index("borrowed_on") < names.index("due_date") and {"book_id", "member_id"} <= set(names)
+    [criterion] = [c for c in plan.acceptance if c.feature == "booking"]
+    assert criterion.text == ("A loan that overlaps another loan of the same book is refused with 409; back-to-back "
+                              "ones are accepted")
