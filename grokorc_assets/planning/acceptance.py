@@ -431,6 +431,13 @@ def _named_when_referred_to(fields: dict[str, list[EntityField]]) -> dict[str, l
             for entity, own in fields.items()}
 
 
+@lru_cache(maxsize=1)
+def typical_fields() -> dict[str, list[EntityField]]:
+    """The fields a record named without any gets, by its folded name (data/typical_fields.yaml)."""
+    raw = load_yaml("grokorc_assets.planning", "data/typical_fields.yaml")
+    return {fold(name): [EntityField.model_validate(f) for f in fields] for name, fields in raw.items()}
+
+
 def _add(fields: list[EntityField], name: str, kind: FieldType) -> list[EntityField]:
     return fields if any(f.name == name for f in fields) else [*fields, EntityField(name=name, type=kind)]
 
@@ -446,7 +453,10 @@ def complete_fields(
     out: dict[str, list[EntityField]] = {}
     for entity in entities:
         fields = _references(named.get(entity, []), entity, entities)
-        if not any(f.type in ("str", "text") for f in fields):
+        typical = typical_fields().get(fold(entity)) if all(f.name.endswith("_id") for f in fields) else None
+        if typical:  # "track expenses": an expense has an amount and a date
+            fields = [DEFAULT_FIELDS[0], *typical, *fields]
+        elif not any(f.type in ("str", "text") for f in fields):
             fields = [*DEFAULT_FIELDS[:1], *fields] if fields else list(DEFAULT_FIELDS)
         out[entity] = fields
     out = _named_when_referred_to(out)

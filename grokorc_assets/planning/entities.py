@@ -1334,6 +1334,11 @@ def extract_request(message: str) -> RequestModel:
             dates = taken if record not in named and taken and all(f.type == "datetime" for f in taken) else []
             if dates:
                 del fields[refs[0]]
+            # "candidates apply to jobs with a cover letter": what is listed after the verb is the record's
+            said = _listed_after_verb(toks, lang, record, field_lists)
+            if record not in named and said and refs[0] in fields:
+                dates = [*dates, *(f for f in fields[refs[0]] if f.name in said and f not in dates)]
+                fields[refs[0]] = [f for f in fields[refs[0]] if f.name not in said]
             have = {f.name for f in fields.get(record, [])}
             fields[record] = [*fields.get(record, []),
                               *(EntityField(name=f"{ref}_id", type="int") for ref in refs if f"{ref}_id" not in have),
@@ -1348,6 +1353,9 @@ def extract_request(message: str) -> RequestModel:
         if assignee not in entities and len(entities) < MAX_ENTITIES:
             entities.append(assignee)
         fields = _refer(fields, thing, assignee, entities, optional=True)
+    for records, group in _grouped_by_entity(toks, entities):
+        for record in records:
+            fields = _refer(fields, record, group, entities)
     authored = _authored(toks, lang, entities)
     actors = [author for author, _ in authored]
     for parent, child in [*((p, c) for p, cs in owned for c in cs), *authored]:
@@ -1406,6 +1414,43 @@ def _only_registering(toks: list[Tok], hits: list[tuple[int, str, bool]], lang: 
     places = {form for form, record in lang.verb_records.items() if record in lang.place_records}
     places |= set(lang.place_records) | {f"{r}s" for r in lang.place_records}
     return bool(asked) and all(toks[i].low in places for i in asked)
+
+
+def _grouped_by_entity(toks: list[Tok], entities: list[str]) -> list[tuple[list[str], str]]:
+    """(records, group) for "track income and expenses by category", "books by author": records put in
+    groups by another entity's records each refer to one of them. The records are the entities named in
+    the few words before "by" (and those joined to them), in the same sentence."""
+    out = []
+    for i, tok in enumerate(toks):
+        if tok.low not in _CRITERION_WORDS or i + 1 >= len(toks) or tok.negated:
+            continue
+        group = clean_name(toks[i + 1].sing) if toks[i + 1].word else None
+        if group not in entities:
+            continue
+        records = []
+        for j in range(i - 1, max(-1, i - 6), -1):
+            if toks[j].low in _SENTENCE_END:
+                break
+            name = clean_name(toks[j].sing) if toks[j].word else None
+            if name in entities and name != group:
+                records.append(name)
+        if records:
+            out.append((records, group))
+    return out
+
+
+def _listed_after_verb(toks: list[Tok], lang: Lang, record: str,
+                       field_lists: dict[int, tuple[list[str], set[int]]]) -> set[str]:
+    """The field names listed after the verb that makes ``record``, in the verb's sentence."""
+    out: set[str] = set()
+    for v, tok in enumerate(toks):
+        if lang.verb_records.get(tok.low) != record:
+            continue
+        end = next((j for j in range(v, len(toks)) if toks[j].low in _SENTENCE_END), len(toks))
+        for names, positions in field_lists.values():
+            if positions and all(v < pos < end for pos in positions):
+                out.update(names)
+    return out
 
 
 def _place_booking(verb_records: list[tuple[str, list[str]]], lang: Lang, entities: list[str],

@@ -980,3 +980,31 @@ def test_coordinated_verbs_share_their_object() -> None:
 def test_people_who_manage_records_own_them() -> None:
     request = extract_request("Real estate listings with price and address; agents manage their listings.")
     assert "agent_id" in {f.name for f in request.fields["listing"]}
+
+
+def test_what_is_listed_after_a_records_verb_is_that_records() -> None:
+    request = extract_request("Job board: companies post jobs with title, salary and location; candidates apply "
+                              "to jobs with a cover letter.")
+    assert "cover_letter" in {f.name for f in request.fields["application"]}
+    assert "cover_letter" not in {f.name for f in request.fields["job"]}
+    assert "letter" not in request.entities
+
+
+def test_records_grouped_by_another_entity_refer_to_it() -> None:
+    request = extract_request("Personal finance app to track income and expenses by category, with a monthly "
+                              "budget per category.")
+    for record in ("income", "expense"):
+        assert "category_id" in {f.name for f in request.fields.get(record, [])}, record
+    # a field, not an entity, after "by" groups nothing
+    assert "title_id" not in str(extract_request("Books with title and author, sorted by title").fields)
+
+
+def test_a_money_record_named_without_fields_gets_an_amount_and_a_date() -> None:
+    plan = infer_plan("Personal finance app to track income and expenses")
+    for record in ("income", "expense"):
+        assert [(f.name, f.type) for f in plan.fields[record]][:3] == [
+            ("name", "str"), ("amount", "float"), ("date", "datetime")]
+    assert {f.name for f in infer_plan("App para registrar mis gastos").fields["gasto"]} >= {"importe", "fecha"}
+    # the request's own fields win
+    own = infer_plan("Expense tracker: expenses with title and cost")
+    assert [f.name for f in own.fields["expense"]] == ["title", "cost"]
