@@ -105,7 +105,9 @@ def chart_words(language: str) -> ChartWords:
         periodic=by_word("periodic"), periods=by_word("periods"),
         sums=tuple(sorted((*phrases("sum_words"), *phrases("money_words")), key=len, reverse=True)),
         spending=phrases("spending_words"),
-        averages=phrases("average_words"), chart=frozenset(raw["chart_words"]), date_field=raw["date_field"],
+        averages=phrases("average_words"), date_field=raw["date_field"],
+        # Unaccented spellings name a chart too ("graficos").
+        chart=frozenset(w for word in raw["chart_words"] for w in (word, fold(word))),
         measure_nouns=frozenset(w for w in (*raw["sum_words"], *raw["average_words"]) if " " not in w),
         money=frozenset(w for w in raw["money_words"] if " " not in w))
 

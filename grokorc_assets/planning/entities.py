@@ -1350,10 +1350,9 @@ def extract_request(message: str) -> RequestModel:
     at = dict(found)
     owned = [(at.get(owner), [at.get(pos) for pos in things]) for owner, things in held]
     for assignee, thing in _assigned(toks, lang, entities):
-        if assignee not in entities and len(entities) < MAX_ENTITIES:
-            entities.append(assignee)
+        entities += [e for e in (thing, assignee) if e not in entities and len(entities) < MAX_ENTITIES]
         fields = _refer(fields, thing, assignee, entities, optional=True)
-    for records, group in _grouped_by_entity(toks, entities):
+    for records, group in _grouped_by_entity(toks, entities, chart_positions(toks, lang.code)[0]):
         for record in records:
             fields = _refer(fields, record, group, entities)
     authored = _authored(toks, lang, entities)
@@ -1366,7 +1365,7 @@ def extract_request(message: str) -> RequestModel:
         features.append("booking")
     booked, booker = _booked_thing(toks, lang, entities)
     anchors.update({key: name for key, name in ((BOOKED, booked), (BOOKER, booker)) if name})
-    place = _place_booking(verb_records, lang, entities, fields)
+    place = _place_booking(verb_records, lang, entities, fields) or _signed_up(booked, booker, lang, fields)
     if place and "booking" not in features and "booking" not in excluded:
         # "students enroll in courses": each enrollment takes a place in a course (booking by places)
         features.append("booking")
@@ -1416,23 +1415,25 @@ def _only_registering(toks: list[Tok], hits: list[tuple[int, str, bool]], lang: 
     return bool(asked) and all(toks[i].low in places for i in asked)
 
 
-def _grouped_by_entity(toks: list[Tok], entities: list[str]) -> list[tuple[list[str], str]]:
+def _grouped_by_entity(toks: list[Tok], entities: list[str], charted: set[int]) -> list[tuple[list[str], str]]:
     """(records, group) for "track income and expenses by category", "books by author": records put in
     groups by another entity's records each refer to one of them. The records are the entities named in
-    the few words before "by" (and those joined to them), in the same sentence."""
+    the few words before "by" (and those joined to them), in the same sentence, back to another "by". A
+    chart's groups are the chart's (planning/charts.py), not these."""
     out = []
     for i, tok in enumerate(toks):
-        if tok.low not in _CRITERION_WORDS or i + 1 >= len(toks) or tok.negated:
+        if tok.low not in _CRITERION_WORDS or i + 1 >= len(toks) or tok.negated or i in charted:
             continue
         group = clean_name(toks[i + 1].sing) if toks[i + 1].word else None
         if group not in entities:
             continue
         records = []
         for j in range(i - 1, max(-1, i - 6), -1):
-            if toks[j].low in _SENTENCE_END:
+            if toks[j].low in _SENTENCE_END or toks[j].low in _CRITERION_WORDS:
                 break
             name = clean_name(toks[j].sing) if toks[j].word else None
-            if name in entities and name != group:
+            grouping = j and toks[j - 1].low in _CRITERION_WORDS  # "por curso y por asignatura": both groups
+            if name in entities and name != group and not grouping:
                 records.append(name)
         if records:
             out.append((records, group))
@@ -1451,6 +1452,14 @@ def _listed_after_verb(toks: list[Tok], lang: Lang, record: str,
             if positions and all(v < pos < end for pos in positions):
                 out.update(names)
     return out
+
+
+def _signed_up(booked: str | None, booker: str | None, lang: Lang, fields: dict[str, list[EntityField]]
+               ) -> list[str] | None:
+    """(session, who) when people sign up for a session ("students sign up for lessons"): a booking of it."""
+    if booked and booker and session_capacity(booked, fields.get(booked, []), lang.code):
+        return [booked, booker]
+    return None
 
 
 def _place_booking(verb_records: list[tuple[str, list[str]]], lang: Lang, entities: list[str],
@@ -1535,9 +1544,9 @@ def _booked_thing(toks: list[Tok], lang: Lang, entities: list[str]) -> tuple[str
 def _books_between_entities(toks: list[Tok], lang: Lang, entities: list[str]) -> bool:
     """"walkers book walks", "guests book rooms": a booking verb with an entity before and after it."""
     return any(tok.low in lang.booking_feature_verbs and not tok.negated
-               and _entity_at(toks, i - 1, lang, entities, after=False)
+               and (_entity_at(toks, i - 1, lang, entities, after=False) or toks[i - 1].sing in lang.people)
                and _entity_at(toks, i + 1, lang, entities, after=True)
-               for i, tok in enumerate(toks))
+               for i, tok in enumerate(toks) if i)
 
 
 def _authored(toks: list[Tok], lang: Lang, entities: list[str]) -> list[tuple[str, str]]:
@@ -1570,6 +1579,9 @@ def _assigned(toks: list[Tok], lang: Lang, entities: list[str]) -> list[tuple[st
             assignee = _noun_after(toks, to + 1, lang)
         else:
             thing, assignee = after, _noun_before(toks, i, lang)
+        if thing is None and to is None:  # "referees are assigned matches": the matches are records too
+            nxt = toks[i + 1] if i + 1 < len(toks) else None
+            thing = _noun(nxt, lang) if nxt is not None and nxt.sing != nxt.low else None
         if thing and assignee and assignee != thing:
             out.append((assignee, thing))
     return out

@@ -119,3 +119,17 @@ def test_borrowing_books_the_thing_for_a_time() -> None:
     [criterion] = [c for c in plan.acceptance if c.feature == "booking"]
     assert criterion.text == ("A loan that overlaps another loan of the same book is refused with 409; back-to-back "
                               "ones are accepted")
+
+
+def test_signing_up_or_people_booking_a_session_books_places() -> None:
+    dance = infer_plan("Dance school: students sign up for lessons with a date and a limit of 10 dancers.")
+    assert dance.roles["thing"] == "lesson" and dance.roles["booker"] == "student"
+    assert dance.roles["capacity_field"] == "limit" and _names(dance, "lesson")["limit"] == "int"
+    # people who are no records of their own ("visitors") book too
+    tours = infer_plan("Museum tours: visitors book tours; each tour has a date, a guide and a capacity.")
+    assert tours.roles["thing"] == "tour" and tours.roles["capacity_field"] == "capacity"
+
+
+def test_things_assigned_to_someone_become_records_that_refer_to_them() -> None:
+    league = infer_plan("Sports league: teams with players; referees are assigned matches.")
+    assert "match" in league.entities and "referee_id" in _names(league, "match")
