@@ -40,7 +40,7 @@ from grokorc_assets.generation.spec import (
 )
 from grokorc_assets.generation.ui_text import has_text, in_sentence, template_text, text
 from grokorc_assets.models import EntityField, Plan
-from grokorc_assets.planning.acceptance import feature_field
+from grokorc_assets.planning.acceptance import VERB_BOOKING_NAMES, feature_field
 from grokorc_assets.planning.charts import ChartQuery
 
 AGENT = "ui"
@@ -254,7 +254,8 @@ def _form(ctx: _Ctx, r: ResourceSpec) -> UiNode | None:
                        "type": "tags", "input_type": "text", "required": False, "maxlength": 500})
     return UiNode(type="form", binding=binding, props={
         "id": form_id, "title": _add_title(ctx, r), "resource": r.plural, "fields": fields,
-        "submit_label": ctx.text("form.book" if booking else "form.save"), "feature": "booking" if booking else None,
+        "submit_label": ctx.text("form.book" if booking and r.entity not in VERB_BOOKING_NAMES else "form.save"),
+        "feature": "booking" if booking else None,
         "conflict_message": _conflict(ctx) if booking else None,
     }, children=_outcome(ctx, "form.save_failed"))
 

@@ -29,9 +29,12 @@ from grokorc_assets.planning.text import fold
 
 Target = Literal["each", "main", "priced", "booking", "message", "score", "none"]
 
+# Records a verb makes that are bookings too ("students enroll in courses", "members borrow books"): their
+# forms save an enrollment or a loan rather than "book" one.
+VERB_BOOKING_NAMES = ("enrollment", "registration", "rsvp", "loan")
 BOOKING_NAMES = ("booking", "reservation", "réservation", "appointment", "reserva", "buchung", "termin",
                  "rendez_vous", "agendamento", "cita", "rental", "alquiler", "aluguel", "vermietung",
-                 "enrollment", "registration", "rsvp", "loan")
+                 *VERB_BOOKING_NAMES)
 MESSAGE_NAMES = ("message", "chat_message", "mensaje", "nachricht", "mensagem")
 SCORE_NAMES = ("score", "high_score", "leaderboard_entry", "puntuación", "punktestand", "pontuação")
 # The feature of the criteria about a field's listed values ("priority (low, medium, high)").

@@ -116,6 +116,7 @@ def test_borrowing_books_the_thing_for_a_time() -> None:
     assert (plan.roles["start_field"], plan.roles["end_field"]) == ("borrowed_on", "due_date")
     names = list(_names(plan, "loan"))
     assert names.index("borrowed_on") < names.index("due_date") and {"book_id", "member_id"} <= set(names)
+    assert list(_names(plan, "loan"))[0] == "name"
     [criterion] = [c for c in plan.acceptance if c.feature == "booking"]
     assert criterion.text == ("A loan that overlaps another loan of the same book is refused with 409; back-to-back "
                               "ones are accepted")
@@ -133,3 +134,15 @@ def test_signing_up_or_people_booking_a_session_books_places() -> None:
 def test_things_assigned_to_someone_become_records_that_refer_to_them() -> None:
     league = infer_plan("Sports league: teams with players; referees are assigned matches.")
     assert "match" in league.entities and "referee_id" in _names(league, "match")
+
+
+def test_a_loan_form_saves_a_loan_rather_than_booking_one(tmp_path) -> None:
+    from grokorc_assets.generation import generate_backend, generate_frontend, infer_ui
+
+    plan = infer_plan("Tool library where members borrow tools")
+    backend = generate_backend(plan, tmp_path)
+    generate_frontend(plan, tmp_path)
+    ui = infer_ui(plan, tmp_path, backend)
+    loans = next(p for p in ui.pages if p.slug == "loans")
+    page = (tmp_path / "agents" / "ui" / loans.path).read_text()
+    assert 'data-feature="booking"' in page and '<button type="submit">Save</button>' in page
