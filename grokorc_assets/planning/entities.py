@@ -1572,10 +1572,11 @@ def _assigned(toks: list[Tok], lang: Lang, entities: list[str]) -> list[tuple[st
     for i, tok in enumerate(toks):
         if tok.low not in lang.assigning_verbs or tok.negated:
             continue
-        after = _entity_at(toks, i + 1, lang, entities, after=True)
         to = next((j for j in range(i + 1, min(i + 6, len(toks))) if toks[j].low in lang.assigned_to), None)
+        # "assigned to agents": what follows "to" is the assignee, never the thing
+        after = None if to == i + 1 else _entity_at(toks, i + 1, lang, entities, after=True)
         if to is not None:
-            thing = after if after and toks.index(tok) < to else _subject_before(toks, i, lang, entities)
+            thing = after or _subject_before(toks, i, lang, entities)
             assignee = _noun_after(toks, to + 1, lang)
         else:
             thing, assignee = after, _noun_before(toks, i, lang)

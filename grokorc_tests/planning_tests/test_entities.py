@@ -960,6 +960,8 @@ def test_an_assigned_thing_refers_to_whom_it_is_assigned() -> None:
         "Team task manager: tasks with a title and due date are assigned to team members.": ("task", ["member_id"]),
         "A chores app where parents assign chores to their kids": ("chore", ["kid_id"]),
         "Gestor de tareas: las tareas se asignan a los empleados": ("tarea", ["empleado_id"]),
+        # the assignee already a record: what follows "to" is still the assignee, not the thing
+        "Support: agents answer tickets; tickets are assigned to agents.": ("ticket", ["agent_id"]),
     }
     for message, (thing, refs) in cases.items():
         request = extract_request(message)
