@@ -28,6 +28,15 @@ if [ ! -x .venv/bin/python ]; then
   "$PYTHON" -m venv .venv
 fi
 .venv/bin/python -m pip install -q --disable-pip-version-check "uv==0.13.9"
-.venv/bin/uv pip install -q --python .venv/bin/python -r requirements.lock
+# Bytecode compiled now, not on first import: with PYTHONDONTWRITEBYTECODE set (as on these machines)
+# Python never caches it, and every process (CLI, run worker, sandboxed test run) would compile Dagster
+# and the rest from source again, seconds each. uv compiles what it installs; a venv made before this
+# line has no bytecode yet, so it is compiled once here.
+.venv/bin/uv pip install -q --python .venv/bin/python --compile-bytecode -r requirements.lock
 .venv/bin/uv pip install -q --python .venv/bin/python --no-deps -e .
+site_packages=$(.venv/bin/python -c "import sysconfig; print(sysconfig.get_path('purelib'))")
+if [ -z "$(ls "$site_packages"/dagster/__pycache__ 2>/dev/null)" ]; then
+  .venv/bin/python -m compileall -q -j 0 "$site_packages" >/dev/null 2>&1 || true
+fi
+.venv/bin/python -m compileall -q -j 0 grokorc_assets >/dev/null
 echo "setup: done (.venv ready; chromium at $(command -v chromium))"
