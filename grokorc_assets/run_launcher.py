@@ -11,18 +11,24 @@ recorded on the run (tag ``grokorc/run_worker``: pid and start time), so any pro
 terminate the run (SIGINT: Dagster's own interrupt path marks it canceled) and the monitoring daemon
 can tell a dead worker from a live one and fail the run instead of leaving it started forever.
 
-The worker is started on the first launch (a few seconds: imports and a warm-up build in memory) and
-again whenever it has exited or the code server was reloaded (new server id: new code to import).
+The worker is started ahead of the first launch (``prewarm``: the daemon asks for it as it starts
+dequeuing, run_coordinator.py; a few seconds of imports and a warm-up build in memory), else on the first
+launch, and again whenever it has exited or the code server was reloaded (new server id: new code to
+import). A worker warmed before any code server was known is kept for the first launch only if the
+package's files have not changed since it started.
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import signal
 import subprocess
+import sys
 import threading
 import time
 from collections.abc import Mapping
+from pathlib import Path
 from typing import IO, Any
 
 import psutil
@@ -36,6 +42,18 @@ from grokorc_assets.run_worker import WORKER_TAG, worker_tag_value
 
 WORKER_MODULE = "grokorc_assets.run_worker"
 READY_TIMEOUT_SECONDS = 120.0  # imports and the warm-up build on a busy machine
+PACKAGE_DIR = Path(__file__).resolve().parent
+log = logging.getLogger(__name__)
+
+
+def code_fingerprint(root: Path = PACKAGE_DIR) -> float:
+    """The newest modification time of the package's files (code, data, templates): what a worker
+    imported is still current while this has not changed."""
+    newest = 0.0
+    for path in root.rglob("*"):
+        if "__pycache__" not in path.parts and path.is_file():
+            newest = max(newest, path.stat().st_mtime)
+    return newest
 
 
 class RunWorkerError(RuntimeError):
@@ -45,8 +63,10 @@ class RunWorkerError(RuntimeError):
 class WarmWorker:
     """One ``python -m grokorc_assets.run_worker`` process and its two pipes."""
 
-    def __init__(self, executable: str, code_server_id: str | None):
+    def __init__(self, executable: str, code_server_id: str | None, fingerprint: float | None = None):
+        self.executable = executable
         self.code_server_id = code_server_id
+        self.fingerprint = fingerprint  # code_fingerprint() when warmed ahead of any launch
         self.process = subprocess.Popen(
             [executable, "-m", WORKER_MODULE], stdin=subprocess.PIPE, stdout=subprocess.PIPE
         )
@@ -132,8 +152,33 @@ class WarmRunLauncher(RunLauncher, Configless):
             f"Run forked from the warm run worker (pid {pid}).", run, cls=self.__class__
         )
 
+    def prewarm(self) -> threading.Thread:
+        """Start the warm worker now, in the background, unless one is running: the first launch then
+        finds it ready (or waits for it on the lock instead of starting a second one). Returns the
+        thread doing it."""
+        thread = threading.Thread(target=self._start_ahead, name="grokorc-run-worker-prewarm", daemon=True)
+        thread.start()
+        return thread
+
+    def _start_ahead(self) -> None:
+        with self._lock:
+            if self._worker is not None:
+                return
+            try:
+                self._worker = WarmWorker(sys.executable, None, fingerprint=code_fingerprint())
+            except (OSError, RunWorkerError) as error:  # the first launch starts one and reports it
+                log.warning("could not warm the run worker up ahead of the first run: %s", error)
+
     def _current_worker(self, executable: str, server_id: str | None) -> WarmWorker:
         worker = self._worker
+        if worker is not None and worker.fingerprint is not None:
+            # Warmed before any code server was known: it serves this one if it runs the same
+            # interpreter on unchanged code; otherwise a new one is started below.
+            if worker.executable == executable and worker.fingerprint == code_fingerprint():
+                worker.code_server_id, worker.fingerprint = server_id, None
+            else:
+                worker.close()
+                worker = self._worker = None
         if worker is not None and (not worker.alive() or worker.code_server_id != server_id):
             worker.close()  # exited, or the code was reloaded: the next runs need the new code
             worker = None

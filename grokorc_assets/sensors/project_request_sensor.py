@@ -28,7 +28,9 @@ def run_key(project_id: str, revision: int) -> str:
 
 @sensor(
     job=build_project_job,
-    minimum_interval_seconds=2,  # a submitted request is launched within ~2 s (one indexed query a tick)
+    # As often as Dagster allows: its sensor daemon evaluates sensors at most every 5 s whatever this says, so
+    # a submitted request waits 0-5 s for its run (one indexed query a tick).
+    minimum_interval_seconds=2,
     default_status=DefaultSensorStatus.RUNNING,
     description="Turns submitted project requests into `projects` partitions and build runs.",
 )

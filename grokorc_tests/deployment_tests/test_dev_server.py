@@ -110,6 +110,20 @@ def sensor_project(dev, engine):
             "r2_status_before_cancel": r2_status_before_cancel, "ticks_after": ticks_after}
 
 
+def test_the_daemon_warms_the_run_worker_up_before_any_run(dev):
+    """Before any run is launched (the sensor is stopped, nothing submitted yet), the daemon has
+    started the warm run worker: the first project does not wait for its imports."""
+    import psutil
+
+    def run_workers():
+        tree = psutil.Process(dev.proc.pid).children(recursive=True)
+        return [p for p in tree if "grokorc_assets.run_worker" in " ".join(p.cmdline())] or None
+
+    (worker,) = wait_until("the warm run worker", run_workers, 120)
+    assert "dagster._daemon" in " ".join(worker.parent().cmdline())
+    assert worker.children() == []  # it has forked no run: it was started ahead of one
+
+
 def test_ui_and_graphql_serve_the_assets_checks_and_partitions(dev, sensor_project):
     import urllib.request
 

@@ -19,7 +19,7 @@ PACKAGE = "grokorc_assets"
 # The Dagster layer and the command line (see grokorc_assets/__init__.py): they sit on top of the domain
 # packages and may import one another; the domain packages below them must form a DAG.
 APP_LAYER = {"assets", "checks", "cli", "definitions", "forkserver_preload", "instance", "jobs", "resources",
-             "run_launcher", "run_worker", "sensors"}
+             "run_coordinator", "run_launcher", "run_worker", "sensors"}
 
 Graph = dict[str, dict[str, str]]  # module -> {imported module: "path:line" of the first import}
 

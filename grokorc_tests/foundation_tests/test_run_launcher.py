@@ -76,3 +76,38 @@ def test_serve_answers_each_request_with_the_forked_childs_pid():
     answered = [json.loads(line)["pid"] for line in replies.getvalue().splitlines()]
     assert answered == children and len(set(children)) == 3
     assert seen == {str(pid): f"run-{i}" for i, pid in enumerate(children)}
+
+
+@pytest.fixture
+def launcher():
+    launcher = WarmRunLauncher()
+    yield launcher
+    launcher.dispose()
+
+
+def prewarmed(launcher: WarmRunLauncher):
+    launcher.prewarm().join(120)
+    assert launcher._worker is not None and launcher._worker.alive()
+    return launcher._worker
+
+
+def test_a_worker_warmed_ahead_serves_the_first_launch(launcher):
+    worker = prewarmed(launcher)
+    assert launcher._current_worker(sys.executable, "server-1") is worker
+    assert worker.code_server_id == "server-1"
+    # From then on it is an ordinary worker: a reloaded code server gets a new one.
+    replaced = launcher._current_worker(sys.executable, "server-2")
+    assert replaced is not worker and not worker.alive()
+
+
+def test_a_worker_warmed_on_code_that_changed_since_is_replaced(launcher):
+    worker = prewarmed(launcher)
+    worker.fingerprint -= 1.0  # as if a package file had been saved after the worker imported it
+    fresh = launcher._current_worker(sys.executable, "server-1")
+    assert fresh is not worker and fresh.alive() and not worker.alive()
+    assert fresh.process.pid != worker.process.pid
+
+
+def test_prewarm_leaves_a_running_worker_alone(launcher):
+    worker = prewarmed(launcher)
+    assert prewarmed(launcher) is worker
