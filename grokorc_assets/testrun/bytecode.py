@@ -30,9 +30,16 @@ def bytecode_cache() -> Path | None:
 
     None when it cannot be built: the runs are then only slower, not wrong.
     """
+    return build_bytecode_cache(Path(os.path.expanduser(defaults()["bytecode_cache"]["dir"])))
+
+
+def build_bytecode_cache(root: Path) -> Path | None:
+    """``root/<cache tag>`` holding the bytecode of the stdlib and the listed packages, compiled unless
+    it already holds that of this interpreter and this list."""
     cfg = defaults()["bytecode_cache"]
-    cache = Path(os.path.expanduser(cfg["dir"])) / sys.implementation.cache_tag
-    if (cache / _MARKER).is_file():
+    cache = root / sys.implementation.cache_tag
+    marker = f"{sys.version}\n{' '.join(cfg['packages'])}"  # a package added to the list is compiled too
+    if (cache / _MARKER).is_file() and (cache / _MARKER).read_text(encoding="utf-8") == marker:
         return cache
     cache.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONPYCACHEPREFIX": str(cache)}
@@ -42,5 +49,5 @@ def bytecode_cache() -> Path | None:
             subprocess.run(cmd, env=env, capture_output=True, timeout=600, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return None
-    (cache / _MARKER).write_text(sys.version, encoding="utf-8")
+    (cache / _MARKER).write_text(marker, encoding="utf-8")
     return cache
