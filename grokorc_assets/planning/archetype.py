@@ -149,9 +149,24 @@ def pick_archetype(ranked: list[tuple[str, float]], request: RequestModel, words
     """The most likely archetype whose shape can deliver the request (the most likely one when none can),
     and never a terminal program the request gives no sign of (`terminal_evidence`)."""
     return next((a for a, _ in ranked if deliverable(a, request, words, lex)
+                 and asks_for_its_feature(a, request, words, lex)
                  and (a not in lex.terminal_archetypes
                       or terminal_evidence(a, words, kind_words or [], explicit or [], request.actors))),
                 ranked[0][0])
+
+
+def asks_for_its_feature(archetype: str, request: RequestModel, words: list[Token], lex: Lexicons) -> bool:
+    """Whether the request may be asking for the feature an archetype is built around (lexicons.yaml
+    ``feature_archetypes``). It is not when none of its words read as the feature, the archetype is not
+    named strongly, and all the archetype's lexicon finds in it are homonyms naming things it stores: "A
+    library of books sorted by title" (its one booking word, "book", is what the library holds). Any other
+    word of the lexicon leaves the model's reading standing ("classes with limited places")."""
+    spec = lex.feature_archetypes.get(archetype)
+    if spec is None or spec.feature in request.features or names_strongly(archetype, words):
+        return True
+    homonyms_stored = set(spec.homonyms) & set(request.entities)
+    hits = match_terms(words, _compiled()["arch:" + archetype])
+    return not hits or any(set(h.label.split(":", 1)[1].split("|")) - homonyms_stored for h in hits)
 
 
 def terminal_evidence(archetype: str, words: list[Token], kind_words: list[Token], explicit: list[str],

@@ -607,7 +607,10 @@ def _is_verb(seq: list[Unit | Tok], k: int, lang: Lang) -> bool:
     if isinstance(nxt, Unit) and nxt.low in lang.skip and nxt.low not in lang.markers_function:
         return True  # "model returns an estimate", "book a table"
     if prev is None or not isinstance(prev, Unit) or prev.low in _CUES:
-        return opens  # imperative: "Track expenses", ": log plants"
+        # imperative: "Track expenses", ": log plants". Where a sentence or a list starts, an English
+        # plural is a noun, not an imperative (a base form): "Library: books sorted by title" lists books.
+        # After a cue it is a verb's third person: "a service that resizes images".
+        return opens and not (lang.code == "en" and u.plural and not isinstance(prev, Unit))
     return u.low.endswith("ing") and opens and (prev.low in lang.markers_function or prev.low in lang.stop)
 
 

@@ -75,6 +75,13 @@ class VoteWeights(BaseModel):
     unsure_archetype: str = "crud"
 
 
+class FeatureArchetype(BaseModel):
+    """An archetype built around one feature (lexicons.yaml ``feature_archetypes``)."""
+
+    feature: str
+    homonyms: list[str] = []  # its lexicon's words that also name a thing ("book")
+
+
 class Lexicons(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -100,6 +107,7 @@ class Lexicons(BaseModel):
     core_features: dict[str, list[str]]
     recordless_archetypes: list[str] = []
     terminal_archetypes: list[str] = []
+    feature_archetypes: dict[str, FeatureArchetype] = {}
     web_words: list[str] = []
     web_tool_words: list[str] = []
     web_only_features: list[str] = []

@@ -127,6 +127,29 @@ def test_the_head_of_the_requests_kind_names_it(message: str, archetype: str) ->
     assert infer_plan(message).archetype == archetype
 
 
+@pytest.mark.parametrize("message", [
+    "Library: books sorted by title",
+    "A library of books sorted by title",
+    "Shop: books sorted by price",
+])
+def test_books_a_request_stores_ask_for_no_bookings(message: str) -> None:
+    # "books" is the booking verb's form too: listed after a colon it is a plural noun, never an imperative,
+    # and a booking word that only names what the project stores makes no booking site.
+    plan = infer_plan(message)
+    assert "book" in plan.entities and plan.archetype != "booking" and "booking" not in plan.features, (
+        plan.archetype, plan.entities, plan.features)
+
+
+@pytest.mark.parametrize("message", [
+    "Book a table at our restaurant",
+    "Tennis club: members book courts",
+    "A dentist office where patients schedule visits with a dentist",
+])
+def test_requests_that_book_still_get_a_booking_site(message: str) -> None:
+    plan = infer_plan(message)
+    assert plan.archetype == "booking" and "booking" in plan.features, (plan.archetype, plan.features)
+
+
 def test_usage_is_estimated_offline() -> None:
     plan = infer_plan(DASHBOARD)
     assert plan.usage.model == "offline" and plan.usage.cost_usd == 0.0 and plan.usage.estimated
