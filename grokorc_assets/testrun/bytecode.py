@@ -6,6 +6,7 @@ import os
 import subprocess
 import sys
 import sysconfig
+from collections.abc import Sequence
 from functools import lru_cache
 from pathlib import Path
 
@@ -14,14 +15,13 @@ from grokorc_assets.testrun.common import defaults
 _MARKER = ".complete"
 
 
-def _commands() -> list[list[str]]:
+def _commands(packages: Sequence[str]) -> list[list[str]]:
     """compileall of the stdlib (minus its tests and site-packages), then of the listed packages."""
-    cfg = defaults()["bytecode_cache"]
     site = Path(sysconfig.get_paths()["purelib"])
-    packages = [str(site / name) for name in cfg["packages"] if (site / name).exists()]
+    paths = [str(site / name) for name in packages if (site / name).exists()]
     compileall = [sys.executable, "-m", "compileall", "-q"]
-    return [[*compileall, "-x", cfg["stdlib_exclude"], sysconfig.get_paths()["stdlib"]],
-            [*compileall, *packages]]
+    return [[*compileall, "-x", defaults()["bytecode_cache"]["stdlib_exclude"], sysconfig.get_paths()["stdlib"]],
+            [*compileall, *paths]]
 
 
 @lru_cache(maxsize=1)
@@ -33,19 +33,19 @@ def bytecode_cache() -> Path | None:
     return build_bytecode_cache(Path(os.path.expanduser(defaults()["bytecode_cache"]["dir"])))
 
 
-def build_bytecode_cache(root: Path) -> Path | None:
-    """``root/<cache tag>`` holding the bytecode of the stdlib and the listed packages, compiled unless
-    it already holds that of this interpreter and this list."""
-    cfg = defaults()["bytecode_cache"]
+def build_bytecode_cache(root: Path, packages: Sequence[str] | None = None) -> Path | None:
+    """``root/<cache tag>`` holding the bytecode of the stdlib and ``packages`` (default: the listed
+    ones), compiled unless it already holds that of this interpreter and these packages."""
+    packages = list(defaults()["bytecode_cache"]["packages"] if packages is None else packages)
     cache = root / sys.implementation.cache_tag
-    marker = f"{sys.version}\n{' '.join(cfg['packages'])}"  # a package added to the list is compiled too
+    marker = f"{sys.version}\n{' '.join(packages)}"  # a package added to the list is compiled too
     if (cache / _MARKER).is_file() and (cache / _MARKER).read_text(encoding="utf-8") == marker:
         return cache
     cache.mkdir(parents=True, exist_ok=True)
     env = {**os.environ, "PYTHONPYCACHEPREFIX": str(cache)}
     env.pop("PYTHONDONTWRITEBYTECODE", None)
     try:
-        for cmd in _commands():
+        for cmd in _commands(packages):
             subprocess.run(cmd, env=env, capture_output=True, timeout=600, check=False)
     except (OSError, subprocess.TimeoutExpired):
         return None
