@@ -38,10 +38,15 @@ from dagster._grpc.types import ExecuteRunArgs
 from dagster._serdes import ConfigurableClassData, serialize_value
 
 from grokorc_assets.instance_plugins import Configless
-from grokorc_assets.run_worker import WORKER_TAG, worker_tag_value
+from grokorc_assets.run_worker import WORKER_TAG
 
 WORKER_MODULE = "grokorc_assets.run_worker"
 READY_TIMEOUT_SECONDS = 120.0  # imports and the warm-up build on a busy machine
+# A process's start time is its boot time plus its start in ticks, and Linux gives the boot time in whole
+# seconds, recomputed from the wall clock: as the clock is slewed it can move by a second between two
+# readings, and an exact comparison then took a live run for a dead one (the monitoring daemon failed
+# it). A pid reused within this margin of the original's start is not a risk.
+START_TIME_TOLERANCE_S = 2.0
 PACKAGE_DIR = Path(__file__).resolve().parent
 log = logging.getLogger(__name__)
 
@@ -116,11 +121,15 @@ def run_worker_process(tags: Mapping[str, str]) -> psutil.Process | None:
     """The live process a run's tag names, or None (no tag, gone, a zombie, or a reused pid)."""
     value = tags.get(WORKER_TAG, "")
     pid, _, started = value.partition("@")
+    try:
+        started_at = float(started)
+    except ValueError:
+        return None
     if not pid.isdigit():
         return None
     try:
         process = psutil.Process(int(pid))
-        if worker_tag_value(process.pid, process.create_time()) != value:
+        if abs(process.create_time() - started_at) > START_TIME_TOLERANCE_S:
             return None
         if process.status() == psutil.STATUS_ZOMBIE:
             return None

@@ -39,6 +39,13 @@ def test_the_tag_finds_the_live_process_it_names(sleeper):
     assert run_worker_process(tag_of(sleeper)).pid == sleeper.pid
 
 
+def test_a_start_time_read_a_second_apart_still_names_the_process(sleeper):
+    # Boot time comes in whole seconds from a clock that is slewed: two readings may differ by one.
+    started = sleeper.create_time()
+    for shift in (-1.0, 1.0):
+        assert run_worker_process({WORKER_TAG: worker_tag_value(sleeper.pid, started + shift)}).pid == sleeper.pid
+
+
 def test_a_reused_pid_or_a_missing_tag_names_no_process(sleeper):
     started = sleeper.create_time()
     assert run_worker_process({WORKER_TAG: worker_tag_value(sleeper.pid, started - 5)}) is None
