@@ -113,6 +113,7 @@ class Lang:
     saved_words: dict[str, str]  # "favourites" -> favourite: "save favourite jobs" keeps favourites of jobs
     saving_cues: frozenset[str]  # "save", "list of": a saved word right after one makes a saved list
     paired: frozenset[str]  # "start", "end": listed together they share one head ("start and end date")
+    field_modifiers: frozenset[str]  # "next", "latest": part of the field named after them in a field list
     people: frozenset[str]
     field_words: frozenset[str]
     compound_heads: frozenset[str]
@@ -206,6 +207,7 @@ def _lang(code: str, raw: dict, common: dict) -> Lang:
         booking_verbs=_phrases(raw.get("booking_verbs", [])),
         booking_feature_verbs=words("booking_feature_verbs"),
         each_words=words("each_words"), value_lists=words("value_lists"), paired=words("paired"),
+        field_modifiers=words("field_modifiers"),
         default_board=raw.get("default_board") or {}, containers=words("containers"),
         saved_words={form.lower(): record for record, forms in (raw.get("saved_words") or {}).items()
                      for form in forms},
@@ -1169,6 +1171,8 @@ def _list_items(items: list, k: int, lang: Lang) -> list[tuple[str, set[int]]]:
             continue
         elif isinstance(item, Unit) and (item.low in lang.skip or item.low in lang.field_words):
             words.append(item.low)  # "due date"; "start time" ("start" is no noun elsewhere)
+        elif _modifies_a_field(items, i, lang):
+            words.append(item.low)  # "last watered date", "first name", "estimated delivery date"
         elif not words and lang.head_first and _low(item) in lang.of_words and listed \
                 and listed[-1][0].split("_")[-1] in lang.paired and _pairs_next(items, i + 1, lang):
             words.append(_low(item))  # "date de début et de fin": the second field's link, head shared
@@ -1186,6 +1190,32 @@ def _list_items(items: list, k: int, lang: Lang) -> list[tuple[str, set[int]]]:
     cleaned = [(name, where) for name, where in ((clean_name(n), w) for n, w in listed) if name]
     shared = _share_heads([name for name, _ in cleaned], lang)
     return [(name, where) for name, (_, where) in zip(shared, cleaned, strict=True) if name.count("_") < 3]
+
+
+def _field_modifier(item: object, lang: Lang) -> bool:
+    """A word that qualifies a field rather than naming one: "last", "next", a participle ("watered")."""
+    if not isinstance(item, Unit) or item.verb:
+        return False
+    low = item.low
+    # A participle ("watered", "estimated"), not an adverb: the first of participle_suffixes is "ed".
+    participle = bool(lang.participle_suffixes) and low.endswith(lang.participle_suffixes[0]) and _adjective(low, lang)
+    return low in lang.paired or low in lang.field_modifiers or participle
+
+
+def _modifies_a_field(items: list, i: int, lang: Lang) -> bool:
+    """Item i starts a run of modifiers that ends in a field's noun phrase: in "tasks with title and last
+    updated date" the date is the field and "last updated" says which date. Head-last languages only (a
+    head-first language puts its modifiers after the head, inside the phrase or behind "de")."""
+    if lang.head_first:
+        return False
+    j = i
+    while j < len(items) and _field_modifier(items[j], lang):
+        j += 1
+    if not (i < j < len(items) and isinstance(items[j], Phrase_)):
+        return False
+    # "comparison with last year", "sales of the previous month": a time, not a field.
+    units = items[j].units
+    return not (len(units) == 1 and units[0].low in chart_words(lang.code).periods)
 
 
 def _pairs_next(items: list, i: int, lang: Lang) -> bool:

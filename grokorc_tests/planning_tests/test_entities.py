@@ -71,6 +71,28 @@ def test_named_fields_are_typed() -> None:
     assert "title" not in plan.entities and "checkout" in plan.features
 
 
+@pytest.mark.parametrize(("message", "entity", "fields"), [
+    # Found by trying a build: the date after "last watered" was dropped, and every SLO passed.
+    ("Plant care log: plants with name, species and last watered date; search plants by name", "plant",
+     {"name": "str", "species": "str", "last_watered_date": "datetime"}),
+    ("Task tracker: tasks with title and last updated date", "task",
+     {"title": "str", "last_updated_date": "datetime"}),
+    ("Contacts app: contacts with first name, last name and email", "contact",
+     {"first_name": "str", "last_name": "str", "email": "email"}),
+    ("Cars with plate, model and next service date", "car",
+     {"plate": "str", "model": "str", "next_service_date": "datetime"}),
+])
+def test_a_modifier_before_a_field_is_part_of_its_name(message: str, entity: str, fields: dict[str, str]) -> None:
+    plan = infer_plan(message)
+    assert {f.name: f.type for f in plan.fields[entity]} == fields
+    assert plan.archetype == "crud" and plan.entities == [entity]
+
+
+def test_last_year_is_a_time_not_a_field() -> None:
+    plan = infer_plan("Survey results: bar charts per question and a comparison with last year.")
+    assert not any("last" in f.name for fields in plan.fields.values() for f in fields)
+
+
 @pytest.mark.parametrize(
     ("message", "feature"),
     [
