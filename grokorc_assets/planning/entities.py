@@ -1382,6 +1382,10 @@ def extract_request(message: str) -> RequestModel:
             fields[record] = [EntityField(name="note"), EntityField(name=f"{target}_id", type="int")]
     at = dict(found)
     owned = [(at.get(owner), [at.get(pos) for pos in things]) for owner, things in held]
+    # What holds what is said outright ("recipes with ingredients"): it goes first, so that a later
+    # "search recipes by ingredient" cannot turn it around (no cycle is added, the first link stays).
+    for parent, child in ((p, c) for p, cs in owned for c in cs):
+        fields = _refer(fields, child, parent, entities)
     for assignee, thing in _assigned(toks, lang, entities):
         entities += [e for e in (thing, assignee) if e not in entities and len(entities) < MAX_ENTITIES]
         fields = _refer(fields, thing, assignee, entities, optional=True)
@@ -1390,7 +1394,7 @@ def extract_request(message: str) -> RequestModel:
             fields = _refer(fields, record, group, entities)
     authored = _authored(toks, lang, entities)
     actors = [author for author, _ in authored]
-    for parent, child in [*((p, c) for p, cs in owned for c in cs), *authored]:
+    for parent, child in authored:
         fields = _refer(fields, child, parent, entities)
     verbs = {u.pos for u in seq if isinstance(u, Unit) and u.verb}
     anchors = _anchors(toks, hits, [*mentions, *((pos, name) for pos, name in found if name in entities)], lang, verbs)

@@ -44,3 +44,11 @@ def test_a_record_others_refer_to_gets_a_name_unless_it_has_one() -> None:
     books = infer_plan("Library: books with title and author; loans with book and due date")
     assert _fields(books, "book") == ["title", "author"]  # a title already names a book
     assert "book_id" in _fields(books, "loan")
+
+
+def test_what_a_record_holds_refers_to_it_even_when_searched_by() -> None:
+    # Found by trying a build: "search recipes by ingredient" made each recipe point at one ingredient,
+    # and the ingredients lost their recipe.
+    plan = infer_plan("Cookbook: dishes with name, ingredients and steps; find dishes by ingredient")
+    assert "dish_id" in _fields(plan, "ingredient") and "dish_id" in _fields(plan, "step")
+    assert "ingredient_id" not in _fields(plan, "dish")
