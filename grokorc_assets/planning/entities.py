@@ -101,6 +101,7 @@ class Lang:
     time_records: frozenset[str]  # verb records that book their object for a time ("borrow books")
     authoring_verbs: frozenset[str]  # "companies post jobs": each job refers to its company
     object_prepositions: frozenset[str]
+    prepositions: frozenset[str]  # words that link two things without being a verb ("books about dogs")
     assigning_verbs: frozenset[str]  # "tickets are assigned to agents": each ticket refers to its agent
     assigned_to: frozenset[str]
     booking_verbs: tuple[Phrase, ...]
@@ -202,7 +203,7 @@ def _lang(code: str, raw: dict, common: dict) -> Lang:
                       for form in forms},
         place_records=words("place_records"), time_records=words("time_records"),
         authoring_verbs=words("authoring_verbs"),
-        object_prepositions=words("object_prepositions"),
+        object_prepositions=words("object_prepositions"), prepositions=words("prepositions"),
         assigning_verbs=words("assigning_verbs"), assigned_to=words("assigned_to"),
         booking_verbs=_phrases(raw.get("booking_verbs", [])),
         booking_feature_verbs=words("booking_feature_verbs"),
@@ -1422,7 +1423,8 @@ def extract_request(message: str) -> RequestModel:
                         value_fields=listed_value_fields(items, lang), chart=read_chart(toks, lang.code),
                         by_fields=by_fields,
                         actors=list(dict.fromkeys([*actors, *(r for _, refs in verb_records if len(refs) > 1
-                                                              for r in refs[1:])])))
+                                                              for r in refs[1:]),
+                                                   *_acting_subjects(toks, lang, entities)])))
 
 
 def _measured_words(toks: list[Tok], lang: Lang, entities: list[str], fields: dict[str, list[EntityField]],
@@ -1597,6 +1599,28 @@ def _authored(toks: list[Tok], lang: Lang, entities: list[str]) -> list[tuple[st
         author = _entity_at(toks, i - 1, lang, entities, after=False)
         if work and author and work != author:
             out.append((author, work))
+    return out
+
+
+def _acting_subjects(toks: list[Tok], lang: Lang, entities: list[str]) -> list[str]:
+    """The things in the plural that do something to other things: "clients receive invoices", "tenants
+    rate their landlords" (one word between two entities in the plural, past articles and possessives,
+    which no list of prepositions holds).
+    People acting on shared records are the users of a shared app, not of one terminal. Only for a
+    language whose prepositions are listed."""
+    out = []
+    for i in range(1, len(toks) - 1):
+        j = i + 1
+        while j + 1 < len(toks) and toks[j].low in lang.skip:
+            j += 1  # "customers see their invoices"
+        before, verb, after = toks[i - 1], toks[i], toks[j]
+        if not (lang.prepositions and verb.word and not verb.negated and len(verb.low) >= 3
+                and verb.low not in lang.prepositions and verb.low not in lang.skip and before.word
+                and after.word and before.low != before.sing and after.low != after.sing):
+            continue
+        subject, thing = clean_name(before.sing), clean_name(after.sing)
+        if subject in entities and thing in entities and subject != thing:
+            out.append(subject)
     return out
 
 

@@ -233,6 +233,16 @@ def test_people_acting_on_shared_records_are_no_terminal_program() -> None:
     assert infer_plan("A script that backs up my folders to an external drive every night").archetype == "cli"
 
 
+@pytest.mark.parametrize("message", [
+    # Found by trying requests: planned as command-line programs at confidence 0.91 and 0.6.
+    "Invoice tool for designers: clients receive invoices.",
+    "Invoice tool: customers see their invoices",
+])
+def test_people_who_do_something_to_records_are_no_terminal_program(message: str) -> None:
+    assert infer_plan(message).archetype != "cli"
+    assert infer_plan("Invoice tool that renames PDF files in a folder by their date").archetype == "cli"
+
+
 def test_a_tool_asked_for_ratings_is_no_terminal_program_unless_it_names_the_terminal() -> None:
     assert infer_plan("A simple tool to track my reading list with ratings").archetype != "cli"
     assert infer_plan("A CLI to track my reading list").archetype == "cli"
