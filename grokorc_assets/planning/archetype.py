@@ -166,7 +166,12 @@ def asks_for_its_feature(archetype: str, request: RequestModel, words: list[Toke
         return True
     homonyms_stored = set(spec.homonyms) & set(request.entities)
     hits = match_terms(words, _compiled()["arch:" + archetype])
-    return not hits or any(set(h.label.split(":", 1)[1].split("|")) - homonyms_stored for h in hits)
+    if not hits or not any(set(h.label.split(":", 1)[1].split("|")) <= homonyms_stored for h in hits):
+        return True
+    # Past the homonyms, a weak word ("date", "event": weight 1) is no sign of the feature: "A book club
+    # app: members, books and meeting dates" stores dates, it books nothing.
+    return any(set(h.label.split(":", 1)[1].split("|")) - homonyms_stored for h in hits
+               if not h.label.startswith("1:"))
 
 
 def terminal_evidence(archetype: str, words: list[Token], kind_words: list[Token], explicit: list[str],

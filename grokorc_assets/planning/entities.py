@@ -1322,11 +1322,24 @@ def _collect(items: list, lang: Lang, features: list[str], field_lists: dict[int
                 topics.add((item.pos, name))
         if k in field_lists:
             fields.setdefault(name, []).extend(field_lists[k][0])
+        elif item.slot == "list" and _low(items[k - 1]) not in _CRITERION_WORDS \
+                and (said := _trailing_field(item, lang)):
+            fields.setdefault(name, []).append(said)  # "members, books and meeting dates": a meeting's date
     # "Cooking blog with recipes", "Travel blog with posts and photos": a topic word before the app's name
     # is what it is about when the request goes on to name the things it holds ("Recipe site" holds recipes).
     if len(topics) < len(found):
         found = [p for p in found if p not in topics]
     return found, fields
+
+
+def _trailing_field(phrase: Phrase_, lang: Lang) -> str | None:
+    """The field word a listed thing's phrase ends in, stripped from its name: "meeting dates" names
+    meetings and their date, "event locations" events and their location."""
+    rest, stripped = _strip(phrase.units, lang)
+    if len(stripped) != 1 or not rest or lang.head_first:
+        return None
+    word = stripped[0]
+    return clean_name(word.sing) if word.sing in lang.field_words and not word.feature else None
 
 
 def extract_request(message: str) -> RequestModel:
