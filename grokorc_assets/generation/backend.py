@@ -55,6 +55,7 @@ def _samples(spec: ProjectSpec) -> dict:
         "valid": {r.plural: _payloads(r)[0] for r in spec.resources},
         "text_field": {r.plural: text_field(r) for r in spec.resources},
         "datetime_fields": {r.plural: [f.name for f in r.fields if f.type == "datetime"] for r in spec.resources},
+        "references": {r.plural: r.references for r in spec.resources if r.references},
     }
 
 

@@ -58,6 +58,9 @@ class ResourceSpec(BaseModel):
     js_name: str  # CamelCase plural used in api.js function names: "OrderItems"
     fields: list[FieldSpec]
     entity: str = ""  # the plan's entity name it was built from (roles and criteria refer to it)
+    # field -> the plural of the resource whose record it names ("book_id" -> "books"): the API refuses an
+    # id no record has, and a record others still name is not deleted
+    references: dict[str, str] = Field(default_factory=dict)
 
 
 class Endpoint(BaseModel):

@@ -262,7 +262,38 @@ def resources_of(plan: Plan) -> list[ResourceSpec]:
         ))
         if len(out) == MAX_RESOURCES:
             break
-    return out
+    return without_cycles([r.model_copy(update={"references": references_of(r, out)}) for r in out])
+
+
+def references_of(r: ResourceSpec, resources: list[ResourceSpec]) -> dict[str, str]:
+    """Field -> the plural of the other resource whose records it names ("book_id" -> "books")."""
+    return {f.name: target.plural for f in r.fields if f.type == "int"
+            for target in resources if target.name != r.name and refers_to(f.name, target)}
+
+
+def without_cycles(resources: list[ResourceSpec]) -> list[ResourceSpec]:
+    """The resources with no chain of references that comes back where it started (a team names its
+    captain, a player names its team): the first record of such a chain could never be created. The
+    reference that closes the chain stays a plain number field."""
+    by_plural = {r.plural: r for r in resources}
+    kept: dict[str, dict[str, str]] = {r.plural: {} for r in resources}
+    done: set[str] = set()
+
+    def visit(plural: str, path: set[str]) -> None:
+        if plural in done:
+            return
+        path.add(plural)
+        for field, target in by_plural[plural].references.items():
+            if target in path:
+                continue  # closes a cycle
+            kept[plural][field] = target
+            visit(target, path)
+        path.discard(plural)
+        done.add(plural)
+
+    for r in resources:
+        visit(r.plural, set())
+    return [r.model_copy(update={"references": kept[r.plural]}) for r in resources]
 
 
 def endpoints_of(resources: list[ResourceSpec]) -> list[Endpoint]:

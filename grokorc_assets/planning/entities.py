@@ -702,11 +702,12 @@ def _head(units: list[Unit], lang: Lang) -> tuple[Unit, list[Unit]]:
     return units[-1], units[:-1]
 
 
-def _name(phrase: Phrase_, lang: Lang) -> tuple[str | None, bool, bool]:
-    """(entity name, named the app?, people word?) of a phrase."""
-    if phrase.slot == "verb" and len(phrase.units) == 1 and phrase.units[0].plural \
+def _name(phrase: Phrase_, lang: Lang, owns_fields: bool = False) -> tuple[str | None, bool, bool]:
+    """(entity name, named the app?, people word?) of a phrase; ``owns_fields``: a list of fields follows it."""
+    if (phrase.slot == "verb" or owns_fields) and len(phrase.units) == 1 and phrase.units[0].plural \
             and phrase.units[0].sing in lang.things_as_objects:
-        return clean_name(phrase.units[0].sing), False, False  # "neighbours lend tools": tools are things here
+        # "neighbours lend tools", "tools with name and brand": tools are things here, not the app
+        return clean_name(phrase.units[0].sing), False, False
     if len(phrase.units) >= 2 and "_".join(u.low for u in phrase.units[-2:]) in lang.generic:
         return None, False, False  # "opening hours": a generic pair, before "hours" alone is stripped
     rest, stripped = _strip(phrase.units, lang)
@@ -1307,7 +1308,7 @@ def _collect(items: list, lang: Lang, features: list[str], field_lists: dict[int
     for k, item in enumerate(items):
         if not isinstance(item, Phrase_) or item.pos in field_positions or item.slot == VALUE_SLOT:
             continue
-        name, app, person = _name(item, lang)
+        name, app, person = _name(item, lang, owns_fields=k in field_lists)
         if name is None:
             continue
         if person and not (item.slot == "list" or "accounts" in features):

@@ -38,6 +38,7 @@ class SeedResource(BaseModel):
 
     plural: str
     fields: list[SeedField] = Field(default_factory=list)
+    references: dict[str, str] = Field(default_factory=dict)  # field -> plural of the record it names
 
 
 class SeedOutcome(BaseModel):
@@ -98,8 +99,36 @@ _VARIANTS = {
 }
 
 
-def sample_record(resource: SeedResource, index: int) -> dict[str, Any]:
-    return {f.name: sample_value(f, index) for f in resource.fields if f.example is not None}
+def sample_record(resource: SeedResource, index: int, created: dict[str, list[int]] | None = None
+                  ) -> dict[str, Any]:
+    """The ``index``-th sample; its references name records seeded before (``created``: plural -> ids),
+    in turn, so the records spread over them."""
+    record = {f.name: sample_value(f, index) for f in resource.fields if f.example is not None}
+    for field, target in resource.references.items():
+        if ids := (created or {}).get(target):
+            record[field] = ids[index % len(ids)]
+    return record
+
+
+def seeding_order(specs: list[SeedResource]) -> list[SeedResource]:
+    """Records another names first: books before the loans of them (a reference to nothing is refused).
+    A cycle is broken where it closes: its first resource goes first."""
+    by_plural = {s.plural: s for s in specs}
+    order: list[SeedResource] = []
+    visiting: set[str] = set()
+
+    def visit(spec: SeedResource) -> None:
+        if spec in order or spec.plural in visiting:
+            return
+        visiting.add(spec.plural)
+        for target in spec.references.values():
+            if target in by_plural:
+                visit(by_plural[target])
+        order.append(spec)
+
+    for spec in specs:
+        visit(spec)
+    return order
 
 
 def seed_sample_data(base_url: str, resources: list[SeedResource | dict], *, per_resource: int = 3,
@@ -114,24 +143,36 @@ def seed_sample_data(base_url: str, resources: list[SeedResource | dict], *, per
             if token:
                 client.headers["Authorization"] = f"Bearer {token}"
                 report.authenticated = True
-        for spec in specs:
-            report.resources.append(_seed_one(client, spec, per_resource))
+        created: dict[str, list[int]] = {}
+        for spec in seeding_order(specs):
+            report.resources.append(_seed_one(client, spec, per_resource, created))
     return report
 
 
-def _seed_one(client: httpx.Client, spec: SeedResource, count: int) -> SeedOutcome:
+def _seed_one(client: httpx.Client, spec: SeedResource, count: int, created: dict[str, list[int]]) -> SeedOutcome:
     outcome = SeedOutcome(resource=spec.plural)
     for index in range(count):
         try:
-            response = client.post(f"/api/{spec.plural}", json=sample_record(spec, index))
+            response = client.post(f"/api/{spec.plural}", json=sample_record(spec, index, created))
         except httpx.HTTPError as exc:
             outcome.errors.append(f"record {index}: {type(exc).__name__}: {exc}")
             continue
         if response.is_success:
             outcome.created += 1
+            record_id = _id_of(response)
+            if record_id is not None:
+                created.setdefault(spec.plural, []).append(record_id)
         else:
             outcome.errors.append(f"record {index}: HTTP {response.status_code} {response.text[:200]}")
     return outcome
+
+
+def _id_of(response: httpx.Response) -> int | None:
+    try:
+        value = response.json().get("id")
+    except (ValueError, AttributeError):
+        return None
+    return value if isinstance(value, int) else None
 
 
 def _has_auth(client: httpx.Client, report: SeedReport) -> bool:

@@ -50,15 +50,23 @@ def test_places_run_out_and_nobody_books_twice_over_http(generated) -> None:
         made = httpx.post(f"{app.url}/api/classes", json={"title": "Flow", "time": "2030-01-01T08:00:00",
                                                            "maximum": 1})
         session = made.json()["id"]
+        ana, ben = (httpx.post(f"{app.url}/api/members", json={"name": name}).json()["id"] for name in ("Ana", "Ben"))
 
-        def book(member: int) -> httpx.Response:
-            return httpx.post(f"{app.url}/api/bookings", json={"name": "spot", "class_id": session,
+        def book(member: int, class_id: int = session) -> httpx.Response:
+            return httpx.post(f"{app.url}/api/bookings", json={"name": "spot", "class_id": class_id,
                                                                 "member_id": member})
 
-        assert book(1).status_code == 201
-        assert book(1).status_code == 409  # the same member
-        full = book(2)
+        assert book(ana).status_code == 201
+        assert book(ana).status_code == 409  # the same member
+        full = book(ben)
         assert full.status_code == 409 and "fully booked" in full.json()["detail"]
+        # A class or a member that does not exist is refused, in FastAPI's shape of a validation error.
+        unknown = book(ben, class_id=session + 1000)
+        assert unknown.status_code == 422 and unknown.json()["detail"][0]["loc"] == ["body", "class_id"]
+        assert book(ana + ben + 1000).status_code == 422
+        # A class somebody booked stays until its bookings go.
+        kept = httpx.delete(f"{app.url}/api/classes/{session}")
+        assert kept.status_code == 409 and "1 bookings" in kept.json()["detail"]
 
 
 def test_a_member_books_the_last_place_and_the_next_is_told_in_chromium(generated, browser) -> None:
@@ -88,6 +96,14 @@ def test_a_member_books_the_last_place_and_the_next_is_told_in_chromium(generate
         alert.wait_for()
         assert alert.inner_text().strip() == "That class is full, or already booked for that person."
         assert [b["name"] for b in httpx.get(f"{app.url}/api/bookings").json()] == ["Ana's place"]
+        # The class Ana booked cannot be deleted from under her booking: the page says why, the row stays.
+        page.goto(f"{app.url}/pages/classes.html")
+        page.locator("tbody tr").filter(has_text="Flow").get_by_role("button", name="Delete").click()
+        refused = page.locator('[data-state="error"] [data-message]').filter(has_text="still in use")
+        refused.wait_for()
+        assert refused.inner_text().startswith("Could not delete Flow.") and "1 bookings" in refused.inner_text()
+        assert page.locator('[data-state="error"] strong').first.is_hidden()  # not "Could not load classes"
+        assert page.locator("tbody tr").filter(has_text="Flow").count() == 1
         context.close()
         assert errors == []
 

@@ -114,3 +114,15 @@ def test_a_plan_stored_before_price_field_still_loads_and_sells_by_price():
     assert (Roles(**plan.roles).price, Roles(**plan.roles).stock) == ("price", "stock")
     spec = project_spec(plan)
     assert (spec.roles.priced, spec.roles.price_field, spec.roles.stock_field) == ("book", "price", "stock")
+
+
+def test_references_name_other_resources_and_never_close_a_cycle():
+    # A team names its captain (a player) and a player names the team: the first of them could never be
+    # created if both were checked, so the reference that closes the cycle stays a plain number.
+    plan = Plan(archetype="crud", confidence=0.9, has_ui=True, stack=Stack(), entities=["team", "player", "match"],
+                roles={"main": "team"},
+                fields={"team": [EntityField(name="name"), EntityField(name="player_id", type="int")],
+                        "player": [EntityField(name="name"), EntityField(name="team_id", type="int")],
+                        "match": [EntityField(name="name"), EntityField(name="team_id", type="int")]})
+    refs = {r.plural: r.references for r in project_spec(plan).resources}
+    assert refs == {"teams": {"player_id": "players"}, "players": {}, "matches": {"team_id": "teams"}}

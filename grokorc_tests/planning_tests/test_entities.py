@@ -88,6 +88,13 @@ def test_a_modifier_before_a_field_is_part_of_its_name(message: str, entity: str
     assert plan.archetype == "crud" and plan.entities == [entity]
 
 
+def test_things_named_like_an_app_keep_the_fields_listed_for_them() -> None:
+    # Found by trying a build: the tools lost their brand (and alone were planned as a command-line program).
+    plan = infer_plan("Tool library: tools with name and brand; members with name and email; members borrow tools")
+    assert [(f.name, f.type) for f in plan.fields["tool"]] == [("name", "str"), ("brand", "str")]
+    assert infer_plan("Tool library: tools with name and brand").entities == ["tool"]
+
+
 def test_last_year_is_a_time_not_a_field() -> None:
     plan = infer_plan("Survey results: bar charts per question and a comparison with last year.")
     assert not any("last" in f.name for fields in plan.fields.values() for f in fields)

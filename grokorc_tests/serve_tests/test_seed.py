@@ -8,6 +8,7 @@ import httpx
 import pytest
 
 from grokorc_assets.generation import generate_backend, generate_frontend, merge_agents
+from grokorc_assets.planning.inference import infer_plan
 from grokorc_assets.sandbox import bwrap_usable
 from grokorc_assets.serve import served_project
 from grokorc_assets.serve.seed import SeedField, sample_value, seed_sample_data
@@ -34,6 +35,23 @@ def test_generated_backend_gets_distinct_records_per_resource(tmp_path: Path) ->
         assert len(records) == 3, plural
         bodies = [{k: v for k, v in rec.items() if k != "id"} for rec in records]
         assert len({repr(sorted(b.items())) for b in bodies}) == 3, f"{plural} records do not differ: {bodies}"
+
+
+def test_records_are_seeded_after_those_they_refer_to(tmp_path: Path) -> None:
+    # The backend refuses a loan of a book that does not exist: given loans first, books are seeded first.
+    plan = infer_plan("Lending library: members borrow books; books with title and author")
+    backend = generate_backend(plan, tmp_path)
+    generate_frontend(plan, tmp_path)
+    project = merge_agents(tmp_path)
+    resources = [r.model_dump(mode="json") for r in reversed(backend.resources)]
+    loans = resources[0]
+    assert loans["references"] == {"book_id": "books", "member_id": "members"}
+    with served_project(project) as app:
+        report = seed_sample_data(app.url, resources, per_resource=3)
+        books = httpx.get(f"{app.url}/api/books", timeout=10).json()
+        lent = httpx.get(f"{app.url}/api/{loans['plural']}", timeout=10).json()
+    assert all(o.created == 3 and not o.errors for o in report.resources), report
+    assert sorted(loan["book_id"] for loan in lent) == sorted(book["id"] for book in books)  # one loan each
 
 
 def test_an_app_with_accounts_is_seeded_with_a_bearer_token(tmp_path: Path) -> None:
