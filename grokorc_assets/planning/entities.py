@@ -1319,7 +1319,8 @@ def _collect(items: list, lang: Lang, features: list[str], field_lists: dict[int
             continue  # "..., and a customer name": one field word in the singular is no stored thing
         if item.slot or app or k in field_lists:
             found.append((item.pos, name))
-            if ((app and not item.slot) or item.slot == "of") and k not in field_lists and name in lang.topic_words:
+            if ((app and not item.slot) or item.slot == "of") and k not in field_lists \
+                    and (name in lang.topic_words or _activity(item, lang)):
                 topics.add((item.pos, name))
         if k in field_lists:
             fields.setdefault(name, []).extend(field_lists[k][0])
@@ -1331,6 +1332,17 @@ def _collect(items: list, lang: Lang, features: list[str], field_lists: dict[int
     if len(topics) < len(found):
         found = [p for p in found if p not in topics]
     return found, fields
+
+
+def _activity(phrase: Phrase_, lang: Lang) -> bool:
+    """A phrase naming what people do, in English by a domain verb's -ing form: "Lending library",
+    "Swapping site" are about lending, and hold the things lent. A feature's word ("booking") is a record."""
+    rest, _ = _strip(phrase.units, lang)
+    if lang.code != "en" or len(rest) != 1 or rest[0].feature or not rest[0].low.endswith("ing"):
+        return False
+    stem = rest[0].low[:-3]
+    undoubled = stem[:-1] if len(stem) >= 2 and stem[-1] == stem[-2] else stem  # swapping -> swap
+    return any(form in lang.verbs for form in (stem, stem + "e", undoubled))
 
 
 def _trailing_field(phrase: Phrase_, lang: Lang) -> str | None:

@@ -95,6 +95,13 @@ def test_things_named_like_an_app_keep_the_fields_listed_for_them() -> None:
     assert infer_plan("Tool library: tools with name and brand").entities == ["tool"]
 
 
+def test_an_activity_naming_the_app_is_no_record() -> None:
+    # Found by trying a build: "Lending library" made a "Lendings" page beside the books and loans.
+    assert infer_plan("Lending library: members borrow tools; tools with name and brand").entities == [
+        "member", "tool", "loan"]
+    assert "booking" in infer_plan("Booking site for a hotel: rooms and guests").entities
+
+
 def test_last_year_is_a_time_not_a_field() -> None:
     plan = infer_plan("Survey results: bar charts per question and a comparison with last year.")
     assert not any("last" in f.name for fields in plan.fields.values() for f in fields)
