@@ -171,7 +171,8 @@ def field_type(name: str) -> FieldType:
     if last == "time" and head and (head.endswith("ing") or head.rsplit("_", 1)[-1] in _DURATION_HEADS):
         return "int"
     words = checkout_words()
-    for kind, names in (*_TYPE_SUFFIXES, ("float", words.price), ("int", words.stock)):
+    for kind, names in (*_TYPE_SUFFIXES, ("float", words.price), ("int", words.stock),
+                        ("int", booking_words().capacity)):  # "places", "plazas": a number of places
         if name in names or last in names:
             return kind
     return "str"
@@ -489,7 +490,9 @@ def complete_fields(
         out[roles.score] = [EntityField(name="player", type="str"), EntityField(name="score", type="int")]
     for saved in (e for e in entities if e in SAVED_NAMES and e != roles.main):
         out[saved] = _saved_fields(out[saved], bool(named.get(saved)), roles.main)
-    return out
+    # Again: a booking's references to what it books and who books were added above ("doctors have a
+    # specialty": the doctor a booking names is picked by its name).
+    return _named_when_referred_to(out)
 
 
 def _with_values(fields: list[EntityField], value_fields: dict[str, list[str]]) -> list[EntityField]:

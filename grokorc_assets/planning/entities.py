@@ -25,12 +25,14 @@ from grokorc_assets.planning.acceptance import (
     BOOKER,
     BOOKING_NAMES,
     MENTION_TARGETED,
+    booking_words,
     field_type,
     session_capacity,
 )
 from grokorc_assets.planning.charts import ChartAsk, chart_positions, chart_words, read_chart
 from grokorc_assets.planning.lexicon import load_aliases, load_lexicons
 from grokorc_assets.planning.plurals import uncountable
+from grokorc_assets.planning.text import fold
 
 MAX_ENTITIES = 8
 MAX_NAME = 40
@@ -115,6 +117,7 @@ class Lang:
     saving_cues: frozenset[str]  # "save", "list of": a saved word right after one makes a saved list
     paired: frozenset[str]  # "start", "end": listed together they share one head ("start and end date")
     field_modifiers: frozenset[str]  # "next", "latest": part of the field named after them in a field list
+    possession_links: frozenset[str]  # "have", "has": what follows in the singular is a field
     people: frozenset[str]
     field_words: frozenset[str]
     compound_heads: frozenset[str]
@@ -208,7 +211,7 @@ def _lang(code: str, raw: dict, common: dict) -> Lang:
         booking_verbs=_phrases(raw.get("booking_verbs", [])),
         booking_feature_verbs=words("booking_feature_verbs"),
         each_words=words("each_words"), value_lists=words("value_lists"), paired=words("paired"),
-        field_modifiers=words("field_modifiers"),
+        field_modifiers=words("field_modifiers"), possession_links=words("possession_links"),
         default_board=raw.get("default_board") or {}, containers=words("containers"),
         saved_words={form.lower(): record for record, forms in (raw.get("saved_words") or {}).items()
                      for form in forms},
@@ -1016,6 +1019,7 @@ def _field_lists(items: list, lang: Lang) -> dict[int, tuple[list[str], set[int]
         owned = _owner_list(items, k, lang)
         if owned is None:
             continue
+        possessed = _links_by_possession(items, k, lang)
         k, listed, colon = owned
         names = [name for name, _ in listed]
         positions = {pos for _, where in listed for pos in where}
@@ -1037,6 +1041,12 @@ def _field_lists(items: list, lang: Lang) -> dict[int, tuple[list[str], set[int]
         if names and ((known * 2 >= len(names) and (known >= 2 or known == len(names)))
                       or (known >= 1 and singular_only) or (singular_only and owner_plural and len(names) >= 2)):
             out[k] = (names, positions)
+        elif possessed and all(not (_plural_phrase(items, pos) and _names_a_thing(items, pos, lang))
+                               for pos in positions) \
+                and not any(part in lang.stop for name in names for part in name.split("_")):
+            # "doctors have a specialty and office hours": names in the singular, or plural ones that name
+            # no thing ("office hours"), are what each has (not "recipes have ingredients and steps").
+            out[k] = (names, positions)
         elif known:
             # A mixed list: "recipes with ingredients, steps and cooking time" holds ingredients and steps
             # (things), and a cooking time (a field of the recipe), not "cooking" records.
@@ -1045,6 +1055,16 @@ def _field_lists(items: list, lang: Lang) -> dict[int, tuple[list[str], set[int]
             if fields:
                 out[k] = ([name for name, _ in fields], {pos for _, where in fields for pos in where})
     return out
+
+
+def _links_by_possession(items: list, k: int, lang: Lang) -> bool:
+    link = k + 2 if k + 2 < len(items) and _low(items[k + 1]) == "," else k + 1
+    return link < len(items) and _low(items[link]) in lang.possession_links
+
+
+def _names_a_thing(items: list, pos: int, lang: Lang) -> bool:
+    phrase = next((x for x in items if isinstance(x, Phrase_) and x.pos == pos), None)
+    return phrase is not None and _name(phrase, lang)[0] is not None
 
 
 def _owner_list(items: list, k: int, lang: Lang) -> tuple[int, list[tuple[str, set[int]]], bool] | None:
@@ -1078,14 +1098,19 @@ def _held_things(items: list, lang: Lang, field_positions: set[int]) -> list[tup
     out = []
     for k in range(len(items)):
         owned = _owner_list(items, k, lang)
-        if owned is None or owned[2]:
-            continue
+        if owned is None or owned[2] or _names_a_booking(items[k], lang):
+            continue  # "appointments with doctors" are bookings of doctors: doctors are not held by them
         owner, listed, _ = owned
         held = [pos for _, where in listed for pos in where
                 if pos not in field_positions and _plural_phrase(items, pos)]
         if held:
             out.append((items[owner].pos, held))
     return out
+
+
+def _names_a_booking(phrase: Phrase_, lang: Lang) -> bool:
+    head, _ = _head(phrase.units, lang)
+    return clean_name(head.sing) in BOOKING_NAMES
 
 
 def _owner_before_of(items: list, k: int, lang: Lang) -> int | None:
@@ -1124,8 +1149,10 @@ def _field_token_positions(items: list, field_lists: dict[int, tuple[list[str], 
 
 
 def _plural_phrase(items: list, pos: int) -> bool:
+    """A phrase in the plural, that names things rather than a number of places ("tables with number and
+    seats": how many seats, not seat records)."""
     phrase = next((x for x in items if isinstance(x, Phrase_) and x.pos == pos), None)
-    return phrase is not None and phrase.units[-1].plural
+    return phrase is not None and phrase.units[-1].plural and fold(phrase.units[-1].low) not in booking_words().capacity
 
 
 def _names_a_feature_only(phrase: Phrase_, lang: Lang) -> bool:
@@ -1596,6 +1623,7 @@ def _booked_thing(toks: list[Tok], lang: Lang, entities: list[str]) -> tuple[str
         target = _entity_at(toks, i + n, lang, entities, after=True) if n else None
         if target:
             booker = _entity_at(toks, i - 1, lang, entities, after=False)
+            target = _booked_with(toks, i + n, lang, entities, target)
             return target, booker if booker != target else None
     # "a table reservation form", "court booking": the thing named right before the booking word
     for i, tok in enumerate(toks[1:], start=1):
@@ -1604,6 +1632,18 @@ def _booked_thing(toks: list[Tok], lang: Lang, entities: list[str]) -> tuple[str
             if name in entities:
                 return name, None
     return None, None
+
+
+def _booked_with(toks: list[Tok], j: int, lang: Lang, entities: list[str], target: str) -> str:
+    """What a booking verb books when its object is the booking itself: "patients book appointments with
+    doctors" books the doctors (an appointment is the booking), "book a table at a restaurant" the table."""
+    if target not in BOOKING_NAMES:
+        return target
+    at = next((k for k in range(j, min(j + 4, len(toks))) if toks[k].word and clean_name(toks[k].sing) == target),
+              None)
+    if at is None or at + 1 >= len(toks) or toks[at + 1].low not in _BOOKED_WITH:
+        return target
+    return _entity_at(toks, at + 2, lang, entities, after=True) or target
 
 
 def _books_between_entities(toks: list[Tok], lang: Lang, entities: list[str]) -> bool:
@@ -1775,6 +1815,8 @@ def _past_coordinated_verbs(toks: list[Tok], j: int, lang: Lang, entities: list[
 
 
 # "search by ingredient", "filtrar por categoría": what follows is the criterion, not what is searched.
+# "appointments with doctors", "a reservation at a restaurant": who or what a booking is of.
+_BOOKED_WITH = frozenset({"with", "at", "for", "con", "mit", "avec", "com", "bei", "chez"})
 _CRITERION_WORDS = frozenset({"by", "per", "por", "nach", "par", "pelo", "pela", "using"})
 # The list features whose field the request may name after a criterion word ("sorted by price").
 _BY_FEATURES = ("sort", "filters")

@@ -60,3 +60,21 @@ def test_a_listed_thing_named_with_its_field_keeps_the_field() -> None:
     plan = infer_plan("A book club app: members, books and meeting dates")
     assert {"book", "member", "meeting"} <= set(plan.entities)
     assert {f.name: f.type for f in plan.fields["meeting"]}.get("date") == "datetime"
+
+
+def test_an_appointment_with_a_doctor_books_the_doctor() -> None:
+    # Found by trying requests: the doctors referred to one appointment each and were not what was booked,
+    # and "doctors have a specialty" gave doctors no specialty.
+    plan = infer_plan("Clinic app where patients book appointments with doctors; doctors have a specialty and "
+                      "office hours")
+    assert (plan.roles["booking"], plan.roles["thing"], plan.roles["booker"]) == ("appointment", "doctor", "patient")
+    assert {"doctor_id", "patient_id"} <= set(_fields(plan, "appointment"))
+    assert _fields(plan, "doctor") == ["name", "specialty", "office_hours"]  # a referred doctor is picked by name
+
+
+def test_a_number_of_seats_is_a_field_not_seat_records() -> None:
+    plan = infer_plan("Wedding planner: guests with name, email and RSVP status (yes, no, maybe); tables with "
+                      "number and seats; assign guests to tables")
+    assert plan.entities == ["guest", "table"] and "booking" not in plan.features
+    assert {f.name: f.type for f in plan.fields["table"]} == {"name": "str", "number": "int", "seats": "int"}
+    assert "table_id" in _fields(plan, "guest")
