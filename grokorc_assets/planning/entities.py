@@ -1042,7 +1042,7 @@ def _field_lists(items: list, lang: Lang) -> dict[int, tuple[list[str], set[int]
                       or (known >= 1 and singular_only) or (singular_only and owner_plural and len(names) >= 2)):
             out[k] = (names, positions)
         elif possessed and all(not (_plural_phrase(items, pos) and _names_a_thing(items, pos, lang))
-                               for pos in positions) \
+                               and not _ends_in_a_feature(items, pos, lang) for pos in positions) \
                 and not any(part in lang.stop for name in names for part in name.split("_")):
             # "doctors have a specialty and office hours": names in the singular, or plural ones that name
             # no thing ("office hours"), are what each has (not "recipes have ingredients and steps").
@@ -1060,6 +1060,12 @@ def _field_lists(items: list, lang: Lang) -> dict[int, tuple[list[str], set[int]
 def _links_by_possession(items: list, k: int, lang: Lang) -> bool:
     link = k + 2 if k + 2 < len(items) and _low(items[k + 1]) == "," else k + 1
     return link < len(items) and _low(items[link]) in lang.possession_links
+
+
+def _ends_in_a_feature(items: list, pos: int, lang: Lang) -> bool:
+    """"each recipe has a photo gallery" asks for a gallery, it names no field."""
+    phrase = next((x for x in items if isinstance(x, Phrase_) and x.pos == pos), None)
+    return phrase is not None and phrase.units[-1].feature and not _is_field_word(phrase.units[-1].sing, lang)
 
 
 def _names_a_thing(items: list, pos: int, lang: Lang) -> bool:

@@ -62,28 +62,25 @@ def dev(cli_env, engine, grokorc_home: Path, tmp_path_factory):
 
 @pytest.fixture(scope="module")
 def sensor_project(dev, engine):
-    """A project submitted with `grokorc submit`, built by the run the daemon's sensor launched.
+    """Two revisions of one project submitted with `grokorc submit`, built by the runs the daemon's sensor
+    launched: one tick launches a run per revision, and r2 queues behind r1 (one run per partition) and is
+    cancelled before it starts, to keep builds few.
 
-    While r1 is still running a second revision is submitted: the sensor launches its run too, which
-    queues behind r1 (one run per partition) and is cancelled before it starts, to keep builds few.
+    Both are stored before the sensor starts. Submitting r2 while r1 runs was a race: a command-line
+    project builds in a few seconds from the warm worker, and r1 could finish before the sensor's next
+    tick (every 5 s) launched r2, which then started at once.
     """
     project_id = f"dep-{uuid.uuid4().hex[:8]}"
-    dev.start_request_sensor(latest_request_id(engine))
-    try:
+    cursor = latest_request_id(engine)
+    for revision, text in enumerate((SMALL_PROJECTS[0], SMALL_PROJECTS[0] + " and EXIF dates"), start=1):
         submit = subprocess.run(
-            [sys.executable, "-m", "grokorc_assets.cli", "submit", SMALL_PROJECTS[0], "--project-id", project_id],
+            [sys.executable, "-m", "grokorc_assets.cli", "submit", text, "--project-id", project_id],
             env=dev.env, capture_output=True, text=True, timeout=300,
         )
         assert submit.returncode == 0, submit.stderr
-        assert f"stored {project_id} revision 1" in submit.stdout
-
-        first = wait_until("the sensor to launch r1", lambda: dev.runs({"dagster/partition": project_id}), 120)
-        again = subprocess.run(
-            [sys.executable, "-m", "grokorc_assets.cli", "submit", SMALL_PROJECTS[0] + " and EXIF dates",
-             "--project-id", project_id],
-            env=dev.env, capture_output=True, text=True, timeout=300,
-        )
-        assert again.returncode == 0, again.stderr
+        assert f"stored {project_id} revision {revision}" in submit.stdout
+    dev.start_request_sensor(cursor)
+    try:
         r2 = wait_until(
             "the sensor to launch r2",
             # NOT_STARTED: created by the sensor, not yet submitted to the queue.
@@ -94,9 +91,10 @@ def sensor_project(dev, engine):
         r2_status_before_cancel = r2[0]["status"]
         seen_at = time.time()  # both revisions' runs exist: every later tick must launch nothing
         dev.terminate([r2[0]["runId"]])
+        first = [r for r in dev.runs({"dagster/partition": project_id}) if r["tags"].get("grokorc/revision") == "1"]
         runs = dev.wait_for_runs({"dagster/partition": project_id}, 2, BUILD_TIMEOUT)
         # At least two more finished ticks after both revisions were seen (a tick still in progress has no
-        # verdict yet: the sensor ticks every 2 s, so one is often under way).
+        # verdict yet).
         ticks_after = wait_until(
             "two more finished sensor ticks",
             lambda: (later := [t for t in dev.sensor_state()["ticks"]

@@ -28,6 +28,7 @@ class Served:
         self.spec = spec
         self.http = httpx.Client(base_url=base, timeout=10)
         self.resources = {r.entity: r for r in spec.resources}
+        self.by_plural = {r.plural: r for r in spec.resources}
         self.counter = 0
         if "accounts" in spec.feature_keys:
             creds = {"username": "prober", "password": "a long passphrase"}
@@ -36,13 +37,17 @@ class Served:
             self.http.headers["Authorization"] = f"Bearer {token}"
 
     def record(self, r: ResourceSpec, **changes) -> dict:
-        """A new valid record of ``r``, distinct from the others (text suffixed, dates moved on)."""
+        """A new valid record of ``r``, distinct from the others (text suffixed, dates moved on). Its
+        references name records made for it (the API refuses an id no record has)."""
         self.counter += 1
         body = {f.name: f.example for f in r.fields}
         body[text_field(r)] = f"{body[text_field(r)]} {self.counter}"
         for f in r.fields:
             if f.type == "datetime":
                 body[f.name] = (datetime.fromisoformat(f.example) + timedelta(days=self.counter)).isoformat()
+        for field, target in r.references.items():
+            if field not in changes:
+                body[field] = self.create(self.by_plural[target])["id"]
         return {**body, **changes}
 
     def create(self, r: ResourceSpec, **changes) -> dict:
@@ -135,7 +140,7 @@ def checkout(s: Served, r: ResourceSpec) -> None:
 
 def booking(s: Served, r: ResourceSpec) -> None:
     thing = s.spec.roles.thing
-    extra = {f"{thing}_id": 7} if thing else {}
+    extra = {f"{thing}_id": s.create(s.resources[thing])["id"]} if thing else {}
     start_field, end_field = s.spec.roles.start_field, s.spec.roles.end_field  # the request's own ("start_date")
 
     def book(start: str, end: str) -> int:

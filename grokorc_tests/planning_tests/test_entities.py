@@ -102,6 +102,13 @@ def test_an_activity_naming_the_app_is_no_record() -> None:
     assert "booking" in infer_plan("Booking site for a hotel: rooms and guests").entities
 
 
+def test_what_a_thing_has_is_a_field_unless_it_is_a_feature() -> None:
+    plan = infer_plan("Vet app: vets have a specialty and a licence number; pets with name and species")
+    assert [f.name for f in plan.fields["vet"]] == ["specialty", "licence_number"]
+    gallery = infer_plan("Cooking blog with recipes, comments, tags and search; each recipe has a photo gallery")
+    assert "media_gallery" in gallery.features and "photo_gallery" not in {f.name for f in gallery.fields["recipe"]}
+
+
 def test_last_year_is_a_time_not_a_field() -> None:
     plan = infer_plan("Survey results: bar charts per question and a comparison with last year.")
     assert not any("last" in f.name for fields in plan.fields.values() for f in fields)
