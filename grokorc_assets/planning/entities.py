@@ -1064,12 +1064,12 @@ def _links_by_possession(items: list, k: int, lang: Lang) -> bool:
 
 def _ends_in_a_feature(items: list, pos: int, lang: Lang) -> bool:
     """"each recipe has a photo gallery" asks for a gallery, it names no field."""
-    phrase = next((x for x in items if isinstance(x, Phrase_) and x.pos == pos), None)
+    phrase = _phrase_at(items, pos)
     return phrase is not None and phrase.units[-1].feature and not _is_field_word(phrase.units[-1].sing, lang)
 
 
 def _names_a_thing(items: list, pos: int, lang: Lang) -> bool:
-    phrase = next((x for x in items if isinstance(x, Phrase_) and x.pos == pos), None)
+    phrase = _phrase_at(items, pos)
     return phrase is not None and _name(phrase, lang)[0] is not None
 
 
@@ -1154,10 +1154,15 @@ def _field_token_positions(items: list, field_lists: dict[int, tuple[list[str], 
     return {u.pos for x in items if isinstance(x, Phrase_) and x.pos in listed for u in x.units}
 
 
+def _phrase_at(items: list, pos: int) -> Phrase_ | None:
+    """The phrase that starts at token position ``pos``, if one does."""
+    return next((x for x in items if isinstance(x, Phrase_) and x.pos == pos), None)
+
+
 def _plural_phrase(items: list, pos: int) -> bool:
     """A phrase in the plural, that names things rather than a number of places ("tables with number and
     seats": how many seats, not seat records)."""
-    phrase = next((x for x in items if isinstance(x, Phrase_) and x.pos == pos), None)
+    phrase = _phrase_at(items, pos)
     return phrase is not None and phrase.units[-1].plural and fold(phrase.units[-1].low) not in booking_words().capacity
 
 
@@ -1677,9 +1682,8 @@ def _authored(toks: list[Tok], lang: Lang, entities: list[str]) -> list[tuple[st
 def _acting_subjects(toks: list[Tok], lang: Lang, entities: list[str]) -> list[str]:
     """The things in the plural that do something to other things: "clients receive invoices", "tenants
     rate their landlords" (one word between two entities in the plural, past articles and possessives,
-    which no list of prepositions holds).
-    People acting on shared records are the users of a shared app, not of one terminal. Only for a
-    language whose prepositions are listed."""
+    which no list of prepositions holds). People acting on shared records are the users of a shared app,
+    not of one terminal. Only for a language whose prepositions are listed."""
     out = []
     for i in range(1, len(toks) - 1):
         j = i + 1
@@ -1820,9 +1824,9 @@ def _past_coordinated_verbs(toks: list[Tok], j: int, lang: Lang, entities: list[
     return j
 
 
-# "search by ingredient", "filtrar por categoría": what follows is the criterion, not what is searched.
 # "appointments with doctors", "a reservation at a restaurant": who or what a booking is of.
 _BOOKED_WITH = frozenset({"with", "at", "for", "con", "mit", "avec", "com", "bei", "chez"})
+# "search by ingredient", "filtrar por categoría": what follows is the criterion, not what is searched.
 _CRITERION_WORDS = frozenset({"by", "per", "por", "nach", "par", "pelo", "pela", "using"})
 # The list features whose field the request may name after a criterion word ("sorted by price").
 _BY_FEATURES = ("sort", "filters")
