@@ -154,6 +154,7 @@ _SAMPLES = {
     "title": "The Quiet Harbour", "name": "Harbour View", "author": "Ada Lovelace", "email": "ada@example.com",
     "body": "Hello everyone", "description": "A short description", "room": "general", "player": "ada",
     "category": "fiction", "status": "open", "city": "Lisbon", "address": "1 Main Street", "phone": "+1 555 0100",
+    "phone_number": "+1 555 0100",
     "username": "ada", "genre": "fiction", "isbn": "978-0-00-000000-2", "location": "Lisbon",
 }
 _TYPE_SAMPLES = {"str": "Sample", "text": "A short note", "int": 3, "float": 19.5, "bool": True,

@@ -88,6 +88,10 @@ _TYPE_SUFFIXES: tuple[tuple[FieldType, tuple[str, ...]], ...] = (
 
 
 _DURATION_HEADS = ("prep", "cook", "travel", "wait", "read", "run", "lead", "response", "play", "screen")
+# "phone number", "licence number": a code written with digits (and "+", spaces, letters), not a quantity.
+_CODE_NUMBER_HEADS = ("phone", "telephone", "mobile", "cell", "contact", "fax", "licence", "license", "account",
+                      "serial", "batch", "lot", "plate", "registration", "passport", "tax", "vat", "tracking",
+                      "invoice", "order", "membership", "member", "policy", "reference", "id", "iban", "card")
 # Head-first date names: "fecha de inicio", "data de entrega", "date de fin", "hora de salida".
 _DATE_FIRST = re.compile(r"^(?:fecha|data|date|hora|heure)_(?:de|do|da|du|del|d)_")
 
@@ -170,6 +174,8 @@ def field_type(name: str) -> FieldType:
         return "datetime"
     if last == "time" and head and (head.endswith("ing") or head.rsplit("_", 1)[-1] in _DURATION_HEADS):
         return "int"
+    if last == "number" and head and head.rsplit("_", 1)[-1] in _CODE_NUMBER_HEADS:
+        return "str"
     words = checkout_words()
     for kind, names in (*_TYPE_SUFFIXES, ("float", words.price), ("int", words.stock),
                         ("int", booking_words().capacity)):  # "places", "plazas": a number of places
@@ -421,8 +427,15 @@ def _label_words() -> frozenset[str]:
     return frozenset(fold(w) for w in load_yaml("grokorc_assets.planning", "data/label_fields.yaml")["label"])
 
 
+@lru_cache(maxsize=1)
+def _contact_heads() -> frozenset[str]:
+    return frozenset(fold(w) for w in load_yaml("grokorc_assets.planning", "data/label_fields.yaml")["contact_heads"])
+
+
 def _is_label(field: EntityField) -> bool:
     name, words = fold(field.name), _label_words()
+    if name.split("_", 1)[0] in _contact_heads():
+        return False  # "phone_number" ends like "plate_number", but names nobody
     return field.type == "str" and (name in words or any(name.startswith(f"{w}_") or name.endswith(f"_{w}")
                                                          for w in words))
 

@@ -109,6 +109,15 @@ def test_what_a_thing_has_is_a_field_unless_it_is_a_feature() -> None:
     assert "media_gallery" in gallery.features and "photo_gallery" not in {f.name for f in gallery.fields["recipe"]}
 
 
+def test_a_phone_number_is_text_and_a_table_number_a_number() -> None:
+    # Found by trying a build: the volunteers' phone number was a numeric input that refused "+1 555 0100".
+    plan = infer_plan("Food bank: volunteers sign up for shifts with date and capacity; volunteers have a phone number")
+    # ... and a volunteer the bookings name is picked by a name, not by a phone number.
+    assert [(f.name, f.type) for f in plan.fields["volunteer"]] == [("name", "str"), ("phone_number", "str")]
+    tables = infer_plan("Restaurant: tables with number and seats")
+    assert {f.name: f.type for f in tables.fields["table"]}["number"] == "int"
+
+
 def test_last_year_is_a_time_not_a_field() -> None:
     plan = infer_plan("Survey results: bar charts per question and a comparison with last year.")
     assert not any("last" in f.name for fields in plan.fields.values() for f in fields)
