@@ -365,13 +365,14 @@ class BrowserSession:
             self._navigate(page, target)
 
     def _stable_screenshot(
-        self, page: Page, options: dict[str, Any], expected: bytes | None = None
+        self, page: Page, options: dict[str, Any], expected: bytes | None = None, *, repaint: bool = False
     ) -> tuple[bytes, bool, int]:
         """Re-shoot until two consecutive PNGs are byte-identical, at most max_stability_shots. One shot is
         enough, as with Playwright's screenshot assertion, when it is identical to ``expected`` (the
         approved baseline: a page that renders its baseline is not still changing) or, with no baseline,
-        when the page was seen not changing just before it (``quiet``)."""
-        shoot, quiet = self._capturer(page, options, watch=expected is None)
+        when the page was seen not changing just before it (``quiet``). ``repaint``: the viewport was just
+        resized, so layout and paint must catch up first."""
+        shoot, quiet = self._capturer(page, options, watch=expected is None, repaint=repaint)
         previous = shoot()
         taken = 1
         if (expected is not None and previous == expected) or quiet:
@@ -384,15 +385,20 @@ class BrowserSession:
             previous = current
         return previous, False, taken
 
-    def _capturer(self, page: Page, options: dict[str, Any], *, watch: bool) -> tuple[Callable[[], bytes], bool]:
+    def _capturer(
+        self, page: Page, options: dict[str, Any], *, watch: bool, repaint: bool
+    ) -> tuple[Callable[[], bytes], bool]:
         """How to shoot this page now, and whether it was seen still (only looked for with ``watch`` and
         ``one_shot_when_quiet``). A still page without masks goes straight through the DevTools protocol
-        (same pixels, faster PNG encoding), anything else through Playwright's screenshot."""
+        (same pixels, faster PNG encoding), anything else through Playwright's screenshot. The two frames
+        a repaint waits for are the same two frames the page is watched over (one wait, not two)."""
         plain_options = not options["mask"] and not options["full_page"]
         watch = watch and plain_options and self.settings.one_shot_when_quiet
         if not (plain_options and (self.settings.fast_capture or watch)):
+            if repaint:
+                page.evaluate(NEXT_PAINT_JS)
             return (lambda: page.screenshot(**options)), False
-        seen = page.evaluate(STILL_PAGE_JS, watch)
+        seen = page.evaluate(STILL_PAGE_JS, {"watch": watch, "repaint": repaint})
         if not (self.settings.fast_capture and seen["plain"]):
             return (lambda: page.screenshot(**options)), seen["quiet"]
         if self._cdp is None:
@@ -427,11 +433,8 @@ class BrowserSession:
 
         def op(page: Page) -> tuple[bytes, bool, int, bool]:
             self._apply_viewport(page, viewport)
-            if reload or self._loaded_url != url:
-                idle = self._navigate(page, url)
-            else:
-                idle = False
-                page.evaluate(NEXT_PAINT_JS)  # layout and paint have caught up with the new size
+            resized = not (reload or self._loaded_url != url)
+            idle = False if resized else self._navigate(page, url)
             options = {
                 "full_page": full_page,
                 "animations": animations,
@@ -440,7 +443,7 @@ class BrowserSession:
                 "mask": [page.locator(selector) for selector in masks],
                 "mask_color": self.settings.mask_color,
             }
-            return (*self._stable_screenshot(page, options, expected), idle)
+            return (*self._stable_screenshot(page, options, expected, repaint=resized), idle)
 
         (png, stable, taken, idle), attempts = self._run(f"shoot {url} at {viewport.name}", op)
         return Shot(

@@ -74,16 +74,18 @@ NEXT_PAINT_JS = "() => new Promise(r => requestAnimationFrame(() => requestAnima
 # With ``watch``, also whether the page has stopped changing: nothing in the DOM changed over two frames
 # and nothing draws outside the DOM (canvas, video, frames). Such a page needs no second shot to prove
 # it still; a page that repaints (a clock, a game) is caught changing and is shot until two shots agree.
-STILL_PAGE_JS = """async (watch) => {
+# With ``repaint`` (the viewport was just resized) the same two frames let layout and paint catch up,
+# so a watched resize waits two frames, not four; what is plain is judged after them.
+STILL_PAGE_JS = """async ({watch, repaint}) => {
   await document.fonts.ready;
+  const observe = watch && !document.querySelector('canvas, video, iframe');
+  let changed = false;
+  const observer = observe ? new MutationObserver(() => { changed = true; }) : null;
+  if (observer) observer.observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+  if (observe || repaint) await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  if (observer) observer.disconnect();
   const active = document.activeElement;
   const editing = !!active && (active.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName));
   const plain = document.getAnimations().length === 0 && !editing;
-  if (!watch || !plain || document.querySelector('canvas, video, iframe')) return {plain, quiet: false};
-  let changed = false;
-  const observer = new MutationObserver(() => { changed = true; });
-  observer.observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
-  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-  observer.disconnect();
-  return {plain, quiet: !changed && document.getAnimations().length === 0};
+  return {plain, quiet: observe && plain && !changed};
 }"""
